@@ -1,0 +1,40 @@
+# The commands in README.md. Each sets itself up on a fresh machine with Python 3.11.
+PYTHON ?= $(shell command -v python3.11 || command -v python3)
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed-$(shell cat pyproject.toml | cksum | cut -d' ' -f1)
+DEV := DJANGO_SETTINGS_MODULE=config.settings.dev
+
+.PHONY: install run serve test lint bench clean
+
+$(STAMP): pyproject.toml
+	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install -q --upgrade pip
+	$(BIN)/python -m pip install -q -e '.[test]'
+	rm -f $(VENV)/.installed-*
+	touch $(STAMP)
+
+install: $(STAMP)
+
+run: install
+	$(DEV) $(BIN)/dateline migrate --noinput
+	$(DEV) $(BIN)/dateline demo --if-empty
+	@echo
+	@echo "Dateline is starting on http://127.0.0.1:8000/"
+	@echo "First admin: $(BIN)/dateline createsuperuser   (then sign in at http://127.0.0.1:8000/admin/)"
+	@echo
+	$(DEV) $(BIN)/dateline runserver 127.0.0.1:8000
+
+serve: install
+	$(BIN)/dateline migrate --noinput
+	$(BIN)/dateline serve
+
+test: install
+	$(BIN)/ruff check .
+	$(BIN)/pytest
+
+bench: install
+	bash bench/run.sh
+
+clean:
+	rm -rf $(VENV) var test-output

@@ -1,0 +1,57 @@
+"""The only module that reads the environment.
+
+Every setting that may differ between machines comes through here, so a reader can see in
+one place what an operator can set (README lists the same variables).
+"""
+
+from __future__ import annotations
+
+import os
+import secrets
+from pathlib import Path
+
+BASE_DIR = Path(__file__).resolve().parent.parent
+
+
+def _str(name: str, default: str = "") -> str:
+    return os.environ.get(name, default)
+
+
+def _bool(name: str, default: bool) -> bool:
+    value = os.environ.get(name)
+    if value is None or value == "":
+        return default
+    return value.strip().lower() in {"1", "true", "yes", "on"}
+
+
+VAR_DIR = Path(_str("DATELINE_VAR_DIR", str(BASE_DIR / "var")))
+
+DATABASE_URL = _str("DATABASE_URL", f"sqlite:///{VAR_DIR / 'dateline.sqlite3'}")
+CACHE_URL = _str("CACHE_URL", "locmem://")
+DEBUG = _bool("DATELINE_DEBUG", False)
+ALLOWED_HOSTS = [h.strip() for h in _str("DATELINE_ALLOWED_HOSTS", "").split(",") if h.strip()]
+SITE_URL = _str("DATELINE_SITE_URL", "http://127.0.0.1:8000").rstrip("/")
+MEDIA_ROOT = Path(_str("DATELINE_MEDIA_ROOT", str(VAR_DIR / "media")))
+# Tests that need ../shared/ find it here; a user's machine has none.
+SHARED_DIR = Path(_str("DATELINE_SHARED_DIR", str(BASE_DIR.parent / "shared")))
+
+
+def secret_key() -> str:
+    """DATELINE_SECRET_KEY, or a key made once for this machine and kept in var/.
+
+    A single-machine install must work with no configuration, and every worker must agree
+    on the key, so it is written to disk rather than drawn per process.
+    """
+    key = _str("DATELINE_SECRET_KEY")
+    if key:
+        return key
+    path = VAR_DIR / "secret-key"
+    try:
+        return path.read_text().strip()
+    except FileNotFoundError:
+        VAR_DIR.mkdir(parents=True, exist_ok=True)
+        key = secrets.token_urlsafe(50)
+        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+        with os.fdopen(fd, "w") as fh:
+            fh.write(key)
+        return key

@@ -1,0 +1,19 @@
+from django.conf import settings
+from django.contrib import admin
+from django.urls import include, path, re_path
+from django.views.static import serve as static_serve
+
+from dateline.media.views import serve_media
+
+urlpatterns = [
+    path("admin/", admin.site.urls),
+    re_path(r"^media/(?P<path>.+)$", serve_media, name="media"),
+    path("", include("dateline.news.urls")),
+]
+
+handler404 = "dateline.news.views.page_not_found"
+handler500 = "dateline.news.views.server_error"
+
+if settings.DEBUG:  # pragma: no cover - development convenience only
+    urlpatterns.insert(0, re_path(r"^__static__/(?P<path>.+)$", static_serve,
+                                  {"document_root": settings.STATIC_ROOT}))

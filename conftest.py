@@ -1,0 +1,41 @@
+"""Suite-wide test wiring."""
+
+import os
+from pathlib import Path
+
+import pytest
+
+from config import env
+
+SHARED = env.SHARED_DIR
+
+
+@pytest.fixture
+def shared_dir() -> Path:
+    """../shared/ (seed, corpora, standards). Absent on a user's machine; always in CI."""
+    if not SHARED.is_dir():
+        pytest.skip(f"{SHARED} is absent: the seed and corpora live beside the project in CI")
+    return SHARED
+
+
+@pytest.fixture(autouse=True)
+def _fresh_page_cache(settings):
+    from dateline.pagecache import memo, versions
+    from dateline.pagecache.wsgi import store
+
+    memo.clear()
+    store.clear()
+    versions.versions().reset()
+    yield
+    memo.clear()
+    store.clear()
+
+
+@pytest.hookimpl(hookwrapper=True)
+def pytest_runtest_makereport(item, call):
+    outcome = yield
+    report = outcome.get_result()
+    # In CI nothing may be skipped: a missing browser or corpus is a failure there.
+    if os.environ.get("DATELINE_NO_SKIPS") and report.skipped and not hasattr(report, "wasxfail"):
+        report.outcome = "failed"
+        report.longrepr = f"skipped in CI, which must run everything: {report.longrepr}"

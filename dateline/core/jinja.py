@@ -1,0 +1,44 @@
+"""The Jinja2 environment for public pages."""
+
+from __future__ import annotations
+
+import functools
+from pathlib import Path
+
+from django.conf import settings
+from django.templatetags.static import static
+from django.urls import reverse
+from jinja2 import Environment
+from markupsafe import Markup
+
+from dateline.core import dates
+
+
+@functools.cache
+def inline_css() -> Markup:
+    """The site's stylesheet, inlined: one small file, no render-blocking request."""
+    path = Path(settings.BASE_DIR) / "static" / "css" / "site.css"
+    return Markup(path.read_text(encoding="utf-8"))
+
+
+def _longdate(value, publication=None) -> str:
+    if value is None:
+        return ""
+    if publication is not None and hasattr(value, "astimezone"):
+        value = value.astimezone(publication.zone)
+    return dates.long_date(value, publication.language if publication else "en")
+
+
+def _isodate(value, publication=None) -> str:
+    if value is None:
+        return ""
+    if publication is not None:
+        value = value.astimezone(publication.zone)
+    return dates.iso_datetime(value)
+
+
+def environment(**options) -> Environment:
+    env = Environment(**options)
+    env.globals.update({"static": static, "url": reverse, "inline_css": inline_css})
+    env.filters.update({"longdate": _longdate, "isodate": _isodate})
+    return env

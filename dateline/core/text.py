@@ -1,0 +1,55 @@
+"""Plain-text helpers shared by pages, feeds and imports."""
+
+from __future__ import annotations
+
+import html
+import math
+import re
+import unicodedata
+
+from django.utils.text import slugify
+
+_TAG = re.compile(r"<[^>]+>")
+_SPACE = re.compile(r"\s+")
+_WORD = re.compile(r"\w+(?:[’'\-.]\w+)*", re.UNICODE)
+
+WORDS_PER_MINUTE = 200
+
+
+def html_to_text(fragment: str) -> str:
+    """Visible text of a sanitised fragment, block boundaries turned into spaces."""
+    text = _TAG.sub(" ", fragment or "")
+    return _SPACE.sub(" ", html.unescape(text)).strip()
+
+
+def word_count(text: str) -> int:
+    return len(_WORD.findall(text or ""))
+
+
+def reading_minutes(words: int) -> int:
+    """Minutes at WORDS_PER_MINUTE, rounded up; never 0 for a story with any words."""
+    return max(1, math.ceil(words / WORDS_PER_MINUTE)) if words else 0
+
+
+def cut_at_word(text: str, limit: int, ellipsis: str = "…") -> str:
+    """Cut `text` at the last word boundary at or before `limit` characters.
+
+    Trailing punctuation that would dangle before the ellipsis is dropped, so a teaser
+    never ends in ", …".
+    """
+    text = _SPACE.sub(" ", text or "").strip()
+    if len(text) <= limit:
+        return text
+    cut = text[: limit + 1]
+    space = cut.rfind(" ")
+    if space > limit // 2:
+        cut = cut[:space]
+    else:
+        cut = cut[:limit]
+    return cut.rstrip(" ,;:–—-.…") + ellipsis
+
+
+def unique_slug(text: str, *, max_length: int = 200) -> str:
+    """A URL slug; non-Latin headlines keep their letters (allow_unicode) rather than vanish."""
+    value = slugify(unicodedata.normalize("NFKC", text or ""), allow_unicode=True)
+    return value[:max_length].strip("-") or "story"

@@ -1,0 +1,38 @@
+"""The picture library: each picture once, with its caption, credit and alt text as fields."""
+
+from __future__ import annotations
+
+from django.db import models
+
+from dateline.core.models import TimestampedModel
+
+
+
+class Picture(TimestampedModel):
+    file = models.ImageField(upload_to="pictures/%Y/%m/", width_field="width", height_field="height")
+    width = models.PositiveIntegerField(default=0, editable=False)
+    height = models.PositiveIntegerField(default=0, editable=False)
+    caption = models.CharField(max_length=500, blank=True)
+    credit = models.CharField(max_length=200, blank=True, help_text="Who made the picture, e.g. ANI.")
+    alt_text = models.CharField(
+        max_length=300, blank=True, help_text="What the picture shows, for readers who cannot see it."
+    )
+    source = models.CharField(max_length=40, blank=True, default="")
+    source_id = models.CharField(max_length=500, blank=True, default="")
+
+    class Meta:
+        ordering = ["-created_at"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["source", "source_id"],
+                condition=~models.Q(source_id=""),
+                name="picture_unique_source_id",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return self.caption or self.file.name
+
+    @property
+    def url(self) -> str:
+        return self.file.url if self.file else ""

@@ -1,0 +1,98 @@
+"""Writes to the picture library. Every file that enters goes through picture_validate_bytes."""
+
+from __future__ import annotations
+
+import io
+import warnings
+from dataclasses import dataclass
+
+from django.core.files.base import ContentFile
+from PIL import Image
+
+from dateline.media.models import Picture
+
+ALLOWED_FORMATS = {"JPEG": "jpg", "PNG": "png", "WEBP": "webp", "GIF": "gif"}
+# Pillow's own bomb guard warns at ~89 MP and raises at twice that; pictures for a news
+# page never need more than 50 MP, so anything above is refused before decoding.
+MAX_PIXELS = 50_000_000
+
+
+class PictureRejected(ValueError):
+    """The bytes are not a picture we accept; the message says why, for the user."""
+
+
+@dataclass(frozen=True)
+class CheckedImage:
+    format: str
+    extension: str
+    width: int
+    height: int
+
+
+def picture_validate_bytes(data: bytes) -> CheckedImage:
+    if not data:
+        raise PictureRejected("empty file")
+    head = data[:512].lstrip().lower()
+    if head.startswith(b"<?xml") or b"<svg" in head:
+        raise PictureRejected("SVG is not accepted (it can carry script)")
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("error", Image.DecompressionBombWarning)
+            with Image.open(io.BytesIO(data)) as img:
+                fmt = img.format
+                width, height = img.size
+                if width * height > MAX_PIXELS:
+                    raise PictureRejected(f"too many pixels ({width}×{height})")
+                img.verify()
+    except PictureRejected:
+        raise
+    except (Image.DecompressionBombError, Image.DecompressionBombWarning):
+        raise PictureRejected("decompression bomb refused") from None
+    except Exception as exc:  # Pillow raises many types for broken files
+        raise PictureRejected(f"not an image ({exc.__class__.__name__})") from None
+    if fmt not in ALLOWED_FORMATS:
+        raise PictureRejected(f"format {fmt} is not accepted (JPEG, PNG, WebP or GIF)")
+    return CheckedImage(fmt, ALLOWED_FORMATS[fmt], width, height)
+
+
+def picture_create_or_update(
+    *,
+    data: bytes,
+    filename: str,
+    caption: str = "",
+    credit: str = "",
+    alt_text: str = "",
+    source: str = "",
+    source_id: str = "",
+) -> tuple[Picture, bool]:
+    """Store a picture (validated), keyed by (source, source_id) when given.
+
+    Returns the picture and whether anything changed.
+    """
+    checked = picture_validate_bytes(data)
+    picture = None
+    if source_id:
+        picture = Picture.objects.filter(source=source, source_id=source_id).first()
+    changed = picture is None
+    if picture is None:
+        picture = Picture(source=source, source_id=source_id)
+    for field, value in (("caption", caption), ("credit", credit), ("alt_text", alt_text)):
+        if getattr(picture, field) != value:
+            setattr(picture, field, value)
+            changed = True
+    stem = filename.rsplit("/", 1)[-1].rsplit(".", 1)[0][:80] or "picture"
+    if picture.pk is None or _file_differs(picture, data):
+        picture.file.save(f"{stem}.{checked.extension}", ContentFile(data), save=False)
+        picture.width, picture.height = checked.width, checked.height
+        changed = True
+    if changed:
+        picture.save()
+    return picture, changed
+
+
+def _file_differs(picture: Picture, data: bytes) -> bool:
+    try:
+        with picture.file.open("rb") as fh:
+            return fh.read() != data
+    except (FileNotFoundError, ValueError):
+        return True

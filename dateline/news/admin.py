@@ -1,0 +1,135 @@
+"""Django admin for news content, good enough to write and publish a story with a picture.
+Saves go through the services, so admin edits sanitise, link and invalidate like any other."""
+
+from __future__ import annotations
+
+from django.contrib import admin, messages
+
+from dateline.news import services
+from dateline.news.models import (
+    Article,
+    Author,
+    Collection,
+    CollectionItem,
+    Publication,
+    Section,
+    Status,
+    Tag,
+    Topic,
+)
+
+
+@admin.register(Section)
+class SectionAdmin(admin.ModelAdmin):
+    list_display = ["name", "slug", "position", "in_navigation"]
+    list_editable = ["position", "in_navigation"]
+    prepopulated_fields = {"slug": ["name"]}
+
+    def save_model(self, request, obj, form, change):
+        super().save_model(request, obj, form, change)
+        from dateline.pagecache import invalidate
+
+        invalidate({"sections", f"section:{obj.pk}", "front"})
+
+
+@admin.register(Author)
+class AuthorAdmin(admin.ModelAdmin):
+    list_display = ["name", "slug"]
+    search_fields = ["name"]
+    prepopulated_fields = {"slug": ["name"]}
+
+
+@admin.register(Tag)
+class TagAdmin(admin.ModelAdmin):
+    search_fields = ["name"]
+    prepopulated_fields = {"slug": ["name"]}
+
+
+@admin.register(Topic)
+class TopicAdmin(admin.ModelAdmin):
+    list_display = ["name", "kind"]
+    list_filter = ["kind"]
+    search_fields = ["name"]
+    prepopulated_fields = {"slug": ["name"]}
+
+
+@admin.register(Article)
+class ArticleAdmin(admin.ModelAdmin):
+    list_display = ["headline", "section", "status", "published_at"]
+    list_filter = ["status", "section"]
+    search_fields = ["headline", "standfirst", "source_id"]
+    date_hierarchy = "published_at"
+    autocomplete_fields = ["authors", "tags", "topics", "lead_picture"]
+    prepopulated_fields = {"slug": ["headline"]}
+    readonly_fields = ["body_words", "source", "source_id"]
+    actions = ["publish_now", "unpublish"]
+    fieldsets = [
+        (None, {"fields": ["headline", "slug", "standfirst", "source_credit", "body"]}),
+        ("Placement", {"fields": ["section", "authors", "tags", "topics", "lead_picture"]}),
+        ("Publication", {"fields": ["status", "published_at", "updated_at"]}),
+        ("Source", {"classes": ["collapse"], "fields": ["language", "located", "source", "source_id", "body_words"]}),
+    ]
+
+    def save_model(self, request, obj, form, change):
+        # Relations are saved by save_related; the service runs there with them in place.
+        if obj.status == Status.PUBLISHED and obj.published_at is None:
+            from dateline.core import clock
+
+            obj.published_at = clock.now()
+        obj._previous_section_id = (
+            Article.objects.filter(pk=obj.pk).values_list("section_id", flat=True).first()
+        )
+        obj.save()
+
+    def save_related(self, request, form, formsets, change):
+        super().save_related(request, form, formsets, change)
+        services.article_save(
+            article=form.instance, previous_section_id=getattr(form.instance, "_previous_section_id", None)
+        )
+
+    @admin.action(description="Publish now")
+    def publish_now(self, request, queryset):
+        for article in queryset:
+            services.article_publish(article=article)
+        messages.success(request, f"Published {queryset.count()} stories.")
+
+    @admin.action(description="Unpublish")
+    def unpublish(self, request, queryset):
+        for article in queryset:
+            services.article_unpublish(article=article)
+        messages.success(request, f"Unpublished {queryset.count()} stories.")
+
+
+class CollectionItemInline(admin.TabularInline):
+    model = CollectionItem
+    autocomplete_fields = ["article"]
+    extra = 1
+
+
+@admin.register(Collection)
+class CollectionAdmin(admin.ModelAdmin):
+    list_display = ["title", "key"]
+    inlines = [CollectionItemInline]
+
+    def save_related(self, request, form, formsets, change):
+        super().save_related(request, form, formsets, change)
+        from dateline.pagecache import invalidate
+
+        invalidate({f"list:{form.instance.key}", "front"})
+
+
+@admin.register(Publication)
+class PublicationAdmin(admin.ModelAdmin):
+    list_display = ["name", "language", "time_zone"]
+
+    def has_add_permission(self, request):
+        return not Publication.objects.exists()
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+    def save_model(self, request, obj, form, change):
+        super().save_model(request, obj, form, change)
+        from dateline.pagecache import invalidate
+
+        invalidate({"settings"})

@@ -1,0 +1,146 @@
+from __future__ import annotations
+
+import datetime as dt
+
+from django.db import models
+from django.urls import reverse
+
+from dateline.core import clock
+from dateline.core.models import TimestampedModel
+from dateline.core.text import cut_at_word, html_to_text, word_count
+from dateline.news import body as body_format
+
+TEASER_SOURCE_CHARS = 600
+
+
+class Status(models.TextChoices):
+    DRAFT = "draft", "Draft"
+    PUBLISHED = "published", "Published"
+    WITHDRAWN = "withdrawn", "Withdrawn"
+    # A story known only by reference (an ALSO READ link that arrived before its item).
+    PLACEHOLDER = "placeholder", "Placeholder"
+
+
+class ArticleQuerySet(models.QuerySet):
+    def published(self, now: dt.datetime | None = None) -> ArticleQuerySet:
+        """Visible to readers: decided at query time, so a scheduled story goes live on the
+        second with no worker running."""
+        return self.filter(status=Status.PUBLISHED, published_at__lte=now or clock.now())
+
+    def scheduled(self, now: dt.datetime | None = None) -> ArticleQuerySet:
+        return self.filter(status=Status.PUBLISHED, published_at__gt=now or clock.now())
+
+    def newest_first(self) -> ArticleQuerySet:
+        return self.order_by("-published_at", "-pk")
+
+    def for_listing(self) -> ArticleQuerySet:
+        """What a teaser needs, and nothing more (no body)."""
+        return self.select_related("section", "lead_picture").only(
+            "pk", "headline", "slug", "standfirst", "source_credit", "teaser_source",
+            "published_at", "section__name", "section__slug",
+            "lead_picture__file", "lead_picture__width", "lead_picture__height",
+            "lead_picture__alt_text", "lead_picture__caption", "lead_picture__credit",
+        )
+
+
+class Article(TimestampedModel):
+    headline = models.CharField(max_length=300)
+    slug = models.SlugField(max_length=200, unique=True, allow_unicode=True)
+    standfirst = models.TextField(blank=True, help_text="The summary under the headline.")
+    source_credit = models.CharField(
+        max_length=200, blank=True, help_text='Shown after the standfirst, e.g. "reports Asian Lite News".'
+    )
+    body = models.TextField(blank=True, help_text="Sanitised HTML; pictures and related stories by reference.")
+    body_words = models.PositiveIntegerField(default=0, editable=False)
+    teaser_source = models.TextField(blank=True, editable=False)
+    section = models.ForeignKey(
+        "news.Section", null=True, blank=True, on_delete=models.SET_NULL, related_name="articles"
+    )
+    authors = models.ManyToManyField("news.Author", blank=True, related_name="articles")
+    tags = models.ManyToManyField("news.Tag", blank=True, related_name="articles")
+    topics = models.ManyToManyField("news.Topic", blank=True, related_name="articles")
+    lead_picture = models.ForeignKey(
+        "media.Picture", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    # Derived from the body's references on every save; used to fetch them in one query
+    # and to know which stories' pages a change reaches.
+    body_pictures = models.ManyToManyField("media.Picture", blank=True, related_name="+", editable=False)
+    related_articles = models.ManyToManyField(
+        "self", blank=True, symmetrical=False, related_name="referenced_by", editable=False
+    )
+    status = models.CharField(max_length=20, choices=Status.choices, default=Status.DRAFT)
+    published_at = models.DateTimeField(null=True, blank=True, db_index=True)
+    updated_at = models.DateTimeField(
+        null=True, blank=True, help_text="The update time shown to readers."
+    )
+    language = models.CharField(max_length=20, blank=True)
+    located = models.CharField(max_length=200, blank=True)
+    source = models.CharField(max_length=40, blank=True, default="")
+    source_id = models.CharField(max_length=500, blank=True, default="")
+    source_version = models.CharField(max_length=64, blank=True, default="", editable=False)
+
+    objects = ArticleQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-published_at", "-pk"]
+        indexes = [
+            models.Index(fields=["status", "published_at"], name="article_visible"),
+            models.Index(fields=["section", "status", "published_at"], name="article_section_visible"),
+        ]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["source", "source_id"],
+                condition=~models.Q(source_id=""),
+                name="article_unique_source_id",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return self.headline
+
+    def get_absolute_url(self) -> str:
+        return reverse("news:article", args=[self.slug])
+
+    def save(self, *args, **kwargs):
+        # The invariant holds whatever the path in (admin, import, shell): a body is
+        # stored sanitised, and its derived counts match it.
+        self.body = body_format.sanitize(self.body)
+        self.body_words = word_count(body_format.text_for_counting(self.body))
+        lead = self.standfirst_with_credit
+        self.teaser_source = cut_at_word(
+            " ".join(p for p in (lead, body_format.text_for_counting(self.body)) if p),
+            TEASER_SOURCE_CHARS,
+            ellipsis="",
+        )
+        if kwargs.get("update_fields") is not None:
+            kwargs["update_fields"] = set(kwargs["update_fields"]) | {
+                "body", "body_words", "teaser_source"
+            }
+        super().save(*args, **kwargs)
+
+    @property
+    def standfirst_with_credit(self) -> str:
+        text = (self.standfirst or "").strip()
+        credit = (self.source_credit or "").strip()
+        if not credit:
+            return text
+        if not text:
+            return credit
+        return f"{text}, {credit}" if text[-1].isalnum() else f"{text} {credit}"
+
+    @property
+    def reading_minutes(self) -> int:
+        from dateline.core.text import reading_minutes
+
+        return reading_minutes(self.body_words)
+
+    def teaser(self, limit: int) -> str:
+        return cut_at_word(self.teaser_source or html_to_text(self.standfirst), limit)
+
+    @property
+    def is_visible(self) -> bool:
+        return (
+            self.status == Status.PUBLISHED
+            and self.published_at is not None
+            and self.published_at <= clock.now()
+        )

@@ -1,0 +1,22 @@
+from django.db import models
+from django.urls import reverse
+
+
+class Section(models.Model):
+    name = models.CharField(max_length=100)
+    slug = models.SlugField(max_length=100, unique=True, allow_unicode=True)
+    position = models.PositiveIntegerField(default=0, help_text="Order in navigation, lowest first.")
+    description = models.TextField(blank=True)
+    in_navigation = models.BooleanField(default=True)
+    source_id = models.CharField(
+        max_length=300, blank=True, default="", help_text="Subject URI of imported items."
+    )
+
+    class Meta:
+        ordering = ["position", "name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+    def get_absolute_url(self) -> str:
+        return reverse("news:section", args=[self.slug])

@@ -1,0 +1,255 @@
+"""Reads for public pages. Each page's whole read is one call here, with a pinned query
+count (tests/test_query_counts.py) that does not grow with the number of stories."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+
+from django.core.paginator import Page, Paginator
+from django.db.models import Min, Prefetch
+
+from dateline.core import clock
+from dateline.media.models import Picture
+from dateline.news.models import Article, Author, CollectionItem, Publication, Section, Tag, Topic
+from dateline.pagecache.memo import forget, memoized
+
+LATEST_FROM_SECTION = 5
+PAGE_SIZE = 20
+
+
+@dataclass
+class Site:
+    """What every page shows around its content: settings, navigation, today's date."""
+
+    publication: Publication
+    sections: list[Section]
+    now: dt.datetime
+    today: dt.date
+    expires_at: float
+    deps: set[str] = field(default_factory=lambda: {"settings", "sections"})
+
+
+def _next_scheduled() -> dt.datetime | None:
+    return Article.objects.scheduled().aggregate(at=Min("published_at"))["at"]
+
+
+def site_context(now: dt.datetime | None = None) -> Site:
+    now = now or clock.now()
+    publication = memoized("publication", ("settings",), Publication.load)
+    sections = memoized(
+        "sections",
+        ("sections",),
+        lambda: list(Section.objects.filter(in_navigation=True)),
+    )
+    local_now = now.astimezone(publication.zone)
+    # The header shows today's date: a cached page must not outlive local midnight.
+    midnight = dt.datetime.combine(
+        local_now.date() + dt.timedelta(days=1), dt.time(), tzinfo=publication.zone
+    )
+    expires = midnight
+    upcoming = memoized("next-scheduled", ("schedule",), _next_scheduled)
+    if upcoming is not None and upcoming <= now:
+        forget("next-scheduled")
+        upcoming = memoized("next-scheduled", ("schedule",), _next_scheduled)
+    if upcoming is not None and upcoming > now:
+        # Visibility is decided at query time; a cached page must expire when the next
+        # scheduled story goes live, or it would hide it.
+        expires = min(expires, upcoming)
+    return Site(
+        publication=publication,
+        sections=sections,
+        now=now,
+        today=local_now.date(),
+        expires_at=expires.timestamp(),
+    )
+
+
+@dataclass
+class ArticlePage:
+    site: Site
+    article: Article
+    body_html: str
+    previous: Article | None
+    next: Article | None
+    latest: list[Article]
+    dont_miss: list[Article]
+    pictures: dict[int, Picture]
+    deps: set[str]
+
+
+def _neighbours(article: Article, now: dt.datetime) -> tuple[Article | None, Article | None]:
+    """Previous and next story by publication time, within the article's section."""
+    base = Article.objects.published(now).for_listing().filter(section_id=article.section_id)
+    previous = (
+        base.filter(published_at__lte=article.published_at)
+        .exclude(pk=article.pk)
+        .exclude(published_at=article.published_at, pk__gt=article.pk)
+        .order_by("-published_at", "-pk")
+        .first()
+    )
+    following = (
+        base.filter(published_at__gte=article.published_at)
+        .exclude(pk=article.pk)
+        .exclude(published_at=article.published_at, pk__lt=article.pk)
+        .order_by("published_at", "pk")
+        .first()
+    )
+    return previous, following
+
+
+def collection_articles(key: str, now: dt.datetime) -> list[Article]:
+    items = (
+        CollectionItem.objects.filter(
+            collection__key=key,
+            article__in=Article.objects.published(now),
+        )
+        .select_related("article", "article__section", "article__lead_picture")
+        .order_by("position", "pk")
+    )
+    return [item.article for item in items]
+
+
+def article_page(*, slug: str, now: dt.datetime | None = None) -> ArticlePage | None:
+    from dateline.news.rendering import render_body
+
+    site = site_context(now)
+    now = site.now
+    article = (
+        Article.objects.published(now)
+        .select_related("section", "lead_picture")
+        .prefetch_related(
+            Prefetch("authors", queryset=Author.objects.only("pk", "name", "slug")),
+            Prefetch("topics", queryset=Topic.objects.only("pk", "name", "slug", "kind")),
+            Prefetch("tags", queryset=Tag.objects.only("pk", "name", "slug")),
+        )
+        .filter(slug=slug)
+        .first()
+    )
+    if article is None:
+        return None
+    body_html, pictures, related = render_body(article, now=now)
+    previous, following = _neighbours(article, now)
+    latest: list[Article] = []
+    if article.section_id:
+        latest = list(
+            Article.objects.published(now)
+            .for_listing()
+            .filter(section_id=article.section_id)
+            .exclude(pk=article.pk)
+            .newest_first()[:LATEST_FROM_SECTION]
+        )
+    dont_miss = collection_articles("dont-miss", now)
+    deps = site.deps | {f"article:{article.pk}", "list:dont-miss"}
+    if article.section_id:
+        deps.add(f"section:{article.section_id}")
+    else:
+        deps.add("front")
+    deps.update(f"article:{a.pk}" for a in [*dont_miss, *related])
+    deps.update(f"picture:{pk}" for pk in pictures)
+    if article.lead_picture_id:
+        deps.add(f"picture:{article.lead_picture_id}")
+    return ArticlePage(
+        site=site,
+        article=article,
+        body_html=body_html,
+        previous=previous,
+        next=following,
+        latest=latest,
+        dont_miss=dont_miss,
+        pictures=pictures,
+        deps=deps,
+    )
+
+
+@dataclass
+class FrontPage:
+    site: Site
+    lead: Article | None
+    top: list[Article]
+    blocks: list[tuple[Section, list[Article]]]
+    latest: list[Article]
+    dont_miss: list[Article]
+    deps: set[str]
+
+
+def front_page(*, now: dt.datetime | None = None) -> FrontPage:
+    site = site_context(now)
+    now = site.now
+    visible = Article.objects.published(now).for_listing().newest_first()
+    pinned = collection_articles("lead", now)
+    latest = list(visible[:14])
+    shown: set[int] = set()
+    lead = pinned[0] if pinned else next((a for a in latest if a.lead_picture_id), None)
+    lead = lead or (latest[0] if latest else None)
+    if lead:
+        shown.add(lead.pk)
+    top = [a for a in latest if a.pk not in shown][:4]
+    shown.update(a.pk for a in top)
+    blocks = []
+    for section in site.sections:
+        stories = [a for a in visible.filter(section=section)[:8] if a.pk not in shown][:4]
+        shown.update(a.pk for a in stories)
+        if stories:
+            blocks.append((section, stories))
+    rest = [a for a in latest if a.pk not in shown][:8]
+    dont_miss = collection_articles("dont-miss", now)
+    deps = site.deps | {"front", "list:dont-miss", "list:lead"}
+    deps.update(f"section:{s.pk}" for s in site.sections)
+    return FrontPage(site, lead, top, blocks, rest, dont_miss, deps)
+
+
+@dataclass
+class ListingPage:
+    site: Site
+    title: str
+    kind: str
+    subject: object
+    page: Page
+    deps: set[str]
+
+
+def _listing(site: Site, queryset, number: int) -> Page:
+    paginator = Paginator(queryset, PAGE_SIZE, allow_empty_first_page=True)
+    return paginator.get_page(number)
+
+
+def section_page(*, slug: str, page: int = 1, now: dt.datetime | None = None) -> ListingPage | None:
+    site = site_context(now)
+    section = next((s for s in site.sections if s.slug == slug), None)
+    if section is None:
+        section = Section.objects.filter(slug=slug).first()
+    if section is None:
+        return None
+    qs = Article.objects.published(site.now).for_listing().filter(section=section).newest_first()
+    return ListingPage(site, section.name, "section", section, _listing(site, qs, page),
+                       site.deps | {f"section:{section.pk}"})
+
+
+def tag_page(*, slug: str, page: int = 1, now: dt.datetime | None = None) -> ListingPage | None:
+    site = site_context(now)
+    tag = Tag.objects.filter(slug=slug).first()
+    if tag is None:
+        return None
+    qs = Article.objects.published(site.now).for_listing().filter(tags=tag).newest_first()
+    return ListingPage(site, tag.name, "tag", tag, _listing(site, qs, page), site.deps | {f"tag:{tag.pk}"})
+
+
+def topic_page(*, kind: str, slug: str, page: int = 1, now: dt.datetime | None = None) -> ListingPage | None:
+    site = site_context(now)
+    topic = Topic.objects.filter(kind=kind, slug=slug).first()
+    if topic is None:
+        return None
+    qs = Article.objects.published(site.now).for_listing().filter(topics=topic).newest_first()
+    return ListingPage(site, topic.name, topic.get_kind_display(), topic, _listing(site, qs, page),
+                       site.deps | {f"topic:{topic.pk}"})
+
+
+def author_page(*, slug: str, page: int = 1, now: dt.datetime | None = None) -> ListingPage | None:
+    site = site_context(now)
+    author = Author.objects.filter(slug=slug).first()
+    if author is None:
+        return None
+    qs = Article.objects.published(site.now).for_listing().filter(authors=author).newest_first()
+    return ListingPage(site, author.name, "author", author, _listing(site, qs, page),
+                       site.deps | {f"author:{author.pk}"})

@@ -1,0 +1,176 @@
+"""Every write to news content goes through one of these functions, whoever calls it
+(admin, import, CLI, demo, later the newsroom and API). Each one invalidates exactly the
+pages that show what it changed, after the transaction commits."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterable, Sequence
+
+from django.db import transaction
+
+from dateline.core import clock
+from dateline.core.text import unique_slug
+from dateline.news import body as body_format
+from dateline.news.models import (
+    Article,
+    Author,
+    Collection,
+    CollectionItem,
+    Publication,
+    Section,
+    Status,
+    Tag,
+    Topic,
+)
+from dateline.pagecache import invalidate
+
+
+class CurationError(ValueError):
+    pass
+
+
+def article_dependency_tags(article: Article, *, extra_sections: Iterable[int | None] = ()) -> set[str]:
+    """Cache tags of every page that may show `article`."""
+    tags = {f"article:{article.pk}", "front", "schedule"}
+    for section_id in {article.section_id, *extra_sections}:
+        if section_id:
+            tags.add(f"section:{section_id}")
+    if article.pk:
+        tags.update(f"tag:{pk}" for pk in article.tags.values_list("pk", flat=True))
+        tags.update(f"topic:{pk}" for pk in article.topics.values_list("pk", flat=True))
+        tags.update(f"author:{pk}" for pk in article.authors.values_list("pk", flat=True))
+        tags.update(
+            f"list:{key}"
+            for key in Collection.objects.filter(items__article=article).values_list("key", flat=True)
+        )
+        tags.update(
+            f"article:{pk}" for pk in article.referenced_by.values_list("pk", flat=True)
+        )
+    return tags
+
+
+def _free_slug(base: str, *, exclude_pk: int | None = None) -> str:
+    slug = unique_slug(base)
+    candidate, n = slug, 2
+    while Article.objects.filter(slug=candidate).exclude(pk=exclude_pk).exists():
+        candidate = f"{slug[:190]}-{n}"
+        n += 1
+    return candidate
+
+
+def article_sync_references(*, article: Article) -> None:
+    """Keep body_pictures / related_articles equal to the references in the stored body."""
+    picture_ids, article_ids = body_format.references(article.body)
+    article.body_pictures.set(picture_ids)
+    article.related_articles.set(article_ids - {article.pk})
+
+
+@transaction.atomic
+def article_save(
+    *,
+    article: Article,
+    authors: Sequence[Author] | None = None,
+    tags: Sequence[Tag] | None = None,
+    topics: Sequence[Topic] | None = None,
+    previous_section_id: int | None = None,
+) -> Article:
+    """Create or update a story with its relations; the single path for content writes."""
+    if not article.slug:
+        article.slug = _free_slug(article.headline, exclude_pk=article.pk)
+    if previous_section_id is None and article.pk:
+        previous_section_id = (
+            Article.objects.filter(pk=article.pk).values_list("section_id", flat=True).first()
+        )
+    article.save()
+    if authors is not None:
+        article.authors.set(authors)
+    if tags is not None:
+        article.tags.set(tags)
+    if topics is not None:
+        article.topics.set(topics)
+    article_sync_references(article=article)
+    invalidate(article_dependency_tags(article, extra_sections=[previous_section_id]))
+    return article
+
+
+@transaction.atomic
+def article_publish(*, article: Article, at: dt.datetime | None = None) -> Article:
+    """Publish now, or at `at` (a future time schedules it: visibility is decided at query
+    time, so nothing has to run when that time comes)."""
+    if not article.headline.strip():
+        raise ValueError("A story needs a headline before it is published.")
+    article.status = Status.PUBLISHED
+    article.published_at = at or article.published_at or clock.now()
+    return article_save(article=article)
+
+
+@transaction.atomic
+def article_unpublish(*, article: Article) -> Article:
+    article.status = Status.DRAFT
+    return article_save(article=article)
+
+
+def section_get_or_create(*, name: str, source_id: str = "") -> Section:
+    section = None
+    if source_id:
+        section = Section.objects.filter(source_id=source_id).first()
+    if section is None:
+        section = Section.objects.filter(name__iexact=name.strip()).first()
+    if section is None:
+        slug = unique_slug(name, max_length=100)
+        position = Section.objects.count()
+        section = Section.objects.create(
+            name=name.strip(), slug=slug, position=position, source_id=source_id
+        )
+        invalidate({"sections", "front"})
+    return section
+
+
+def author_get_or_create(*, name: str) -> Author:
+    slug = unique_slug(name)
+    author, _ = Author.objects.get_or_create(slug=slug, defaults={"name": name.strip()})
+    return author
+
+
+def tag_get_or_create(*, name: str) -> Tag:
+    slug = unique_slug(name, max_length=100)
+    tag, _ = Tag.objects.get_or_create(slug=slug, defaults={"name": name.strip()})
+    return tag
+
+
+def topic_get_or_create(*, kind: str, name: str) -> Topic:
+    slug = unique_slug(name)
+    topic, _ = Topic.objects.get_or_create(kind=kind, slug=slug, defaults={"name": name.strip()})
+    return topic
+
+
+COLLECTION_TITLES = {"dont-miss": "Don't Miss"}
+
+
+@transaction.atomic
+def collection_set(*, key: str, articles: Sequence[Article], title: str | None = None) -> Collection:
+    """Replace the stories of a curated list, in the given order."""
+    if len({a.pk for a in articles}) != len(articles):
+        raise CurationError("A story can appear only once in a list.")
+    collection, created = Collection.objects.get_or_create(
+        key=key, defaults={"title": title or COLLECTION_TITLES.get(key, key.replace("-", " ").title())}
+    )
+    if title and collection.title != title:
+        collection.title = title
+        collection.save(update_fields=["title"])
+    CollectionItem.objects.filter(collection=collection).delete()
+    CollectionItem.objects.bulk_create(
+        CollectionItem(collection=collection, article=a, position=i) for i, a in enumerate(articles)
+    )
+    invalidate({f"list:{key}", "front"})
+    return collection
+
+
+def publication_update(*, publication: Publication, **fields) -> Publication:
+    for name, value in fields.items():
+        setattr(publication, name, value)
+    publication.full_clean()
+    publication.save()
+    invalidate({"settings"})
+    return publication

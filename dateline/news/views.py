@@ -1,0 +1,75 @@
+"""Public pages. Every view here is open to anyone for GET and HEAD only (`require_safe`),
+and each one reads its whole page through one selector."""
+
+from __future__ import annotations
+
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import render
+from django.views.decorators.http import require_safe
+
+from dateline.news import selectors
+from dateline.pagecache.wsgi import mark_cacheable
+
+
+def _page_number(request: HttpRequest) -> int:
+    try:
+        return max(1, int(request.GET.get("page", "1")))
+    except ValueError:
+        return 1
+
+
+def _cached(response: HttpResponse, page) -> HttpResponse:
+    return mark_cacheable(response, deps=page.deps, expires_at=page.site.expires_at)
+
+
+@require_safe
+def front(request: HttpRequest) -> HttpResponse:
+    page = selectors.front_page()
+    return _cached(render(request, "news/front.html", {"page": page, "site": page.site}), page)
+
+
+@require_safe
+def article(request: HttpRequest, slug: str) -> HttpResponse:
+    page = selectors.article_page(slug=slug)
+    if page is None:
+        raise Http404("No published story at this address.")
+    return _cached(render(request, "news/article.html", {"page": page, "site": page.site}), page)
+
+
+def _listing(request: HttpRequest, page) -> HttpResponse:
+    if page is None:
+        raise Http404("Nothing here.")
+    return _cached(render(request, "news/listing.html", {"page": page, "site": page.site}), page)
+
+
+@require_safe
+def section(request: HttpRequest, slug: str) -> HttpResponse:
+    return _listing(request, selectors.section_page(slug=slug, page=_page_number(request)))
+
+
+@require_safe
+def tag(request: HttpRequest, slug: str) -> HttpResponse:
+    return _listing(request, selectors.tag_page(slug=slug, page=_page_number(request)))
+
+
+@require_safe
+def topic(request: HttpRequest, kind: str, slug: str) -> HttpResponse:
+    return _listing(request, selectors.topic_page(kind=kind, slug=slug, page=_page_number(request)))
+
+
+@require_safe
+def author(request: HttpRequest, slug: str) -> HttpResponse:
+    return _listing(request, selectors.author_page(slug=slug, page=_page_number(request)))
+
+
+def page_not_found(request: HttpRequest, exception=None) -> HttpResponse:
+    try:
+        site = selectors.site_context()
+    except Exception:  # the 404 page must render even when the database is unwell
+        site = None
+    return render(request, "404.html", {"site": site, "path": request.path}, status=404)
+
+
+def server_error(request: HttpRequest) -> HttpResponse:
+    # No database access here: the error may be the database itself.
+    return render(request, "500.html", {"site": None}, status=500)
