@@ -20,12 +20,13 @@ def shared_dir() -> Path:
 
 @pytest.fixture(autouse=True)
 def _fresh_page_cache(settings):
-    from dateline.pagecache import memo, versions
+    from dateline.pagecache import memo
+    from dateline.pagecache.versions import versions
     from dateline.pagecache.wsgi import store
 
     memo.clear()
     store.clear()
-    versions.versions().reset()
+    versions().reset()
     yield
     memo.clear()
     store.clear()

@@ -14,3 +14,5 @@ ALLOWED_HOSTS = ["*"]
 # Each test run gets its own var/ (page-cache versions) and media folder.
 VAR_DIR = Path(tempfile.mkdtemp(prefix="dateline-test-var-"))
 MEDIA_ROOT = VAR_DIR / "media"
+STATIC_ROOT = VAR_DIR / "static"
+STATIC_ROOT.mkdir(parents=True, exist_ok=True)

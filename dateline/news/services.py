@@ -10,7 +10,7 @@ from collections.abc import Iterable, Sequence
 from django.db import transaction
 
 from dateline.core import clock
-from dateline.core.text import unique_slug
+from dateline.core.text import html_to_text, unique_slug, word_count
 from dateline.news import body as body_format
 from dateline.news.models import (
     Article,
@@ -60,10 +60,25 @@ def _free_slug(base: str, *, exclude_pk: int | None = None) -> str:
 
 
 def article_sync_references(*, article: Article) -> None:
-    """Keep body_pictures / related_articles equal to the references in the stored body."""
+    """Keep body_pictures / related_articles equal to the references in the stored body,
+    and count words as the reader sees them (captions and ALSO READ lines included)."""
+    from dateline.news.rendering import picture_figure
+
     picture_ids, article_ids = body_format.references(article.body)
     article.body_pictures.set(picture_ids)
     article.related_articles.set(article_ids - {article.pk})
+    if picture_ids or article_ids:
+        html = body_format.render(
+            article.body,
+            pictures={p.pk: p for p in article.body_pictures.all()},
+            articles={a.pk: a for a in Article.objects.filter(pk__in=article_ids)},
+            picture_html=picture_figure,
+            article_url=lambda a: "",
+        )
+        words = word_count(html_to_text(html))
+        if words != article.body_words:
+            article.body_words = words
+            Article.objects.filter(pk=article.pk).update(body_words=words)
 
 
 @transaction.atomic
