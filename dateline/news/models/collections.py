@@ -13,7 +13,9 @@ class Collection(models.Model):
 
 class CollectionItem(models.Model):
     collection = models.ForeignKey(Collection, on_delete=models.CASCADE, related_name="items")
-    article = models.ForeignKey("news.Article", on_delete=models.CASCADE, related_name="+")
+    article = models.ForeignKey(
+        "news.Article", on_delete=models.CASCADE, related_name="collection_items"
+    )
     position = models.PositiveIntegerField(default=0)
 
     class Meta:

@@ -1,0 +1,70 @@
+"""Constant work per page: the query count of each public page is pinned, and the same
+with 5 or 60 stories in the database."""
+
+from __future__ import annotations
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+
+from dateline.media.models import Picture
+from dateline.news import body as body_format
+from dateline.news import services
+from dateline.news.tests import factories
+from dateline.pagecache import memo
+
+# Cold: nothing memoised in the process (settings, navigation, next scheduled time).
+ARTICLE_QUERIES_COLD = 13
+ARTICLE_QUERIES_WARM = 10
+FRONT_QUERIES_COLD = 6  # + one per navigation section with stories (3 here)
+SECTION_QUERIES_COLD = 5
+
+
+def _count(client, url: str, *, cold: bool = True) -> int:
+    if cold:
+        memo.clear()
+    with CaptureQueriesContext(connection) as ctx:
+        response = client.get(url)
+    assert response.status_code == 200, url
+    return len(ctx.captured_queries)
+
+
+def _site(n: int):
+    sections = [factories.section(f"Desk {i}") for i in range(3)]
+    picture = Picture.objects.create(file="pictures/x.jpg", width=10, height=10, caption="c", credit="k")
+    stories = [
+        factories.article(section_obj=sections[i % 3], lead_picture=picture) for i in range(n)
+    ]
+    target = stories[n // 2]
+    target.body = (
+        "<p>Intro.</p>" + body_format.picture_placeholder(picture.pk)
+        + body_format.also_read_placeholder(stories[0].pk)
+    )
+    services.article_save(article=target)
+    services.collection_set(key="dont-miss", articles=[stories[1], stories[2]])
+    return target, sections
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("n", [5, 60])
+def test_article_page_query_count_is_constant(client, n):
+    target, _ = _site(n)
+    url = target.get_absolute_url()
+    assert _count(client, url) == ARTICLE_QUERIES_COLD
+    assert _count(client, url, cold=False) == ARTICLE_QUERIES_WARM
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("n", [5, 60])
+def test_front_page_query_count_is_constant(client, n):
+    _site(n)
+    assert _count(client, "/") == FRONT_QUERIES_COLD + 3
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("n", [5, 60])
+def test_section_page_query_count_is_constant(client, n):
+    _, sections = _site(n)
+    assert _count(client, sections[0].get_absolute_url()) == SECTION_QUERIES_COLD
+    if n > 40:
+        assert _count(client, sections[0].get_absolute_url() + "?page=2") == SECTION_QUERIES_COLD
