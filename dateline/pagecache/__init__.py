@@ -10,6 +10,6 @@ story and no other page.
 May import django and dateline.core only: news and every app above it call into this.
 """
 
-from dateline.pagecache.versions import invalidate, versions
+from dateline.pagecache.versions import invalidate
 
-__all__ = ["invalidate", "versions"]
+__all__ = ["invalidate"]
