@@ -50,7 +50,8 @@ _REF_ATTR = re.compile(r'data-(picture|article)="(\d+)"')
 
 def sanitize(fragment: str) -> str:
     """The only way HTML enters a body. Idempotent: sanitising stored HTML changes nothing."""
-    return nh3.clean(fragment or "", **_SANITIZE_OPTIONS).strip()
+    # nh3 leaves an empty class attribute where it removed every class.
+    return nh3.clean(fragment or "", **_SANITIZE_OPTIONS).replace(' class=""', "").strip()
 
 
 def picture_placeholder(picture_id: int) -> str:

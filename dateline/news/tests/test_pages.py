@@ -1,0 +1,87 @@
+"""Public pages other than the seed article: front, listings, errors, permissions."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+
+from dateline.core import clock
+from dateline.news import services
+from dateline.news.models import Publication, Topic
+from dateline.news.tests import factories
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("url", ["/nope/", "/story/missing/", "/section/none/", "/tag/x/",
+                                 "/topic/person/nobody/", "/author/nobody/", "/story/%ff/",
+                                 "/section/x/?page=abc", "/media/../../etc/passwd",
+                                 "/media/pictures/missing.jpg"])
+def test_unknown_urls_get_the_helpful_404_page(client, url):
+    response = client.get(url)
+    assert response.status_code == 404
+    assert b"We can't find that page" in response.content or url.startswith("/section/x")
+
+
+@pytest.mark.django_db
+def test_public_pages_refuse_writes(client):
+    a = factories.article()
+    for url in ("/", a.get_absolute_url()):
+        assert client.post(url).status_code == 405
+        assert client.put(url).status_code == 405
+        assert client.delete(url).status_code == 405
+        assert client.head(url).status_code == 200
+
+
+@pytest.mark.django_db
+def test_section_pages_are_paginated_newest_first(client):
+    desk = factories.section("Courts")
+    now = clock.now()
+    stories = [factories.article(section_obj=desk, headline=f"Verdict {i:02d}",
+                                 published_at=now - dt.timedelta(hours=i)) for i in range(25)]
+    page1 = client.get(desk.get_absolute_url()).content.decode()
+    page2 = client.get(desk.get_absolute_url() + "?page=2").content.decode()
+    assert "Verdict 00" in page1 and "Verdict 19" in page1 and "Verdict 20" not in page1
+    assert "Verdict 20" in page2 and "Verdict 24" in page2 and "Page 2 of 2" in page2
+    assert page1.index("Verdict 00") < page1.index("Verdict 01")
+    assert len(stories) == 25
+
+
+@pytest.mark.django_db
+def test_front_page_shows_no_story_twice(client):
+    desk = factories.section("Harbour")
+    for i in range(12):
+        factories.article(section_obj=desk, headline=f"Harbour item {i:02d}")
+    html = client.get("/").content.decode()
+    for i in range(12):
+        assert html.count(f">Harbour item {i:02d}<") <= 1
+
+
+@pytest.mark.django_db
+def test_topic_tag_and_author_pages_list_their_stories(client):
+    a = factories.article(headline="Mayor opens the bridge")
+    person = services.topic_get_or_create(kind=Topic.Kind.PERSON, name="Ada Mayor")
+    tag = services.tag_get_or_create(name="Bridges")
+    author = services.author_get_or_create(name="Jo Reporter")
+    services.article_save(article=a, topics=[person], tags=[tag], authors=[author])
+    for url in (person.get_absolute_url(), tag.get_absolute_url(), author.get_absolute_url()):
+        response = client.get(url)
+        assert response.status_code == 200
+        assert "Mayor opens the bridge" in response.content.decode()
+
+
+@pytest.mark.django_db
+def test_dates_follow_the_publication_time_zone(client):
+    publication = Publication.load()
+    services.publication_update(publication=publication, time_zone="Asia/Kolkata")
+    # 20:00 UTC on 1 July is 01:30 on 2 July in India.
+    a = factories.article(published_at=dt.datetime(2024, 7, 1, 20, 0, tzinfo=dt.UTC))
+    html = client.get(a.get_absolute_url()).content.decode()
+    assert ">2 July 2024</time>" in html
+    assert 'datetime="2024-07-02T01:30:00+05:30"' in html
+
+
+@pytest.mark.django_db
+def test_draft_is_not_public(client):
+    a = factories.article(publish=False)
+    assert client.get(a.get_absolute_url()).status_code == 404
