@@ -1,11 +1,31 @@
+from django import forms
 from django.contrib import admin
 from django.utils.html import format_html
 
 from dateline.media.models import Picture
+from dateline.media.services import PictureRejected, picture_validate_bytes
+
+
+class PictureForm(forms.ModelForm):
+    class Meta:
+        model = Picture
+        fields = ["file", "caption", "credit", "alt_text"]
+
+    def clean_file(self):
+        upload = self.cleaned_data["file"]
+        if upload and hasattr(upload, "read") and getattr(upload, "_committed", True) is False:
+            data = upload.read()
+            upload.seek(0)
+            try:
+                picture_validate_bytes(data)
+            except PictureRejected as exc:
+                raise forms.ValidationError(f"This file cannot be used: {exc}.") from None
+        return upload
 
 
 @admin.register(Picture)
 class PictureAdmin(admin.ModelAdmin):
+    form = PictureForm
     list_display = ["thumb", "caption", "credit", "width", "height", "created_at"]
     search_fields = ["caption", "credit", "alt_text"]
     readonly_fields = ["width", "height", "source", "source_id", "preview"]

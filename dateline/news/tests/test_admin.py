@@ -1,0 +1,74 @@
+"""Admin is good enough to write and publish a story with a picture."""
+
+from __future__ import annotations
+
+import io
+
+import pytest
+from django.contrib.auth.models import User
+from django.core.files.uploadedfile import SimpleUploadedFile
+from PIL import Image
+
+from dateline.media.models import Picture
+from dateline.news.models import Article, Status
+from dateline.news.tests import factories
+
+
+def _jpeg() -> bytes:
+    buf = io.BytesIO()
+    Image.new("RGB", (64, 48), (20, 90, 160)).save(buf, "JPEG")
+    return buf.getvalue()
+
+
+@pytest.fixture
+def editor_client(client, db):
+    User.objects.create_superuser("ed", "ed@example.com", "a-long-password-1")
+    client.login(username="ed", password="a-long-password-1")
+    return client
+
+
+@pytest.mark.django_db
+def test_editor_writes_and_publishes_a_story_with_a_picture(editor_client):
+    response = editor_client.post("/admin/media/picture/add/", {
+        "file": SimpleUploadedFile("quay.jpg", _jpeg(), content_type="image/jpeg"),
+        "caption": "The north quay", "credit": "Harbour Photo", "alt_text": "Boats at the quay",
+    })
+    assert response.status_code == 302, response.content[:500]
+    picture = Picture.objects.get()
+    assert (picture.width, picture.height) == (64, 48)
+    section = factories.section("Harbour")
+    response = editor_client.post("/admin/news/article/add/", {
+        "headline": "Quay reopens after repairs", "slug": "quay-reopens",
+        "standfirst": "Boats return on Monday", "source_credit": "",
+        "body": "<p>Work finished early.</p><h2>What changes</h2><p>More berths.</p>"
+                f'<figure data-picture="{picture.pk}"></figure><script>alert(1)</script>',
+        "section": section.pk, "lead_picture": "", "status": Status.PUBLISHED,
+        "published_at_0": "", "published_at_1": "", "updated_at_0": "", "updated_at_1": "",
+        "language": "en", "located": "",
+    })
+    assert response.status_code == 302, response.content.decode()[:2000]
+    article = Article.objects.get(slug="quay-reopens")
+    assert "<script" not in article.body
+    assert list(article.body_pictures.all()) == [picture]
+    editor_client.logout()
+    html = editor_client.get("/story/quay-reopens/").content.decode()
+    assert "Quay reopens after repairs" in html
+    assert "The north quay" in html and "Pic credits Harbour Photo" in html
+
+
+@pytest.mark.django_db
+def test_svg_upload_is_refused_with_a_clear_message(editor_client):
+    svg = b'<svg xmlns="http://www.w3.org/2000/svg"><script>alert(1)</script></svg>'
+    response = editor_client.post("/admin/media/picture/add/", {
+        "file": SimpleUploadedFile("x.jpg", svg, content_type="image/jpeg"),
+        "caption": "x", "credit": "y", "alt_text": "z",
+    })
+    assert response.status_code == 200
+    assert not Picture.objects.exists()
+    assert "cannot be used" in response.content.decode() or "valid image" in response.content.decode()
+
+
+@pytest.mark.django_db
+def test_admin_requires_staff(client):
+    response = client.get("/admin/news/article/")
+    assert response.status_code == 302 and "/admin/login/" in response["Location"]
