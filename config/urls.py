@@ -15,5 +15,9 @@ handler404 = "dateline.news.views.page_not_found"
 handler500 = "dateline.news.views.server_error"
 
 if settings.DEBUG:  # pragma: no cover - development convenience only
-    urlpatterns.insert(0, re_path(r"^__static__/(?P<path>.+)$", static_serve,
-                                  {"document_root": settings.STATIC_ROOT}))
+    urlpatterns.insert(
+        0,
+        re_path(
+            r"^__static__/(?P<path>.+)$", static_serve, {"document_root": settings.STATIC_ROOT}
+        ),
+    )

@@ -12,7 +12,13 @@ from dataclasses import dataclass, field
 
 from django.conf import settings
 
-CREATED, UPDATED, UNCHANGED, SKIPPED, FAILED = "created", "updated", "unchanged", "skipped", "failed"
+CREATED, UPDATED, UNCHANGED, SKIPPED, FAILED = (
+    "created",
+    "updated",
+    "unchanged",
+    "skipped",
+    "failed",
+)
 
 
 @dataclass

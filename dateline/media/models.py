@@ -7,15 +7,20 @@ from django.db import models
 from dateline.core.models import TimestampedModel
 
 
-
 class Picture(TimestampedModel):
-    file = models.ImageField(upload_to="pictures/%Y/%m/", width_field="width", height_field="height")
+    file = models.ImageField(
+        upload_to="pictures/%Y/%m/", width_field="width", height_field="height"
+    )
     width = models.PositiveIntegerField(default=0, editable=False)
     height = models.PositiveIntegerField(default=0, editable=False)
     caption = models.CharField(max_length=500, blank=True)
-    credit = models.CharField(max_length=200, blank=True, help_text="Who made the picture, e.g. ANI.")
+    credit = models.CharField(
+        max_length=200, blank=True, help_text="Who made the picture, e.g. ANI."
+    )
     alt_text = models.CharField(
-        max_length=300, blank=True, help_text="What the picture shows, for readers who cannot see it."
+        max_length=300,
+        blank=True,
+        help_text="What the picture shows, for readers who cannot see it.",
     )
     source = models.CharField(max_length=40, blank=True, default="")
     source_id = models.CharField(max_length=500, blank=True, default="")

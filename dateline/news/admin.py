@@ -67,7 +67,13 @@ class ArticleAdmin(admin.ModelAdmin):
         (None, {"fields": ["headline", "slug", "standfirst", "source_credit", "body"]}),
         ("Placement", {"fields": ["section", "authors", "tags", "topics", "lead_picture"]}),
         ("Publication", {"fields": ["status", "published_at", "updated_at"]}),
-        ("Source", {"classes": ["collapse"], "fields": ["language", "located", "source", "source_id", "body_words"]}),
+        (
+            "Source",
+            {
+                "classes": ["collapse"],
+                "fields": ["language", "located", "source", "source_id", "body_words"],
+            },
+        ),
     ]
 
     def save_model(self, request, obj, form, change):
@@ -84,7 +90,8 @@ class ArticleAdmin(admin.ModelAdmin):
     def save_related(self, request, form, formsets, change):
         super().save_related(request, form, formsets, change)
         services.article_save(
-            article=form.instance, previous_section_id=getattr(form.instance, "_previous_section_id", None)
+            article=form.instance,
+            previous_section_id=getattr(form.instance, "_previous_section_id", None),
         )
 
     @admin.action(description="Publish now")

@@ -27,8 +27,20 @@ ALLOWED_TAGS = BLOCK_TAGS | INLINE_TAGS
 _SANITIZE_OPTIONS = {
     "tags": ALLOWED_TAGS,
     # Script, style and embedded documents are removed with their content, not unwrapped.
-    "clean_content_tags": {"script", "style", "iframe", "object", "embed", "noscript", "template",
-                            "svg", "math", "textarea", "select", "title"},
+    "clean_content_tags": {
+        "script",
+        "style",
+        "iframe",
+        "object",
+        "embed",
+        "noscript",
+        "template",
+        "svg",
+        "math",
+        "textarea",
+        "select",
+        "title",
+    },
     "attributes": {
         "a": {"href", "title", "data-article"},
         "abbr": {"title"},

@@ -14,7 +14,9 @@ from dateline.news.models import Article
 def picture_figure(picture: Picture, *, css_class: str = "picture", eager: bool = False) -> str:
     caption = escape(picture.caption)
     credit = (
-        f' <span class="credit">Pic credits {escape(picture.credit)}</span>' if picture.credit else ""
+        f' <span class="credit">Pic credits {escape(picture.credit)}</span>'
+        if picture.credit
+        else ""
     )
     figcaption = f"<figcaption>{caption}{credit}</figcaption>" if (caption or credit) else ""
     loading = "eager" if eager else "lazy"
@@ -25,13 +27,17 @@ def picture_figure(picture: Picture, *, css_class: str = "picture", eager: bool 
     )
 
 
-def render_body(article: Article, *, now: dt.datetime) -> tuple[Markup, dict[int, Picture], list[Article]]:
+def render_body(
+    article: Article, *, now: dt.datetime
+) -> tuple[Markup, dict[int, Picture], list[Article]]:
     """The stored body with its references resolved: one query for pictures and one for
     stories, and only when the body has any."""
     picture_ids, article_ids = body_format.references(article.body)
     pictures = {p.pk: p for p in Picture.objects.filter(pk__in=picture_ids)} if picture_ids else {}
     related = (
-        list(Article.objects.published(now).filter(pk__in=article_ids).only("pk", "slug", "headline"))
+        list(
+            Article.objects.published(now).filter(pk__in=article_ids).only("pk", "slug", "headline")
+        )
         if article_ids
         else []
     )

@@ -108,6 +108,22 @@ def collection_articles(key: str, now: dt.datetime) -> list[Article]:
     )
 
 
+def section_newest(section_id: int, site: Site) -> list[Article]:
+    """The newest visible stories of a section, one more than "Latest from" shows so the
+    article itself can be left out; shared by every article page of the section."""
+    return memoized(
+        f"section-newest:{section_id}",
+        (f"section:{section_id}",),
+        lambda: list(
+            Article.objects.published(site.now)
+            .for_listing()
+            .filter(section_id=section_id)
+            .newest_first()[: LATEST_FROM_SECTION + 1]
+        ),
+        expires_at=site.expires_at,
+    )
+
+
 def article_page(*, slug: str, now: dt.datetime | None = None) -> ArticlePage | None:
     from dateline.news.rendering import render_body
 
@@ -130,14 +146,14 @@ def article_page(*, slug: str, now: dt.datetime | None = None) -> ArticlePage | 
     previous, following = _neighbours(article, now)
     latest: list[Article] = []
     if article.section_id:
-        latest = list(
-            Article.objects.published(now)
-            .for_listing()
-            .filter(section_id=article.section_id)
-            .exclude(pk=article.pk)
-            .newest_first()[:LATEST_FROM_SECTION]
-        )
-    dont_miss = collection_articles("dont-miss", now)
+        newest = section_newest(article.section_id, site)
+        latest = [a for a in newest if a.pk != article.pk][:LATEST_FROM_SECTION]
+    dont_miss = memoized(
+        "list:dont-miss",
+        ("list:dont-miss",),
+        lambda: collection_articles("dont-miss", now),
+        expires_at=site.expires_at,
+    )
     deps = site.deps | {f"article:{article.pk}", "list:dont-miss"}
     if article.section_id:
         deps.add(f"section:{article.section_id}")
@@ -220,8 +236,14 @@ def section_page(*, slug: str, page: int = 1, now: dt.datetime | None = None) ->
     if section is None:
         return None
     qs = Article.objects.published(site.now).for_listing().filter(section=section).newest_first()
-    return ListingPage(site, section.name, "section", section, _listing(site, qs, page),
-                       site.deps | {f"section:{section.pk}"})
+    return ListingPage(
+        site,
+        section.name,
+        "section",
+        section,
+        _listing(site, qs, page),
+        site.deps | {f"section:{section.pk}"},
+    )
 
 
 def tag_page(*, slug: str, page: int = 1, now: dt.datetime | None = None) -> ListingPage | None:
@@ -230,17 +252,27 @@ def tag_page(*, slug: str, page: int = 1, now: dt.datetime | None = None) -> Lis
     if tag is None:
         return None
     qs = Article.objects.published(site.now).for_listing().filter(tags=tag).newest_first()
-    return ListingPage(site, tag.name, "tag", tag, _listing(site, qs, page), site.deps | {f"tag:{tag.pk}"})
+    return ListingPage(
+        site, tag.name, "tag", tag, _listing(site, qs, page), site.deps | {f"tag:{tag.pk}"}
+    )
 
 
-def topic_page(*, kind: str, slug: str, page: int = 1, now: dt.datetime | None = None) -> ListingPage | None:
+def topic_page(
+    *, kind: str, slug: str, page: int = 1, now: dt.datetime | None = None
+) -> ListingPage | None:
     site = site_context(now)
     topic = Topic.objects.filter(kind=kind, slug=slug).first()
     if topic is None:
         return None
     qs = Article.objects.published(site.now).for_listing().filter(topics=topic).newest_first()
-    return ListingPage(site, topic.name, topic.get_kind_display(), topic, _listing(site, qs, page),
-                       site.deps | {f"topic:{topic.pk}"})
+    return ListingPage(
+        site,
+        topic.name,
+        topic.get_kind_display(),
+        topic,
+        _listing(site, qs, page),
+        site.deps | {f"topic:{topic.pk}"},
+    )
 
 
 def author_page(*, slug: str, page: int = 1, now: dt.datetime | None = None) -> ListingPage | None:
@@ -249,5 +281,11 @@ def author_page(*, slug: str, page: int = 1, now: dt.datetime | None = None) -> 
     if author is None:
         return None
     qs = Article.objects.published(site.now).for_listing().filter(authors=author).newest_first()
-    return ListingPage(site, author.name, "author", author, _listing(site, qs, page),
-                       site.deps | {f"author:{author.pk}"})
+    return ListingPage(
+        site,
+        author.name,
+        "author",
+        author,
+        _listing(site, qs, page),
+        site.deps | {f"author:{author.pk}"},
+    )

@@ -30,7 +30,9 @@ class CurationError(ValueError):
     pass
 
 
-def article_dependency_tags(article: Article, *, extra_sections: Iterable[int | None] = ()) -> set[str]:
+def article_dependency_tags(
+    article: Article, *, extra_sections: Iterable[int | None] = ()
+) -> set[str]:
     """Cache tags of every page that may show `article`."""
     tags = {f"article:{article.pk}", "front", "schedule"}
     for section_id in {article.section_id, *extra_sections}:
@@ -42,11 +44,11 @@ def article_dependency_tags(article: Article, *, extra_sections: Iterable[int | 
         tags.update(f"author:{pk}" for pk in article.authors.values_list("pk", flat=True))
         tags.update(
             f"list:{key}"
-            for key in Collection.objects.filter(items__article=article).values_list("key", flat=True)
+            for key in Collection.objects.filter(items__article=article).values_list(
+                "key", flat=True
+            )
         )
-        tags.update(
-            f"article:{pk}" for pk in article.referenced_by.values_list("pk", flat=True)
-        )
+        tags.update(f"article:{pk}" for pk in article.referenced_by.values_list("pk", flat=True))
     return tags
 
 
@@ -164,12 +166,15 @@ COLLECTION_TITLES = {"dont-miss": "Don't Miss"}
 
 
 @transaction.atomic
-def collection_set(*, key: str, articles: Sequence[Article], title: str | None = None) -> Collection:
+def collection_set(
+    *, key: str, articles: Sequence[Article], title: str | None = None
+) -> Collection:
     """Replace the stories of a curated list, in the given order."""
     if len({a.pk for a in articles}) != len(articles):
         raise CurationError("A story can appear only once in a list.")
     collection, created = Collection.objects.get_or_create(
-        key=key, defaults={"title": title or COLLECTION_TITLES.get(key, key.replace("-", " ").title())}
+        key=key,
+        defaults={"title": title or COLLECTION_TITLES.get(key, key.replace("-", " ").title())},
     )
     if title and collection.title != title:
         collection.title = title

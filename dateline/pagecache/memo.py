@@ -1,5 +1,7 @@
-"""Per-process memo of small, rarely changing reads (settings, navigation, curated lists),
-kept while none of its tags has been bumped since it was loaded."""
+"""Per-process memo of small reads shared by many pages (settings, navigation, a section's
+newest stories, curated lists), kept while none of its tags has been bumped since it was
+loaded and, when given, until `expires_at` (the next scheduled story changes what is
+visible without any write)."""
 
 from __future__ import annotations
 
@@ -10,24 +12,30 @@ from typing import Any
 
 from dateline.pagecache.versions import versions
 
-_memos: dict[str, tuple[int, Any]] = {}
+_memos: dict[str, tuple[int, float | None, Any]] = {}
 _lock = threading.Lock()
 
 
-def memoized(key: str, tags: tuple[str, ...], load: Callable[[], Any]) -> Any:
+def memoized(
+    key: str, tags: tuple[str, ...], load: Callable[[], Any], *, expires_at: float | None = None
+) -> Any:
     hit = _memos.get(key)
-    if hit is not None and versions().latest(tags) < hit[0]:
-        return hit[1]
+    if (
+        hit is not None
+        and (hit[1] is None or hit[1] > time.time())
+        and versions().latest(tags) < hit[0]
+    ):
+        return hit[2]
     started = time.time_ns()
     value = load()
     with _lock:
-        _memos[key] = (started, value)
+        _memos[key] = (started, expires_at, value)
     return value
-
-
-def clear() -> None:
-    _memos.clear()
 
 
 def forget(key: str) -> None:
     _memos.pop(key, None)
+
+
+def clear() -> None:
+    _memos.clear()

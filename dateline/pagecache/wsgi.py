@@ -99,13 +99,17 @@ class PageCacheApp:
     def _serve(self, entry: Entry, environ, start_response):
         remaining = max(0, int(entry.expires - time.time()))
         headers = entry.headers + [
-            ("Cache-Control", f"public, max-age=0, s-maxage={min(remaining, 60)}, "
-             "stale-while-revalidate=30"),
+            (
+                "Cache-Control",
+                f"public, max-age=0, s-maxage={min(remaining, 60)}, stale-while-revalidate=30",
+            ),
             ("X-Cache", "hit"),
         ]
         if environ.get("HTTP_IF_NONE_MATCH") == entry.etag:
-            start_response("304 Not Modified", [h for h in headers if h[0] in
-                                                ("ETag", "Cache-Control", "Last-Modified")])
+            start_response(
+                "304 Not Modified",
+                [h for h in headers if h[0] in ("ETag", "Cache-Control", "Last-Modified")],
+            )
             return [b""]
         start_response(entry.status, headers)
         return [b""] if environ.get("REQUEST_METHOD") == "HEAD" else [entry.body]
@@ -142,14 +146,19 @@ class PageCacheApp:
             expires = min(expires, expires_at)
         etag = '"' + hashlib.blake2b(body, digest_size=12).hexdigest() + '"'
         kept = [
-            (k, v) for k, v in headers
+            (k, v)
+            for k, v in headers
             if k.lower() not in ("cache-control", "etag", "expires", "vary", "x-cache")
         ]
         kept += [("ETag", etag), ("Last-Modified", formatdate(started / 1e9, usegmt=True))]
         if environ.get("REQUEST_METHOD") == "GET":
             store.put(key, Entry(status, kept, body, deps, started, expires, etag))
-        start_response(status, kept + [
-            ("Cache-Control", "public, max-age=0, s-maxage=1, stale-while-revalidate=30"),
-            ("X-Cache", "miss"),
-        ])
+        start_response(
+            status,
+            kept
+            + [
+                ("Cache-Control", "public, max-age=0, s-maxage=1, stale-while-revalidate=30"),
+                ("X-Cache", "miss"),
+            ],
+        )
         return [b""] if environ.get("REQUEST_METHOD") == "HEAD" else [body]

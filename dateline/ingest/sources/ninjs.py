@@ -41,7 +41,9 @@ from dateline.news.models import Article, Status, Topic
 
 SOURCE = "ninjs"
 HTML_BODY_ROLES = ("main", "html", "html5", "richhtml5", "", None)
-_CREDIT = re.compile(r"^(?P<text>.*?)(?:,\s*|\s+|(?<=[.…]))(?P<credit>reports\s+[^.,;:!?…]{2,80})\s*$", re.S)
+_CREDIT = re.compile(
+    r"^(?P<text>.*?)(?:,\s*|\s+|(?<=[.…]))(?P<credit>reports\s+[^.,;:!?…]{2,80})\s*$", re.S
+)
 _BYLINE_SPLIT = re.compile(r"\s*(?:,|;|&|\band\b)\s*")
 
 
@@ -71,7 +73,9 @@ def _import_file(path: Path, report: Report) -> None:
     limit = settings.DATELINE_IMPORT_MAX_BYTES
     size = path.stat().st_size
     if size > limit:
-        report.add(ItemResult(FAILED, str(path), f"file is {size} bytes, over the {limit}-byte limit"))
+        report.add(
+            ItemResult(FAILED, str(path), f"file is {size} bytes, over the {limit}-byte limit")
+        )
         return
     try:
         data = json.loads(path.read_bytes())
@@ -229,7 +233,11 @@ def _body_html(item: dict) -> str:
     bodies = item.get("bodies") or []
     if isinstance(bodies, dict):
         bodies = [{"role": k, "value": v, "contenttype": "text/html"} for k, v in bodies.items()]
-    html_bodies = [b for b in bodies if isinstance(b, dict) and "html" in str(b.get("contenttype", "")) and b.get("value")]
+    html_bodies = [
+        b
+        for b in bodies
+        if isinstance(b, dict) and "html" in str(b.get("contenttype", "")) and b.get("value")
+    ]
     for role in HTML_BODY_ROLES:
         for b in html_bodies:
             if b.get("role") == role:
@@ -240,7 +248,9 @@ def _body_html(item: dict) -> str:
         return str(item["body_html"])
     texts = [b for b in bodies if isinstance(b, dict) and b.get("value")]
     text = str(texts[0]["value"]) if texts else str(item.get("body_text") or "")
-    return "".join(f"<p>{_escape(p.strip())}</p>" for p in re.split(r"\n\s*\n|\n", text) if p.strip())
+    return "".join(
+        f"<p>{_escape(p.strip())}</p>" for p in re.split(r"\n\s*\n|\n", text) if p.strip()
+    )
 
 
 def _escape(text: str) -> str:
@@ -249,7 +259,9 @@ def _escape(text: str) -> str:
     return escape(text, quote=False)
 
 
-def _resolve_body(html: str, refs: dict[str, tuple[str, int | None]], uri_to_article: dict[str, int]) -> str:
+def _resolve_body(
+    html: str, refs: dict[str, tuple[str, int | None]], uri_to_article: dict[str, int]
+) -> str:
     """Swap association references for our stored placeholders."""
     if not html.strip():
         return ""
@@ -294,7 +306,9 @@ def _resolve_body(html: str, refs: dict[str, tuple[str, int | None]], uri_to_art
         if href in uri_to_article:
             a.attrib.pop("href", None)
             a.set("data-article", str(uri_to_article[href]))
-    inner = (root.text or "") + "".join(etree.tostring(c, encoding="unicode", method="html") for c in root)
+    inner = (root.text or "") + "".join(
+        etree.tostring(c, encoding="unicode", method="html") for c in root
+    )
     return inner
 
 
@@ -340,11 +354,21 @@ def import_item(item: dict, *, base_dir: Path) -> ItemResult:
         raise ItemError("missing headline")
     fingerprint = _fingerprint(item, base_dir)
     existing = Article.objects.filter(source=SOURCE, source_id=uri).first()
-    if existing and existing.status != Status.PLACEHOLDER and existing.source_version == fingerprint:
+    if (
+        existing
+        and existing.status != Status.PLACEHOLDER
+        and existing.source_version == fingerprint
+    ):
         return ItemResult(UNCHANGED, uri, _public_path(existing))
     with transaction.atomic():
-        return _save_item(item, uri=uri, headline=headline, existing=existing,
-                          fingerprint=fingerprint, base_dir=base_dir)
+        return _save_item(
+            item,
+            uri=uri,
+            headline=headline,
+            existing=existing,
+            fingerprint=fingerprint,
+            base_dir=base_dir,
+        )
 
 
 def _save_item(item, *, uri, headline, existing, fingerprint, base_dir) -> ItemResult:
@@ -357,7 +381,9 @@ def _save_item(item, *, uri, headline, existing, fingerprint, base_dir) -> ItemR
         name = str(assoc.get("name") or f"assoc-{index}")
         assoc_type = str(assoc.get("type") or "")
         if assoc_type in ("picture", "graphic") or (not assoc_type and _renditions(assoc)):
-            picture, _, note = _import_picture(assoc, base_dir=base_dir, fallback_id=f"{uri}#{name}")
+            picture, _, note = _import_picture(
+                assoc, base_dir=base_dir, fallback_id=f"{uri}#{name}"
+            )
             if note:
                 notes.append(note)
             refs[name] = ("picture", picture.pk if picture else None)
@@ -391,9 +417,15 @@ def _save_item(item, *, uri, headline, existing, fingerprint, base_dir) -> ItemR
     article.updated_at = version if version and version > published else None
     if not article.slug or article.status == Status.PLACEHOLDER:
         article.slug = ""
-        slug_base = str(item.get("slugline") or "") if re.fullmatch(r"[\w-]+", str(item.get("slugline") or "")) else headline
+        slug_base = (
+            str(item.get("slugline") or "")
+            if re.fullmatch(r"[\w-]+", str(item.get("slugline") or ""))
+            else headline
+        )
         article.slug = _free_slug(slug_base, exclude_pk=article.pk)
-    article.lead_picture = lead_picture if lead_picture else (article.lead_picture if existing else None)
+    article.lead_picture = (
+        lead_picture if lead_picture else (article.lead_picture if existing else None)
+    )
     article.source_version = fingerprint
     article.body = ""  # resolved below, once this story has an id for self-references
     section = None
@@ -409,15 +441,23 @@ def _save_item(item, *, uri, headline, existing, fingerprint, base_dir) -> ItemR
         else:
             tags.append(news.tag_get_or_create(name=str(subject["name"])[:100]))
     article.section = section
-    for field, kind in (("people", Topic.Kind.PERSON), ("organisations", Topic.Kind.ORGANISATION),
-                        ("places", Topic.Kind.PLACE)):
+    for field, kind in (
+        ("people", Topic.Kind.PERSON),
+        ("organisations", Topic.Kind.ORGANISATION),
+        ("places", Topic.Kind.PLACE),
+    ):
         for entry in item.get(field) or []:
             if isinstance(entry, dict) and entry.get("name"):
                 topics.append(news.topic_get_or_create(kind=kind, name=str(entry["name"])[:200]))
     authors = [news.author_get_or_create(name=n) for n in _bylines(item.get("by"))]
     article.body = _resolve_body(body_source, refs, uri_to_article)
-    news.article_save(article=article, authors=authors, tags=tags, topics=topics,
-                      previous_section_id=previous_section_id)
+    news.article_save(
+        article=article,
+        authors=authors,
+        tags=tags,
+        topics=topics,
+        previous_section_id=previous_section_id,
+    )
     outcome = UPDATED if existing else CREATED
     return ItemResult(outcome, uri, _public_path(article), notes)
 
@@ -443,7 +483,9 @@ def _import_picture_item(item: dict, *, uri: str, base_dir: Path) -> ItemResult:
     from dateline.media.models import Picture
 
     existed = Picture.objects.filter(source=SOURCE, source_id=uri).exists()
-    picture, changed, note = _import_picture(dict(item, name="file"), base_dir=base_dir, fallback_id=uri)
+    picture, changed, note = _import_picture(
+        dict(item, name="file"), base_dir=base_dir, fallback_id=uri
+    )
     if picture is None:
         return ItemResult(SKIPPED, uri, note)
     if not existed:

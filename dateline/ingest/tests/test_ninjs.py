@@ -35,7 +35,9 @@ def _run_cli(*args) -> tuple[int, str]:
 
 @pytest.mark.django_db
 def test_seed_and_agency_samples_import_with_no_failures(shared_dir):
-    code, output = _run_cli("ninjs", str(shared_dir / "seed" / "ninjs"), str(shared_dir / "standards" / "ninjs"))
+    code, output = _run_cli(
+        "ninjs", str(shared_dir / "seed" / "ninjs"), str(shared_dir / "standards" / "ninjs")
+    )
     assert code == 0, output
     assert not [line for line in output.splitlines() if line.startswith("failed ")]
     assert output.strip().splitlines()[-1].endswith(" 0 failed")
@@ -109,8 +111,14 @@ def test_bad_input_fails_per_item_and_the_rest_import():
     code, output = _run_cli("ninjs", str(FIXTURES / "bad-input"))
     assert code == 1
     lines = output.strip().splitlines()
-    assert any(line.startswith("failed ") and "invalid-json.json" in line and "invalid JSON" in line for line in lines)
-    assert any(line.startswith("failed ") and "missing-uri.json" in line and "missing uri" in line for line in lines)
+    assert any(
+        line.startswith("failed ") and "invalid-json.json" in line and "invalid JSON" in line
+        for line in lines
+    )
+    assert any(
+        line.startswith("failed ") and "missing-uri.json" in line and "missing uri" in line
+        for line in lines
+    )
     assert any(line.startswith("failed urn:test:no-headline missing headline") for line in lines)
     assert "created urn:test:good-one /story/library-opens-on-sundays/" in lines
     assert any(line.startswith("created urn:test:good-two ") for line in lines)
@@ -165,8 +173,14 @@ def test_rendition_path_cannot_leave_the_item_folder(tmp_path):
     item = {
         "uri": "urn:test:escape",
         "headlines": [{"value": "Escaping story"}],
-        "associations": [{"name": "p", "type": "picture", "uri": "urn:test:p",
-                          "renditions": [{"href": "../../../../etc/passwd"}]}],
+        "associations": [
+            {
+                "name": "p",
+                "type": "picture",
+                "uri": "urn:test:p",
+                "renditions": [{"href": "../../../../etc/passwd"}],
+            }
+        ],
     }
     (tmp_path / "in").mkdir()
     path = tmp_path / "in" / "item.json"

@@ -4,31 +4,57 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
-    dependencies = [
-    ]
+    dependencies = []
 
     operations = [
         migrations.CreateModel(
-            name='Picture',
+            name="Picture",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('created_at', models.DateTimeField(auto_now_add=True)),
-                ('modified_at', models.DateTimeField(auto_now=True)),
-                ('file', models.ImageField(height_field='height', upload_to='pictures/%Y/%m/', width_field='width')),
-                ('width', models.PositiveIntegerField(default=0, editable=False)),
-                ('height', models.PositiveIntegerField(default=0, editable=False)),
-                ('caption', models.CharField(blank=True, max_length=500)),
-                ('credit', models.CharField(blank=True, help_text='Who made the picture, e.g. ANI.', max_length=200)),
-                ('alt_text', models.CharField(blank=True, help_text='What the picture shows, for readers who cannot see it.', max_length=300)),
-                ('source', models.CharField(blank=True, default='', max_length=40)),
-                ('source_id', models.CharField(blank=True, default='', max_length=500)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("created_at", models.DateTimeField(auto_now_add=True)),
+                ("modified_at", models.DateTimeField(auto_now=True)),
+                (
+                    "file",
+                    models.ImageField(
+                        height_field="height", upload_to="pictures/%Y/%m/", width_field="width"
+                    ),
+                ),
+                ("width", models.PositiveIntegerField(default=0, editable=False)),
+                ("height", models.PositiveIntegerField(default=0, editable=False)),
+                ("caption", models.CharField(blank=True, max_length=500)),
+                (
+                    "credit",
+                    models.CharField(
+                        blank=True, help_text="Who made the picture, e.g. ANI.", max_length=200
+                    ),
+                ),
+                (
+                    "alt_text",
+                    models.CharField(
+                        blank=True,
+                        help_text="What the picture shows, for readers who cannot see it.",
+                        max_length=300,
+                    ),
+                ),
+                ("source", models.CharField(blank=True, default="", max_length=40)),
+                ("source_id", models.CharField(blank=True, default="", max_length=500)),
             ],
             options={
-                'ordering': ['-created_at'],
-                'constraints': [models.UniqueConstraint(condition=models.Q(('source_id', ''), _negated=True), fields=('source', 'source_id'), name='picture_unique_source_id')],
+                "ordering": ["-created_at"],
+                "constraints": [
+                    models.UniqueConstraint(
+                        condition=models.Q(("source_id", ""), _negated=True),
+                        fields=("source", "source_id"),
+                        name="picture_unique_source_id",
+                    )
+                ],
             },
         ),
     ]

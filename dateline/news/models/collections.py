@@ -23,3 +23,6 @@ class CollectionItem(models.Model):
         constraints = [
             models.UniqueConstraint(fields=["collection", "article"], name="collection_item_unique")
         ]
+
+    def __str__(self) -> str:
+        return f"{self.position + 1}. {self.article}"

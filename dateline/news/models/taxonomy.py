@@ -30,7 +30,9 @@ class Topic(models.Model):
 
     class Meta:
         ordering = ["name"]
-        constraints = [models.UniqueConstraint(fields=["kind", "slug"], name="topic_unique_kind_slug")]
+        constraints = [
+            models.UniqueConstraint(fields=["kind", "slug"], name="topic_unique_kind_slug")
+        ]
 
     def __str__(self) -> str:
         return self.name

@@ -29,23 +29,39 @@ def editor_client(client, db):
 
 @pytest.mark.django_db
 def test_editor_writes_and_publishes_a_story_with_a_picture(editor_client):
-    response = editor_client.post("/admin/media/picture/add/", {
-        "file": SimpleUploadedFile("quay.jpg", _jpeg(), content_type="image/jpeg"),
-        "caption": "The north quay", "credit": "Harbour Photo", "alt_text": "Boats at the quay",
-    })
+    response = editor_client.post(
+        "/admin/media/picture/add/",
+        {
+            "file": SimpleUploadedFile("quay.jpg", _jpeg(), content_type="image/jpeg"),
+            "caption": "The north quay",
+            "credit": "Harbour Photo",
+            "alt_text": "Boats at the quay",
+        },
+    )
     assert response.status_code == 302, response.content[:500]
     picture = Picture.objects.get()
     assert (picture.width, picture.height) == (64, 48)
     section = factories.section("Harbour")
-    response = editor_client.post("/admin/news/article/add/", {
-        "headline": "Quay reopens after repairs", "slug": "quay-reopens",
-        "standfirst": "Boats return on Monday", "source_credit": "",
-        "body": "<p>Work finished early.</p><h2>What changes</h2><p>More berths.</p>"
-                f'<figure data-picture="{picture.pk}"></figure><script>alert(1)</script>',
-        "section": section.pk, "lead_picture": "", "status": Status.PUBLISHED,
-        "published_at_0": "", "published_at_1": "", "updated_at_0": "", "updated_at_1": "",
-        "language": "en", "located": "",
-    })
+    response = editor_client.post(
+        "/admin/news/article/add/",
+        {
+            "headline": "Quay reopens after repairs",
+            "slug": "quay-reopens",
+            "standfirst": "Boats return on Monday",
+            "source_credit": "",
+            "body": "<p>Work finished early.</p><h2>What changes</h2><p>More berths.</p>"
+            f'<figure data-picture="{picture.pk}"></figure><script>alert(1)</script>',
+            "section": section.pk,
+            "lead_picture": "",
+            "status": Status.PUBLISHED,
+            "published_at_0": "",
+            "published_at_1": "",
+            "updated_at_0": "",
+            "updated_at_1": "",
+            "language": "en",
+            "located": "",
+        },
+    )
     assert response.status_code == 302, response.content.decode()[:2000]
     article = Article.objects.get(slug="quay-reopens")
     assert "<script" not in article.body
@@ -59,13 +75,20 @@ def test_editor_writes_and_publishes_a_story_with_a_picture(editor_client):
 @pytest.mark.django_db
 def test_svg_upload_is_refused_with_a_clear_message(editor_client):
     svg = b'<svg xmlns="http://www.w3.org/2000/svg"><script>alert(1)</script></svg>'
-    response = editor_client.post("/admin/media/picture/add/", {
-        "file": SimpleUploadedFile("x.jpg", svg, content_type="image/jpeg"),
-        "caption": "x", "credit": "y", "alt_text": "z",
-    })
+    response = editor_client.post(
+        "/admin/media/picture/add/",
+        {
+            "file": SimpleUploadedFile("x.jpg", svg, content_type="image/jpeg"),
+            "caption": "x",
+            "credit": "y",
+            "alt_text": "z",
+        },
+    )
     assert response.status_code == 200
     assert not Picture.objects.exists()
-    assert "cannot be used" in response.content.decode() or "valid image" in response.content.decode()
+    assert (
+        "cannot be used" in response.content.decode() or "valid image" in response.content.decode()
+    )
 
 
 @pytest.mark.django_db

@@ -36,8 +36,9 @@ def test_only_the_also_read_class_survives():
 
 @pytest.mark.django_db
 def test_body_is_sanitised_whatever_the_path_in():
-    a = Article.objects.create(headline="Direct save", slug="direct-save",
-                               body="<p>ok</p><script>alert(1)</script>")
+    a = Article.objects.create(
+        headline="Direct save", slug="direct-save", body="<p>ok</p><script>alert(1)</script>"
+    )
     assert a.body == "<p>ok</p>"
 
 

@@ -13,10 +13,21 @@ from dateline.news.tests import factories
 
 
 @pytest.mark.django_db
-@pytest.mark.parametrize("url", ["/nope/", "/story/missing/", "/section/none/", "/tag/x/",
-                                 "/topic/person/nobody/", "/author/nobody/", "/story/%ff/",
-                                 "/section/x/?page=abc", "/media/../../etc/passwd",
-                                 "/media/pictures/missing.jpg"])
+@pytest.mark.parametrize(
+    "url",
+    [
+        "/nope/",
+        "/story/missing/",
+        "/section/none/",
+        "/tag/x/",
+        "/topic/person/nobody/",
+        "/author/nobody/",
+        "/story/%ff/",
+        "/section/x/?page=abc",
+        "/media/../../etc/passwd",
+        "/media/pictures/missing.jpg",
+    ],
+)
 def test_unknown_urls_get_the_helpful_404_page(client, url):
     response = client.get(url)
     assert response.status_code == 404
@@ -37,8 +48,12 @@ def test_public_pages_refuse_writes(client):
 def test_section_pages_are_paginated_newest_first(client):
     desk = factories.section("Courts")
     now = clock.now()
-    stories = [factories.article(section_obj=desk, headline=f"Verdict {i:02d}",
-                                 published_at=now - dt.timedelta(hours=i)) for i in range(25)]
+    stories = [
+        factories.article(
+            section_obj=desk, headline=f"Verdict {i:02d}", published_at=now - dt.timedelta(hours=i)
+        )
+        for i in range(25)
+    ]
     page1 = client.get(desk.get_absolute_url()).content.decode()
     page2 = client.get(desk.get_absolute_url() + "?page=2").content.decode()
     assert "Verdict 00" in page1 and "Verdict 19" in page1 and "Verdict 20" not in page1
@@ -85,3 +100,13 @@ def test_dates_follow_the_publication_time_zone(client):
 def test_draft_is_not_public(client):
     a = factories.article(publish=False)
     assert client.get(a.get_absolute_url()).status_code == 404
+
+
+@pytest.mark.django_db
+def test_formatted_urls_match_the_routes():
+    from django.urls import reverse
+
+    a = factories.article(headline="Militärövning i Skåne")
+    s = factories.section("Inrikes nyheter")
+    assert a.get_absolute_url() == reverse("news:article", args=[a.slug])
+    assert s.get_absolute_url() == reverse("news:section", args=[s.slug])

@@ -15,7 +15,7 @@ from dateline.pagecache import memo
 
 # Cold: nothing memoised in the process (settings, navigation, next scheduled time).
 ARTICLE_QUERIES_COLD = 13
-ARTICLE_QUERIES_WARM = 10
+ARTICLE_QUERIES_WARM = 8
 FRONT_QUERIES_COLD = 6  # + one per navigation section with stories (3 here)
 SECTION_QUERIES_COLD = 5
 
@@ -31,13 +31,16 @@ def _count(client, url: str, *, cold: bool = True) -> int:
 
 def _site(n: int):
     sections = [factories.section(f"Desk {i}") for i in range(3)]
-    picture = Picture.objects.create(file="pictures/x.jpg", width=10, height=10, caption="c", credit="k")
+    picture = Picture.objects.create(
+        file="pictures/x.jpg", width=10, height=10, caption="c", credit="k"
+    )
     stories = [
         factories.article(section_obj=sections[i % 3], lead_picture=picture) for i in range(n)
     ]
     target = stories[n // 2]
     target.body = (
-        "<p>Intro.</p>" + body_format.picture_placeholder(picture.pk)
+        "<p>Intro.</p>"
+        + body_format.picture_placeholder(picture.pk)
         + body_format.also_read_placeholder(stories[0].pk)
     )
     services.article_save(article=target)

@@ -43,7 +43,10 @@ def test_seed_article_page_shows_every_element_s1_to_s12(seed, client):
     assert _text(page.cssselect(".today")[0]) == f"Today: {expect['S1_today']}"
     assert _text(page.cssselect("time.published")[0]) == expect["S2_published"]
     assert page.cssselect("time.published")[0].get("datetime") == "2021-08-04T11:30:00+01:00"
-    assert _text(page.cssselect(".reading-time")[0]) == f"{expect['S3_reading_time_minutes']} mins read"
+    assert (
+        _text(page.cssselect(".reading-time")[0])
+        == f"{expect['S3_reading_time_minutes']} mins read"
+    )
     [h1] = page.cssselect("h1")
     assert _text(h1) == expect["S4_headline"]
     assert _text(page.cssselect("p.standfirst")[0]) == expect["S5_standfirst"]
@@ -70,7 +73,9 @@ def test_seed_article_page_shows_every_element_s1_to_s12(seed, client):
 
     latest = page.cssselect("section.latest-from")[0]
     assert _text(latest.cssselect("h2")[0]) == f"Latest from {expect['S10_latest_from']['section']}"
-    assert [_text(a) for a in latest.cssselect(".teaser-title a")] == expect["S10_latest_from"]["titles"]
+    assert [_text(a) for a in latest.cssselect(".teaser-title a")] == expect["S10_latest_from"][
+        "titles"
+    ]
     for teaser in latest.cssselect(".teaser-text"):
         assert 150 <= len(_text(teaser)) <= 201 or not _text(teaser).endswith("…")
 
@@ -78,7 +83,9 @@ def test_seed_article_page_shows_every_element_s1_to_s12(seed, client):
     assert to_top.get("href") == "#top" and page.cssselect("#top")
 
     dont_miss = page.cssselect("section.dont-miss")[0]
-    assert [_text(a) for a in dont_miss.cssselect(".teaser-title a")] == expect["S12_dont_miss"]["titles"]
+    assert [_text(a) for a in dont_miss.cssselect(".teaser-title a")] == expect["S12_dont_miss"][
+        "titles"
+    ]
     for teaser in dont_miss.cssselect(".teaser-text"):
         assert len(_text(teaser)) <= 81
 
@@ -95,7 +102,15 @@ def test_seed_page_is_semantic_html(seed, client):
     article = Article.objects.get(source_id=seed["article"])
     with time_machine.travel(dt.datetime.fromisoformat(seed["now"]), tick=False):
         html = client.get(article.get_absolute_url()).content.decode()
-    for tag in ("<article", "<header", "<nav", "<time datetime=", "<figure", "<figcaption", "<main"):
+    for tag in (
+        "<article",
+        "<header",
+        "<nav",
+        "<time datetime=",
+        "<figure",
+        "<figcaption",
+        "<main",
+    ):
         assert tag in html
     assert len(html.encode()) < 50_000
     assert "<script" not in html

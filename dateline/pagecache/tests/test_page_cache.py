@@ -31,9 +31,15 @@ class Counting:
 
 def get(app, path, **extra):
     environ = {
-        "REQUEST_METHOD": "GET", "PATH_INFO": path, "QUERY_STRING": "", "SERVER_NAME": "127.0.0.1",
-        "SERVER_PORT": "80", "HTTP_HOST": "127.0.0.1", "wsgi.input": io.BytesIO(),
-        "wsgi.url_scheme": "http", "wsgi.errors": io.StringIO(),
+        "REQUEST_METHOD": "GET",
+        "PATH_INFO": path,
+        "QUERY_STRING": "",
+        "SERVER_NAME": "127.0.0.1",
+        "SERVER_PORT": "80",
+        "HTTP_HOST": "127.0.0.1",
+        "wsgi.input": io.BytesIO(),
+        "wsgi.url_scheme": "http",
+        "wsgi.errors": io.StringIO(),
     }
     environ.update(extra)
     seen = {}
@@ -138,8 +144,9 @@ def test_headline_edit_reaches_pages_that_link_to_the_story(app, world):
 def test_scheduled_story_appears_on_the_second_through_the_cache(app, world):
     cached, _ = app
     at = (clock.now() + dt.timedelta(hours=1)).replace(microsecond=0)
-    scheduled = factories.article(headline="Bridge opens at nine", section_obj=world["news"],
-                                  published_at=at)
+    scheduled = factories.article(
+        headline="Bridge opens at nine", section_obj=world["news"], published_at=at
+    )
     commit()
     a_url, s_url = world["a"].get_absolute_url(), scheduled.get_absolute_url()
     with time_machine.travel(at - dt.timedelta(seconds=1), tick=False):

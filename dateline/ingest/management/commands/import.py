@@ -24,7 +24,8 @@ class Command(BaseCommand):
         importer = FORMATS.get(options["format"])
         if importer is None:
             raise CommandError(
-                f"Unknown format {options['format']!r}; this version imports: {', '.join(FORMATS)}.",
+                f"Unknown format {options['format']!r}; "
+                f"this version imports: {', '.join(FORMATS)}.",
                 returncode=2,
             )
         report = Report()
