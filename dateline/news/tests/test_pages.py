@@ -110,3 +110,18 @@ def test_formatted_urls_match_the_routes():
     s = factories.section("Inrikes nyheter")
     assert a.get_absolute_url() == reverse("news:article", args=[a.slug])
     assert s.get_absolute_url() == reverse("news:section", args=[s.slug])
+
+
+@pytest.mark.django_db
+def test_server_error_shows_the_500_page(client, monkeypatch):
+    from dateline.news import selectors
+
+    def broken(**kwargs):
+        raise RuntimeError("database went away")
+
+    monkeypatch.setattr(selectors, "front_page", broken)
+    client.raise_request_exception = False
+    response = client.get("/")
+    assert response.status_code == 500
+    assert b"Something went wrong on our side" in response.content
+    assert b"database went away" not in response.content
