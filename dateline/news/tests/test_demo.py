@@ -1,0 +1,217 @@
+"""The demo site (`dateline demo`): what it loads, that it loads once, and that readers
+can see it."""
+
+from __future__ import annotations
+
+import datetime as dt
+import io
+import re
+
+import pytest
+from django.core.management import call_command
+from django.test import Client
+from markupsafe import escape
+from PIL import Image
+
+from dateline.core import clock
+from dateline.media.models import Picture
+from dateline.news import services
+from dateline.news.demo.pictures import draw_picture
+from dateline.news.demo.spec import blocks
+from dateline.news.demo.stories import DONT_MISS, LEAD, SECTIONS, STORIES
+from dateline.news.models import (
+    Article,
+    Author,
+    CollectionItem,
+    Section,
+    Tag,
+    Topic,
+)
+from dateline.news.selectors import collection_articles
+from dateline.news.tests import factories
+
+
+def run_demo(*args: str) -> str:
+    out = io.StringIO()
+    call_command("demo", *args, stdout=out)
+    return out.getvalue()
+
+
+def counts() -> dict[str, int]:
+    return {
+        model.__name__: model.objects.count()
+        for model in (Article, Picture, Section, Author, Tag, Topic, CollectionItem)
+    }
+
+
+def reader() -> Client:
+    return Client(HTTP_HOST="127.0.0.1")
+
+
+def test_demo_stories_are_distinct_and_complete():
+    slugs = [s.slug for s in STORIES]
+    assert len(STORIES) >= 40
+    assert len(set(slugs)) == len(slugs)
+    assert len({s.headline for s in STORIES}) == len(STORIES)
+    assert len({s.body for s in STORIES}) == len(STORIES)
+    assert len(SECTIONS) >= 5
+    assert {s.section for s in STORIES} == set(SECTIONS)
+    assert {LEAD, *DONT_MISS} <= set(slugs)
+    for story in STORIES:
+        parts = blocks(story.body)
+        paragraphs = [p for p in parts if p.startswith("<p>")]
+        assert 4 <= len(paragraphs) <= 10, story.slug
+        assert story.standfirst and story.authors and story.tags and story.topics, story.slug
+        assert set(story.also_read) <= set(slugs), story.slug
+        if story.credit:
+            # standfirst_with_credit joins them with a comma only after a word.
+            assert story.standfirst[-1].isalnum(), story.slug
+    assert sum("<h2>" in "".join(blocks(s.body)) for s in STORIES) >= 15
+    assert sum("<blockquote>" in "".join(blocks(s.body)) for s in STORIES) >= 30
+
+
+def test_demo_pictures_are_drawn_the_same_every_time():
+    draw = draw_picture.__wrapped__  # past the cache, to draw for real each time
+    first, description = draw(7)
+    again, _ = draw(7)
+    assert first == again
+    assert first != draw(8)[0]
+    assert description
+
+
+@pytest.mark.django_db
+def test_demo_loads_sections_published_stories_and_pictures():
+    output = run_demo()
+
+    assert "Demo site loaded: 6 sections, 48 stories" in output
+    assert Section.objects.count() >= 5
+    stories = Article.objects.published().filter(source="demo")
+    assert stories.count() >= 40
+    for article in stories.prefetch_related("authors", "tags", "topics"):
+        assert article.body.strip() and article.body_words > 100, article.slug
+        assert article.standfirst and article.section_id
+        assert article.authors.exists() and article.tags.exists() and article.topics.exists()
+    assert stories.exclude(lead_picture=None).count() >= 30
+    assert stories.filter(body__contains="<h2>").count() >= 15
+    assert stories.filter(body__contains="<blockquote>").count() >= 30
+    assert stories.exclude(body_pictures=None).exists()
+    assert stories.exclude(related_articles=None).count() >= 10
+    assert stories.exclude(source_credit="").count() >= 10
+
+    pictures = Picture.objects.filter(source="demo")
+    assert pictures.count() >= 40
+    for picture in pictures:
+        assert picture.credit and picture.caption and picture.alt_text
+        with picture.file.open("rb") as fh:
+            data = fh.read()
+        assert 20_000 < len(data) < 120_000
+        with Image.open(io.BytesIO(data)) as img:
+            assert img.format == "JPEG" and img.size == (1200, 800)
+            img.verify()
+
+
+@pytest.mark.django_db
+def test_demo_stories_are_spread_over_the_past_days_newest_first():
+    now = clock.now()
+    run_demo()
+
+    times = list(
+        Article.objects.filter(source="demo")
+        .order_by("-published_at")
+        .values_list("published_at", flat=True)
+    )
+    assert all(t <= now for t in times)
+    assert len(set(times)) == len(times)
+    assert dt.timedelta(days=6) < times[0] - times[-1] < dt.timedelta(days=11)
+    newest = Article.objects.filter(source="demo").newest_first().first()
+    assert newest.source_id == f"demo:{STORIES[0].slug}"
+
+
+@pytest.mark.django_db
+def test_running_the_demo_twice_creates_nothing_new():
+    run_demo()
+    before = counts()
+    published = dict(Article.objects.values_list("pk", "published_at"))
+    files = set(Picture.objects.values_list("file", flat=True))
+
+    output = run_demo()
+
+    assert counts() == before
+    assert dict(Article.objects.values_list("pk", "published_at")) == published
+    assert set(Picture.objects.values_list("file", flat=True)) == files
+    assert "New: 0 stories, updated: 0, pictures new or changed: 0" in output
+
+
+@pytest.mark.django_db
+def test_demo_if_empty_leaves_a_site_with_stories_alone():
+    factories.article(headline="A story from the newsroom")
+
+    output = run_demo("--if-empty")
+
+    assert "Skipped" in output
+    assert Article.objects.count() == 1
+    assert not Picture.objects.exists()
+
+
+@pytest.mark.django_db
+def test_demo_if_empty_loads_an_empty_site():
+    output = run_demo("--if-empty")
+
+    assert "Demo site loaded" in output
+    assert Article.objects.filter(source="demo").count() == len(STORIES)
+
+
+@pytest.mark.django_db
+def test_demo_sets_the_lead_and_dont_miss_lists():
+    run_demo()
+
+    now = clock.now()
+    assert [a.slug for a in collection_articles("lead", now)] == [LEAD]
+    dont_miss = collection_articles("dont-miss", now)
+    assert [a.source_id for a in dont_miss] == [f"demo:{slug}" for slug in DONT_MISS]
+
+
+@pytest.mark.django_db
+def test_demo_pages_show_the_demo_headlines():
+    run_demo()
+    client = reader()
+    lead = Article.objects.get(source_id=f"demo:{LEAD}")
+
+    front = client.get("/")
+    assert front.status_code == 200
+    html = front.content.decode()
+    assert str(escape(lead.headline)) in html
+    assert "The Harbour Courier" in html
+    assert "Don&#39;t Miss" in html or "Don't Miss" in html
+    for slug in DONT_MISS:
+        assert str(escape(Article.objects.get(source_id=f"demo:{slug}").headline)) in html
+
+    page = client.get(lead.get_absolute_url())
+    assert page.status_code == 200
+    html = page.content.decode()
+    assert str(escape(lead.headline)) in html
+    assert "<blockquote>" in html
+    assert "ALSO READ" in html
+    assert re.search(r'<img src="/media/pictures/[^"]+\.jpg"', html)
+
+    section = lead.section
+    listing = client.get(section.get_absolute_url())
+    assert listing.status_code == 200
+    assert str(escape(lead.headline)) in listing.content.decode()
+
+    author = lead.authors.first()
+    by_author = client.get(author.get_absolute_url())
+    assert by_author.status_code == 200
+    assert str(escape(lead.headline)) in by_author.content.decode()
+
+
+@pytest.mark.django_db
+def test_demo_keeps_a_story_an_editor_unpublished():
+    run_demo()
+    story = Article.objects.get(source_id=f"demo:{STORIES[5].slug}")
+    services.article_unpublish(article=story)
+
+    run_demo()
+
+    story.refresh_from_db()
+    assert not story.is_visible
