@@ -31,6 +31,13 @@ from dateline.news.selectors import collection_articles
 from dateline.news.tests import factories
 
 
+@pytest.fixture(autouse=True)
+def _media_in_tmp_path(settings, tmp_path):
+    # Each load writes ~3 MB of pictures; pytest prunes tmp_path, the suite's media folder
+    # is never pruned.
+    settings.MEDIA_ROOT = tmp_path / "media"
+
+
 def run_demo(*args: str) -> str:
     out = io.StringIO()
     call_command("demo", *args, stdout=out)
