@@ -40,3 +40,13 @@ def pytest_runtest_makereport(item, call):
     if os.environ.get("DATELINE_NO_SKIPS") and report.skipped and not hasattr(report, "wasxfail"):
         report.outcome = "failed"
         report.longrepr = f"skipped in CI, which must run everything: {report.longrepr}"
+
+
+def pytest_sessionfinish(session, exitstatus):
+    # The test settings give each run its own var/ and media folder under /tmp.
+    import shutil
+
+    from django.conf import settings
+
+    if settings.configured and "dateline-test-var-" in str(settings.VAR_DIR):
+        shutil.rmtree(settings.VAR_DIR, ignore_errors=True)

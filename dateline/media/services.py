@@ -7,6 +7,7 @@ import warnings
 from dataclasses import dataclass
 
 from django.core.files.base import ContentFile
+from django.db import transaction
 from PIL import Image
 
 from dateline.media.models import Picture
@@ -82,7 +83,11 @@ def picture_create_or_update(
             changed = True
     stem = filename.rsplit("/", 1)[-1].rsplit(".", 1)[0][:80] or "picture"
     if picture.pk is None or _file_differs(picture, data):
+        replaced = picture.file.name if picture.pk and picture.file else None
         picture.file.save(f"{stem}.{checked.extension}", ContentFile(data), save=False)
+        if replaced and replaced != picture.file.name:
+            # The row points at the new file from now on; the old one would be an orphan.
+            transaction.on_commit(lambda: picture.file.storage.delete(replaced))
         picture.width, picture.height = checked.width, checked.height
         changed = True
     if changed:
@@ -92,6 +97,8 @@ def picture_create_or_update(
 
 def _file_differs(picture: Picture, data: bytes) -> bool:
     try:
+        if picture.file.size != len(data):
+            return True
         with picture.file.open("rb") as fh:
             return fh.read() != data
     except (FileNotFoundError, ValueError):

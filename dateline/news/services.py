@@ -30,6 +30,10 @@ class CurationError(ValueError):
     pass
 
 
+class SlugTaken(ValueError):
+    pass
+
+
 def article_dependency_tags(
     article: Article, *, extra_sections: Iterable[int | None] = ()
 ) -> set[str]:
@@ -95,6 +99,8 @@ def article_save(
     """Create or update a story with its relations; the single path for content writes."""
     if not article.slug:
         article.slug = _free_slug(article.headline, exclude_pk=article.pk)
+    elif Article.objects.filter(slug=article.slug).exclude(pk=article.pk).exists():
+        raise SlugTaken(f"Another story already uses the address /story/{article.slug}/.")
     if previous_section_id is None and article.pk:
         previous_section_id = (
             Article.objects.filter(pk=article.pk).values_list("section_id", flat=True).first()
