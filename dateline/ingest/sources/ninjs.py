@@ -268,7 +268,7 @@ def _resolve_body(
     try:
         fragments = lxml.html.fragments_fromstring(html)
     except (etree.ParserError, ValueError):
-        return html
+        return re.sub(r"\sdata-(?:picture|article)\s*=\s*(?:\"[^\"]*\"|'[^']*'|\S+)", "", html)
     root = lxml.html.Element("div")
     for frag in fragments:
         if isinstance(frag, str):
@@ -279,6 +279,13 @@ def _resolve_body(
                 root.text = (root.text or "") + frag
         else:
             root.append(frag)
+    # Reference attributes are ours: a feed may not point into our library or at our
+    # stories except through its own associations, resolved below.
+    for el in root.iter("*"):
+        for attr in ("data-picture", "data-article"):
+            el.attrib.pop(attr, None)
+        if "also-read" in (el.get("class") or "") and el.get("data-assoc-ref") is None:
+            el.attrib.pop("class", None)
     for el in list(root.iter("*")):
         name = el.get("data-assoc-ref")
         if name is None:

@@ -269,10 +269,6 @@ def test_sanitize_on_single_payloads(shared_dir):
 
 
 @pytest.mark.django_db
-@pytest.mark.xfail(strict=True, reason=(
-    "product bug: the ninjs import keeps data-picture / data-article attributes that arrive in "
-    "the outside body, so a feed can embed any library picture or link any story by id; "
-    "_resolve_body should drop them before it inserts its own placeholders"))
 def test_outside_html_cannot_forge_body_references(tmp_path):
     picture, _ = picture_create_or_update(data=_png("RGB", (64, 48)), filename="lib.png",
                                           caption="A library picture", source="test",
