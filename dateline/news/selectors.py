@@ -193,9 +193,11 @@ def front_page(*, now: dt.datetime | None = None) -> FrontPage:
     visible = Article.objects.published(now).for_listing().newest_first()
     pinned = collection_articles("lead", now)
     latest = list(visible[:14])
-    shown: set[int] = set()
+    dont_miss = collection_articles("dont-miss", now)
+    # Picked stories beat automatic fill, and no story appears twice on the page.
+    shown: set[int] = {a.pk for a in dont_miss}
     lead = pinned[0] if pinned else next((a for a in latest if a.lead_picture_id), None)
-    lead = lead or (latest[0] if latest else None)
+    lead = lead or next((a for a in latest if a.pk not in shown), None)
     if lead:
         shown.add(lead.pk)
     top = [a for a in latest if a.pk not in shown][:4]
@@ -207,7 +209,6 @@ def front_page(*, now: dt.datetime | None = None) -> FrontPage:
         if stories:
             blocks.append((section, stories))
     rest = [a for a in latest if a.pk not in shown][:8]
-    dont_miss = collection_articles("dont-miss", now)
     deps = site.deps | {"front", "list:dont-miss", "list:lead"}
     deps.update(f"section:{s.pk}" for s in site.sections)
     return FrontPage(site, lead, top, blocks, rest, dont_miss, deps)

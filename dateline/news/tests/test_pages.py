@@ -65,9 +65,12 @@ def test_section_pages_are_paginated_newest_first(client):
 @pytest.mark.django_db
 def test_front_page_shows_no_story_twice(client):
     desk = factories.section("Harbour")
-    for i in range(12):
-        factories.article(section_obj=desk, headline=f"Harbour item {i:02d}")
+    stories = [
+        factories.article(section_obj=desk, headline=f"Harbour item {i:02d}") for i in range(12)
+    ]
+    services.collection_set(key="dont-miss", articles=[stories[0], stories[5]])
     html = client.get("/").content.decode()
+    assert html.count(">Harbour item 00<") == 1 and html.count(">Harbour item 05<") == 1
     for i in range(12):
         assert html.count(f">Harbour item {i:02d}<") <= 1
 
