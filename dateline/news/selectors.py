@@ -7,11 +7,12 @@ import datetime as dt
 from dataclasses import dataclass, field
 
 from django.core.paginator import Page, Paginator
-from django.db.models import Min, Prefetch
+from django.db import connection
+from django.db.models import Min
 
 from dateline.core import clock
 from dateline.media.models import Picture
-from dateline.news.models import Article, Author, Publication, Section, Tag, Topic
+from dateline.news.models import Article, Author, Publication, Section, Status, Tag, Topic
 from dateline.pagecache.memo import forget, memoized
 
 LATEST_FROM_SECTION = 5
@@ -75,27 +76,84 @@ class ArticlePage:
     latest: list[Article]
     dont_miss: list[Article]
     pictures: dict[int, Picture]
+    labels: Labels
     deps: set[str]
 
 
+# The article page's per-story reads below are hand-written SQL: on this path the ORM spent
+# more time compiling these queries than the database spent answering them (bench/README.md).
+# Both are plain SQL-92 that SQLite and PostgreSQL run alike; the ORM-built versions are the
+# reference in tests/test_selectors.py.
+
+_NEIGHBOURS_SQL = """
+SELECT * FROM (
+  SELECT 'p' AS dir, id, slug, headline FROM news_article
+  WHERE status = %(published)s AND published_at <= %(now)s AND {section}
+    AND (published_at < %(at)s OR (published_at = %(at)s AND id < %(id)s))
+  ORDER BY published_at DESC, id DESC LIMIT 1
+) AS previous_story
+UNION ALL
+SELECT * FROM (
+  SELECT 'n' AS dir, id, slug, headline FROM news_article
+  WHERE status = %(published)s AND published_at <= %(now)s AND {section}
+    AND (published_at > %(at)s OR (published_at = %(at)s AND id > %(id)s))
+  ORDER BY published_at ASC, id ASC LIMIT 1
+) AS next_story
+"""
+
+_LABELS_SQL = """
+SELECT 'a', x.id, x.name, x.slug, '' FROM news_author x
+  JOIN news_article_authors r ON r.author_id = x.id WHERE r.article_id = %(id)s
+UNION ALL
+SELECT 't', x.id, x.name, x.slug, x.kind FROM news_topic x
+  JOIN news_article_topics r ON r.topic_id = x.id WHERE r.article_id = %(id)s
+UNION ALL
+SELECT 'g', x.id, x.name, x.slug, '' FROM news_tag x
+  JOIN news_article_tags r ON r.tag_id = x.id WHERE r.article_id = %(id)s
+"""
+
+
 def _neighbours(article: Article, now: dt.datetime) -> tuple[Article | None, Article | None]:
-    """Previous and next story by publication time, within the article's section."""
-    base = Article.objects.published(now).for_listing().filter(section_id=article.section_id)
-    previous = (
-        base.filter(published_at__lte=article.published_at)
-        .exclude(pk=article.pk)
-        .exclude(published_at=article.published_at, pk__gt=article.pk)
-        .order_by("-published_at", "-pk")
-        .first()
-    )
-    following = (
-        base.filter(published_at__gte=article.published_at)
-        .exclude(pk=article.pk)
-        .exclude(published_at=article.published_at, pk__lt=article.pk)
-        .order_by("published_at", "pk")
-        .first()
-    )
-    return previous, following
+    """Previous and next story by publication time, within the article's section (one query)."""
+    ops = connection.ops
+    section = "section_id = %(section)s" if article.section_id else "section_id IS NULL"
+    params = {
+        "published": Status.PUBLISHED,
+        "now": ops.adapt_datetimefield_value(now),
+        "at": ops.adapt_datetimefield_value(article.published_at),
+        "id": article.pk,
+        "section": article.section_id,
+    }
+    found: dict[str, Article] = {}
+    with connection.cursor() as cursor:
+        cursor.execute(_NEIGHBOURS_SQL.format(section=section), params)
+        for direction, pk, slug, headline in cursor.fetchall():
+            found[direction] = Article(pk=pk, slug=slug, headline=headline)
+    return found.get("p"), found.get("n")
+
+
+@dataclass
+class Labels:
+    authors: list[Author]
+    topics: list[Topic]
+    tags: list[Tag]
+
+
+def _labels(article_id: int) -> Labels:
+    """Authors, topics and tags of one story (one query), sorted by name."""
+    labels = Labels([], [], [])
+    with connection.cursor() as cursor:
+        cursor.execute(_LABELS_SQL, {"id": article_id})
+        for kind, pk, name, slug, topic_kind in cursor.fetchall():
+            if kind == "a":
+                labels.authors.append(Author(pk=pk, name=name, slug=slug))
+            elif kind == "t":
+                labels.topics.append(Topic(pk=pk, name=name, slug=slug, kind=topic_kind))
+            else:
+                labels.tags.append(Tag(pk=pk, name=name, slug=slug))
+    for items in (labels.authors, labels.topics, labels.tags):
+        items.sort(key=lambda x: x.name.casefold())
+    return labels
 
 
 def collection_articles(key: str, now: dt.datetime) -> list[Article]:
@@ -129,19 +187,13 @@ def article_page(*, slug: str, now: dt.datetime | None = None) -> ArticlePage | 
 
     site = site_context(now)
     now = site.now
-    article = (
-        Article.objects.published(now)
-        .select_related("section", "lead_picture")
-        .prefetch_related(
-            Prefetch("authors", queryset=Author.objects.only("pk", "name", "slug")),
-            Prefetch("topics", queryset=Topic.objects.only("pk", "name", "slug", "kind")),
-            Prefetch("tags", queryset=Tag.objects.only("pk", "name", "slug")),
-        )
-        .filter(slug=slug)
-        .first()
+    found = list(
+        Article.objects.published(now).select_related("section", "lead_picture").filter(slug=slug)
     )
-    if article is None:
+    if not found:
         return None
+    article = found[0]
+    labels = _labels(article.pk)
     body_html, pictures, related = render_body(article, now=now)
     previous, following = _neighbours(article, now)
     latest: list[Article] = []
@@ -172,6 +224,7 @@ def article_page(*, slug: str, now: dt.datetime | None = None) -> ArticlePage | 
         latest=latest,
         dont_miss=dont_miss,
         pictures=pictures,
+        labels=labels,
         deps=deps,
     )
 

@@ -14,8 +14,8 @@ from dateline.news.tests import factories
 from dateline.pagecache import memo
 
 # Cold: nothing memoised in the process (settings, navigation, next scheduled time).
-ARTICLE_QUERIES_COLD = 13
-ARTICLE_QUERIES_WARM = 8
+ARTICLE_QUERIES_COLD = 10
+ARTICLE_QUERIES_WARM = 5
 FRONT_QUERIES_COLD = 6  # + one per navigation section with stories (3 here)
 SECTION_QUERIES_COLD = 5
 

@@ -8,8 +8,9 @@ import io
 
 import pytest
 import time_machine
+from django.core import signals
 from django.core.handlers.wsgi import WSGIHandler
-from django.db import transaction
+from django.db import close_old_connections, transaction
 
 from dateline.core import clock
 from dateline.news import services
@@ -49,6 +50,17 @@ def get(app, path, **extra):
 
     body = b"".join(app(environ, start_response))
     return seen["status"], seen["headers"], body.decode()
+
+
+@pytest.fixture(autouse=True)
+def _keep_the_test_connection():
+    # As Django's test client does: finishing a request must not close the connection
+    # that holds the test's transaction.
+    signals.request_started.disconnect(close_old_connections)
+    signals.request_finished.disconnect(close_old_connections)
+    yield
+    signals.request_started.connect(close_old_connections)
+    signals.request_finished.connect(close_old_connections)
 
 
 @pytest.fixture

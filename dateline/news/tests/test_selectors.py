@@ -1,0 +1,70 @@
+"""The hand-written SQL of the article page agrees with the ORM's answer."""
+
+from __future__ import annotations
+
+import datetime as dt
+import random
+
+import pytest
+
+from dateline.core import clock
+from dateline.news import selectors, services
+from dateline.news.models import Article, Topic
+from dateline.news.tests import factories
+
+
+def _orm_neighbours(article: Article, now: dt.datetime):
+    base = Article.objects.published(now).filter(section_id=article.section_id)
+    at = article.published_at
+    before = base.exclude(pk=article.pk).filter(published_at__lte=at)
+    before = before.exclude(published_at=at, pk__gt=article.pk)
+    after = base.exclude(pk=article.pk).filter(published_at__gte=at)
+    after = after.exclude(published_at=at, pk__lt=article.pk)
+    previous = before.order_by("-published_at", "-pk").first()
+    following = after.order_by("published_at", "pk").first()
+    return (previous.pk if previous else None, following.pk if following else None)
+
+
+@pytest.mark.django_db
+def test_neighbours_match_the_orm_with_ties_drafts_sections_and_schedules():
+    rng = random.Random(7)
+    now = clock.now().replace(microsecond=0)
+    desks = [factories.section("Desk A"), factories.section("Desk B"), None]
+    stories = []
+    for i in range(40):
+        # Many stories share a second, so ties are ordered by id.
+        at = now - dt.timedelta(hours=rng.randint(-3, 10))
+        stories.append(
+            factories.article(
+                headline=f"Item {i}",
+                section_obj=rng.choice(desks),
+                published_at=at,
+                publish=rng.random() > 0.1,
+            )
+        )
+    visible = list(Article.objects.published(now))
+    assert len(visible) > 20
+    for article in visible:
+        previous, following = selectors._neighbours(article, now)
+        got = (previous.pk if previous else None, following.pk if following else None)
+        assert got == _orm_neighbours(article, now), article.headline
+
+
+@pytest.mark.django_db
+def test_labels_are_the_stories_authors_topics_and_tags_by_name():
+    a = factories.article()
+    services.article_save(
+        article=a,
+        authors=[services.author_get_or_create(name=n) for n in ("Zoe Pike", "Ari Dunn")],
+        topics=[
+            services.topic_get_or_create(kind=Topic.Kind.PLACE, name="Quay"),
+            services.topic_get_or_create(kind=Topic.Kind.PERSON, name="Ada Lund"),
+        ],
+        tags=[services.tag_get_or_create(name="Ferries")],
+    )
+    factories.article()  # another story's labels must not leak in
+    labels = selectors._labels(a.pk)
+    assert [x.name for x in labels.authors] == ["Ari Dunn", "Zoe Pike"]
+    assert [(x.name, x.kind) for x in labels.topics] == [("Ada Lund", "person"), ("Quay", "place")]
+    assert [x.name for x in labels.tags] == ["Ferries"]
+    assert labels.topics[0].get_absolute_url() == "/topic/person/ada-lund/"
