@@ -22,14 +22,16 @@ def long_date(value: dt.datetime | dt.date | None, language: str = "en") -> str:
     if value is None:
         return ""
     if language.split("-")[0] == "en":
-        return f"{value.day} {_month_name(value, 'en')} {value.year}"
+        # Every teaser on a page formats a date: a table beats switching translations.
+        return f"{value.day} {_EN_MONTHS[value.month - 1]} {value.year}"
     with translation.override(language):
         return formats.date_format(value, "DATE_FORMAT")
 
 
-def _month_name(value, language: str) -> str:
-    with translation.override(language):
-        return formats.date_format(value, "F")
+_EN_MONTHS = (
+    "January", "February", "March", "April", "May", "June",
+    "July", "August", "September", "October", "November", "December",
+)  # fmt: skip
 
 
 def iso_datetime(value: dt.datetime | None) -> str:

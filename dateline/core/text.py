@@ -37,7 +37,8 @@ def cut_at_word(text: str, limit: int, ellipsis: str = "…") -> str:
     Trailing punctuation that would dangle before the ellipsis is dropped, so a teaser
     never ends in ", …".
     """
-    text = _SPACE.sub(" ", text or "").strip()
+    # Only the head can survive the cut, so only the head is normalised.
+    text = _SPACE.sub(" ", (text or "")[: limit * 2 + 50]).strip()
     if len(text) <= limit:
         return text
     cut = text[: limit + 1]

@@ -68,3 +68,14 @@ def test_teaser_cuts_at_a_word_boundary():
     assert cut.endswith("…") and len(cut) <= 41
     assert text.startswith(cut[:-1]) and text[len(cut) - 1] == " "
     assert cut_at_word("short", 40) == "short"
+
+
+def test_long_dates_in_english_and_other_languages():
+    import datetime as dt
+
+    from dateline.core.dates import long_date
+
+    day = dt.date(2021, 8, 4)
+    assert long_date(day, "en") == "4 August 2021"
+    assert long_date(day, "en-GB") == "4 August 2021"
+    assert long_date(day, "de") == "4. August 2021"
