@@ -128,6 +128,10 @@ class Article(TimestampedModel):
         self.body = body_format.sanitize(self.body)
         self.body_words = word_count(body_format.text_for_counting(self.body))
         lead = self.standfirst_with_credit
+        if lead and lead[-1].isalnum():
+            # A standfirst ending in its credit has no full stop; without one the teaser
+            # would run "…reports Courier Staff The bridge…" together.
+            lead += "."
         self.teaser_source = cut_at_word(
             " ".join(p for p in (lead, body_format.text_for_counting(self.body)) if p),
             TEASER_SOURCE_CHARS,
