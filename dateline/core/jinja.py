@@ -39,6 +39,14 @@ def _isodate(value, publication=None) -> str:
 
 def environment(**options) -> Environment:
     env = Environment(**options)
-    env.globals.update({"static": static, "url": reverse, "inline_css": inline_css})
+    env.globals.update(
+        {
+            "static": static,
+            "url": reverse,
+            "inline_css": inline_css,
+            # Canonical links must be absolute (search engines ignore relative ones).
+            "site_url": settings.SITE_URL,
+        }
+    )
     env.filters.update({"longdate": _longdate, "isodate": _isodate})
     return env

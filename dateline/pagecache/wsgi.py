@@ -7,6 +7,7 @@ its response cacheable (`mark_cacheable`), the bytes are kept for the next reade
 
 from __future__ import annotations
 
+import gzip
 import hashlib
 import time
 from collections import OrderedDict
@@ -23,12 +24,15 @@ _PRIVATE_COOKIES = ("sessionid=", "csrftoken=")
 
 
 class Entry:
-    __slots__ = ("status", "headers", "body", "deps", "built_ns", "expires", "etag")
+    __slots__ = ("status", "headers", "body", "gzipped", "deps", "built_ns", "expires", "etag")
 
     def __init__(self, status, headers, body, deps, built_ns, expires, etag):
         self.status = status
-        self.headers = headers
+        # Per-representation headers are added when served.
+        self.headers = [(k, v) for k, v in headers if k not in ("ETag", "Content-Length")]
         self.body = body
+        # Compressed once when stored, so every hit that accepts gzip gets it for free.
+        self.gzipped = gzip.compress(body, compresslevel=6, mtime=0)
         self.deps = deps
         self.built_ns = built_ns
         self.expires = expires
@@ -98,21 +102,28 @@ class PageCacheApp:
 
     def _serve(self, entry: Entry, environ, start_response):
         remaining = max(0, int(entry.expires - time.time()))
+        gzipped = "gzip" in environ.get("HTTP_ACCEPT_ENCODING", "")
+        body = entry.gzipped if gzipped else entry.body
+        # Each encoding is its own representation, with its own validator (RFC 9110 8.8.3).
+        etag = entry.etag[:-1] + '-gz"' if gzipped else entry.etag
         headers = entry.headers + [
+            ("Content-Length", str(len(body))),
+            ("ETag", etag),
+            ("Vary", "Accept-Encoding"),
             (
                 "Cache-Control",
                 f"public, max-age=0, s-maxage={min(remaining, 60)}, stale-while-revalidate=30",
             ),
             ("X-Cache", "hit"),
         ]
-        if environ.get("HTTP_IF_NONE_MATCH") == entry.etag:
-            start_response(
-                "304 Not Modified",
-                [h for h in headers if h[0] in ("ETag", "Cache-Control", "Last-Modified")],
-            )
+        if gzipped:
+            headers.append(("Content-Encoding", "gzip"))
+        if environ.get("HTTP_IF_NONE_MATCH") == etag:
+            keep = ("ETag", "Cache-Control", "Last-Modified", "Vary")
+            start_response("304 Not Modified", [h for h in headers if h[0] in keep])
             return [b""]
         start_response(entry.status, headers)
-        return [b""] if environ.get("REQUEST_METHOD") == "HEAD" else [entry.body]
+        return [b""] if environ.get("REQUEST_METHOD") == "HEAD" else [body]
 
     def _render(self, key: str, environ, start_response):
         started = time.time_ns()

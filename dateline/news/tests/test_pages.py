@@ -128,3 +128,11 @@ def test_server_error_shows_the_500_page(client, monkeypatch):
     assert response.status_code == 500
     assert b"Something went wrong on our side" in response.content
     assert b"database went away" not in response.content
+
+
+@pytest.mark.django_db
+def test_pages_carry_an_absolute_canonical_url(client, settings):
+    a = factories.article(headline="Canonical story")
+    html = client.get(a.get_absolute_url()).content.decode()
+    assert f'<link rel="canonical" href="{settings.SITE_URL}{a.get_absolute_url()}">' in html
+    assert f'<link rel="canonical" href="{settings.SITE_URL}/">' in client.get("/").content.decode()

@@ -192,3 +192,38 @@ def test_today_in_the_header_expires_at_local_midnight(app, world):
     with time_machine.travel(evening + dt.timedelta(minutes=2), tick=False):
         assert "4 June 2030" in get(cached, url)[2]
     assert django.calls == 2
+
+
+@pytest.mark.django_db
+def test_hits_are_gzipped_for_clients_that_accept_it(app, world):
+    import gzip
+
+    cached, _ = app
+    url = world["a"].get_absolute_url()
+    _, _, plain = get(cached, url)
+    environ = {
+        "REQUEST_METHOD": "GET",
+        "PATH_INFO": url,
+        "QUERY_STRING": "",
+        "SERVER_NAME": "x",
+        "SERVER_PORT": "80",
+        "HTTP_HOST": "127.0.0.1",
+        "HTTP_ACCEPT_ENCODING": "gzip, br",
+        "wsgi.input": io.BytesIO(),
+        "wsgi.url_scheme": "http",
+        "wsgi.errors": io.StringIO(),
+    }
+    seen = {}
+
+    def start_response(status, headers, exc_info=None):
+        seen["status"], seen["headers"] = status, dict(headers)
+
+    body = b"".join(cached(environ, start_response))
+    headers = seen["headers"]
+    assert headers["Content-Encoding"] == "gzip" and headers["Vary"] == "Accept-Encoding"
+    assert gzip.decompress(body).decode() == plain
+    assert int(headers["Content-Length"]) == len(body)
+    status, _, _ = get(cached, url, HTTP_ACCEPT_ENCODING="gzip", HTTP_IF_NONE_MATCH=headers["ETag"])
+    assert status.startswith("304")
+    status, _, _ = get(cached, url, HTTP_IF_NONE_MATCH=headers["ETag"])
+    assert status.startswith("200")  # the gzip validator does not match the plain bytes
