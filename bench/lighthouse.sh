@@ -1,0 +1,80 @@
+#!/usr/bin/env bash
+# Lighthouse (mobile defaults) on the article page and the front page of a 1,000-story site
+# served by `dateline serve`. Prints the four category scores (0–100) and the audits that
+# did not pass, for each page; the JSON reports stay in the work directory.
+#
+#   bash bench/lighthouse.sh [VAR_DIR]     (loads 1,000 stories when VAR_DIR is absent)
+#
+# Needs npm (lighthouse@12.2.3 is fetched by npx) and Debian's chromium.
+set -euo pipefail
+source "$(dirname "$0")/lib.sh"
+trap cleanup_all EXIT INT TERM
+
+PORT="${BENCH_LIGHTHOUSE_PORT:-8330}"
+LIGHTHOUSE="${LIGHTHOUSE:-lighthouse@12.2.3}"
+export CHROME_PATH="${CHROME_PATH:-/usr/bin/chromium}"
+WORK="$(mktemp -d /tmp/dateline-lighthouse.XXXXXX)"
+VAR="${1:-}"
+if [ -z "$VAR" ]; then
+  VAR="$WORK/var"
+  DATELINE_VAR_DIR="$VAR" "$VENV/bin/python" "$BENCH_DIR/load_stories.py" 1000 >&2
+fi
+SLUGS="$VAR/bench-slugs.txt"
+SLUG="$(sed -n "$(( ($(wc -l <"$SLUGS") + 1) / 2 ))p" "$SLUGS")"
+
+start_dateline "$VAR" "$PORT" "$WORK/serve.log" --workers 2
+BASE="http://127.0.0.1:$PORT"
+
+if ! npx --yes "$LIGHTHOUSE" --version >"$WORK/npx.log" 2>&1; then
+  echo "Lighthouse could not be installed with npx ($LIGHTHOUSE):" >&2
+  tail -20 "$WORK/npx.log" >&2
+  exit 1
+fi
+
+echo
+echo "## Lighthouse $(npx --yes "$LIGHTHOUSE" --version) (mobile, simulated throttling), $(date -u '+%Y-%m-%d %H:%M UTC')"
+for page in "article:/story/$SLUG/" "front:/"; do
+  name="${page%%:*}"
+  url="$BASE${page#*:}"
+  report="$WORK/$name.json"
+  npx --yes "$LIGHTHOUSE" "$url" \
+    --output=json --output-path="$report" --quiet \
+    --chrome-flags="--headless=new --no-sandbox --disable-background-networking" \
+    >"$WORK/$name.log" 2>&1 || { echo "lighthouse failed on $url:" >&2; tail -20 "$WORK/$name.log" >&2; continue; }
+  node - "$report" "$name" <<'EOF'
+const fs = require("fs");
+const [report, name] = process.argv.slice(2);
+const r = JSON.parse(fs.readFileSync(report, "utf8"));
+const cats = ["performance", "accessibility", "best-practices", "seo"];
+const score = (c) => (r.categories[c] && r.categories[c].score !== null
+  ? Math.round(r.categories[c].score * 100) : "n/a");
+console.log(`\n### ${name} page: ${r.finalDisplayedUrl || r.finalUrl}`);
+console.log("");
+console.log("| " + cats.join(" | ") + " |");
+console.log("|" + cats.map(() => "---:").join("|") + "|");
+console.log("| " + cats.map(score).join(" | ") + " |");
+const failed = [];
+for (const c of cats) {
+  for (const ref of (r.categories[c] || { auditRefs: [] }).auditRefs) {
+    const a = r.audits[ref.id];
+    if (!a || a.score === null || a.score >= 1) continue;
+    if (["notApplicable", "manual", "informative"].includes(a.scoreDisplayMode)) continue;
+    failed.push({ c, id: ref.id, w: ref.weight, s: a.score, t: a.title, v: a.displayValue || "" });
+  }
+}
+failed.sort((x, y) => y.w - x.w || x.s - y.s);
+console.log("");
+if (!failed.length) console.log("No failed audits.");
+for (const f of failed) {
+  console.log(`- ${f.c}: ${f.id} (score ${Math.round(f.s * 100)}, weight ${f.w})` +
+              `${f.v ? ": " + f.v : ""}: ${f.t}`);
+}
+const m = r.audits;
+const metric = (id) => (m[id] ? m[id].displayValue : "n/a");
+console.log(`- metrics: FCP ${metric("first-contentful-paint")}, LCP ${metric("largest-contentful-paint")}, ` +
+            `TBT ${metric("total-blocking-time")}, CLS ${metric("cumulative-layout-shift")}, ` +
+            `SI ${metric("speed-index")}`);
+EOF
+done
+echo
+echo "(JSON reports in $WORK)" >&2
