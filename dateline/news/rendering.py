@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import datetime as dt
-
 from markupsafe import Markup, escape
 
 from dateline.media.models import Picture
@@ -28,24 +26,14 @@ def picture_figure(picture: Picture, *, css_class: str = "picture", eager: bool 
 
 
 def render_body(
-    article: Article, *, now: dt.datetime
-) -> tuple[Markup, dict[int, Picture], list[Article]]:
-    """The stored body with its references resolved: one query for pictures and one for
-    stories, and only when the body has any."""
-    picture_ids, article_ids = body_format.references(article.body)
-    pictures = {p.pk: p for p in Picture.objects.filter(pk__in=picture_ids)} if picture_ids else {}
-    related = (
-        list(
-            Article.objects.published(now).filter(pk__in=article_ids).only("pk", "slug", "headline")
-        )
-        if article_ids
-        else []
-    )
-    html = body_format.render(
+    article: Article, *, pictures: dict[int, Picture], related: list[Article]
+) -> Markup:
+    """The stored body with its references resolved against the rows the page fetched:
+    `pictures` by id, `related` the published stories among those it links to."""
+    return body_format.render(
         article.body,
         pictures=pictures,
         articles={a.pk: a for a in related},
         picture_html=picture_figure,
         article_url=lambda a: a.get_absolute_url(),
     )
-    return html, pictures, related

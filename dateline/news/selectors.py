@@ -4,6 +4,7 @@ count (tests/test_query_counts.py) that does not grow with the number of stories
 from __future__ import annotations
 
 import datetime as dt
+import functools
 from dataclasses import dataclass, field
 
 from django.core.paginator import Page, Paginator
@@ -12,6 +13,7 @@ from django.db.models import Min
 
 from dateline.core import clock
 from dateline.media.models import Picture
+from dateline.news import body as body_format
 from dateline.news.models import Article, Author, Publication, Section, Status, Tag, Topic
 from dateline.pagecache.memo import forget, memoized
 
@@ -76,6 +78,7 @@ class ArticlePage:
     latest: list[Article]
     dont_miss: list[Article]
     pictures: dict[int, Picture]
+    body_picture_ids: set[int]
     labels: Labels
     deps: set[str]
 
@@ -182,19 +185,64 @@ def section_newest(section_id: int, site: Site) -> list[Article]:
     )
 
 
+@functools.cache
+def _article_sql() -> str:
+    columns = ", ".join(f.column for f in Article._meta.concrete_fields)
+    return (
+        f"SELECT {columns} FROM news_article "
+        "WHERE slug = %(slug)s AND status = %(published)s AND published_at <= %(now)s"
+    )
+
+
+def _by_ids(model, columns: str, ids: set[int], extra: str = "", params: tuple = ()) -> list:
+    placeholders = ", ".join(["%s"] * len(ids))
+    sql = f"SELECT {columns} FROM {model._meta.db_table} WHERE id IN ({placeholders}){extra}"
+    return list(model.objects.raw(sql, [*sorted(ids), *params]))
+
+
 def article_page(*, slug: str, now: dt.datetime | None = None) -> ArticlePage | None:
     from dateline.news.rendering import render_body
 
     site = site_context(now)
     now = site.now
+    when = connection.ops.adapt_datetimefield_value(now)
     found = list(
-        Article.objects.published(now).select_related("section", "lead_picture").filter(slug=slug)
+        Article.objects.raw(
+            _article_sql(), {"slug": slug, "published": Status.PUBLISHED, "now": when}
+        )
     )
     if not found:
         return None
     article = found[0]
+    if article.section_id:
+        # Navigation sections are memoised; only a section outside it costs a query.
+        section = next((x for x in site.sections if x.pk == article.section_id), None)
+        article.section = section or Section.objects.get(pk=article.section_id)
     labels = _labels(article.pk)
-    body_html, pictures, related = render_body(article, now=now)
+    body_picture_ids, article_ids = body_format.references(article.body)
+    picture_ids = body_picture_ids | {article.lead_picture_id} - {None}
+    pictures = {
+        p.pk: p
+        for p in (
+            _by_ids(Picture, "id, file, width, height, caption, credit, alt_text", picture_ids)
+            if picture_ids
+            else []
+        )
+    }
+    if article.lead_picture_id:
+        article.lead_picture = pictures.get(article.lead_picture_id)
+    related = (
+        _by_ids(
+            Article,
+            "id, slug, headline",
+            article_ids - {article.pk},
+            " AND status = %s AND published_at <= %s",
+            (Status.PUBLISHED, when),
+        )
+        if article_ids - {article.pk}
+        else []
+    )
+    body_html = render_body(article, pictures=pictures, related=related)
     previous, following = _neighbours(article, now)
     latest: list[Article] = []
     if article.section_id:
@@ -213,8 +261,6 @@ def article_page(*, slug: str, now: dt.datetime | None = None) -> ArticlePage | 
         deps.add("front")
     deps.update(f"article:{a.pk}" for a in [*dont_miss, *related])
     deps.update(f"picture:{pk}" for pk in pictures)
-    if article.lead_picture_id:
-        deps.add(f"picture:{article.lead_picture_id}")
     return ArticlePage(
         site=site,
         article=article,
@@ -224,6 +270,7 @@ def article_page(*, slug: str, now: dt.datetime | None = None) -> ArticlePage | 
         latest=latest,
         dont_miss=dont_miss,
         pictures=pictures,
+        body_picture_ids=body_picture_ids,
         labels=labels,
         deps=deps,
     )

@@ -100,21 +100,23 @@ class PageCacheApp:
                 return self._serve(entry, environ, start_response)
         return self._render(key, environ, start_response)
 
-    def _serve(self, entry: Entry, environ, start_response):
-        remaining = max(0, int(entry.expires - time.time()))
+    def _serve(self, entry: Entry, environ, start_response, *, fresh: bool = False):
         gzipped = "gzip" in environ.get("HTTP_ACCEPT_ENCODING", "")
         body = entry.gzipped if gzipped else entry.body
         # Each encoding is its own representation, with its own validator (RFC 9110 8.8.3).
         etag = entry.etag[:-1] + '-gz"' if gzipped else entry.etag
+        # A CDN may keep a page as long as we would (a minute at most), and serve it stale
+        # briefly while it asks again; a just-rendered page is kept one second.
+        shared_age = 1 if fresh else min(max(0, int(entry.expires - time.time())), 60)
         headers = entry.headers + [
             ("Content-Length", str(len(body))),
             ("ETag", etag),
             ("Vary", "Accept-Encoding"),
             (
                 "Cache-Control",
-                f"public, max-age=0, s-maxage={min(remaining, 60)}, stale-while-revalidate=30",
+                f"public, max-age=0, s-maxage={shared_age}, stale-while-revalidate=30",
             ),
-            ("X-Cache", "hit"),
+            ("X-Cache", "miss" if fresh else "hit"),
         ]
         if gzipped:
             headers.append(("Content-Encoding", "gzip"))
@@ -161,15 +163,8 @@ class PageCacheApp:
             for k, v in headers
             if k.lower() not in ("cache-control", "etag", "expires", "vary", "x-cache")
         ]
-        kept += [("ETag", etag), ("Last-Modified", formatdate(started / 1e9, usegmt=True))]
+        kept += [("Last-Modified", formatdate(started / 1e9, usegmt=True))]
+        entry = Entry(status, kept, body, deps, started, expires, etag)
         if environ.get("REQUEST_METHOD") == "GET":
-            store.put(key, Entry(status, kept, body, deps, started, expires, etag))
-        start_response(
-            status,
-            kept
-            + [
-                ("Cache-Control", "public, max-age=0, s-maxage=1, stale-while-revalidate=30"),
-                ("X-Cache", "miss"),
-            ],
-        )
-        return [b""] if environ.get("REQUEST_METHOD") == "HEAD" else [body]
+            store.put(key, entry)
+        return self._serve(entry, environ, start_response, fresh=True)

@@ -125,6 +125,7 @@ class Article(TimestampedModel):
     def save(self, *args, **kwargs):
         # The invariant holds whatever the path in (admin, import, shell): a body is
         # stored sanitised, and its derived counts match it.
+        self.__dict__.pop("_teasers", None)
         self.body = body_format.sanitize(self.body)
         self.body_words = word_count(body_format.text_for_counting(self.body))
         lead = self.standfirst_with_credit
@@ -162,7 +163,12 @@ class Article(TimestampedModel):
         return reading_minutes(self.body_words)
 
     def teaser(self, limit: int) -> str:
-        return cut_at_word(self.teaser_source or html_to_text(self.standfirst), limit)
+        # Listings memoised per process (a section's newest, Don't Miss) reuse instances,
+        # so each cut is made once.
+        cache = self.__dict__.setdefault("_teasers", {})
+        if limit not in cache:
+            cache[limit] = cut_at_word(self.teaser_source or html_to_text(self.standfirst), limit)
+        return cache[limit]
 
     @property
     def is_visible(self) -> bool:

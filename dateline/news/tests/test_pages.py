@@ -113,6 +113,12 @@ def test_formatted_urls_match_the_routes():
     s = factories.section("Inrikes nyheter")
     assert a.get_absolute_url() == reverse("news:article", args=[a.slug])
     assert s.get_absolute_url() == reverse("news:section", args=[s.slug])
+    tag = services.tag_get_or_create(name="Ståhl & Co")
+    person = services.topic_get_or_create(kind=Topic.Kind.PERSON, name="Åsa Öberg")
+    author = services.author_get_or_create(name="Zoë Ünal")
+    assert tag.get_absolute_url() == reverse("news:tag", args=[tag.slug])
+    assert person.get_absolute_url() == reverse("news:topic", args=[person.kind, person.slug])
+    assert author.get_absolute_url() == reverse("news:author", args=[author.slug])
 
 
 @pytest.mark.django_db
@@ -136,3 +142,20 @@ def test_pages_carry_an_absolute_canonical_url(client, settings):
     html = client.get(a.get_absolute_url()).content.decode()
     assert f'<link rel="canonical" href="{settings.SITE_URL}{a.get_absolute_url()}">' in html
     assert f'<link rel="canonical" href="{settings.SITE_URL}/">' in client.get("/").content.decode()
+
+
+@pytest.mark.django_db
+def test_lead_picture_shows_above_the_body_unless_the_body_carries_it(client):
+    from dateline.media.models import Picture
+    from dateline.news import body as body_format
+
+    lead = Picture.objects.create(
+        file="pictures/lead.jpg", width=1200, height=800, caption="The quay", credit="Desk"
+    )
+    a = factories.article(headline="With lead", lead_picture=lead)
+    html = client.get(a.get_absolute_url()).content.decode()
+    assert 'class="picture lead"' in html and "Pic credits Desk" in html
+    a.body = "<p>x</p>" + body_format.picture_placeholder(lead.pk)
+    services.article_save(article=a)
+    html = client.get(a.get_absolute_url()).content.decode()
+    assert 'class="picture lead"' not in html and html.count("Pic credits Desk") == 1

@@ -227,3 +227,28 @@ def test_hits_are_gzipped_for_clients_that_accept_it(app, world):
     assert status.startswith("304")
     status, _, _ = get(cached, url, HTTP_IF_NONE_MATCH=headers["ETag"])
     assert status.startswith("200")  # the gzip validator does not match the plain bytes
+
+
+@pytest.mark.django_db
+def test_first_reader_gets_gzip_too(app, world):
+    cached, _ = app
+    environ = {
+        "REQUEST_METHOD": "GET",
+        "PATH_INFO": world["b"].get_absolute_url(),
+        "QUERY_STRING": "",
+        "SERVER_NAME": "x",
+        "SERVER_PORT": "80",
+        "HTTP_HOST": "127.0.0.1",
+        "HTTP_ACCEPT_ENCODING": "gzip",
+        "wsgi.input": io.BytesIO(),
+        "wsgi.url_scheme": "http",
+        "wsgi.errors": io.StringIO(),
+    }
+    seen = {}
+
+    def start_response(status, headers, exc_info=None):
+        seen.update(headers)
+
+    body = b"".join(cached(environ, start_response))
+    assert seen["X-Cache"] == "miss" and seen["Content-Encoding"] == "gzip"
+    assert body[:2] == b"\x1f\x8b"
