@@ -324,26 +324,26 @@ class ListingPage:
     deps: set[str]
 
 
-def _listing(site: Site, queryset, number: int) -> Page:
-    paginator = Paginator(queryset, PAGE_SIZE, allow_empty_first_page=True)
-    return paginator.get_page(number)
+def _listing(site: Site, subject, *, kind: str, stories, dep: str, number: int) -> ListingPage:
+    """A paginated, newest-first page of the visible stories `stories` selects."""
+    queryset = Article.objects.published(site.now).for_listing().filter(**stories).newest_first()
+    page = Paginator(queryset, PAGE_SIZE, allow_empty_first_page=True).get_page(number)
+    return ListingPage(site, subject.name, kind, subject, page, site.deps | {dep})
 
 
 def section_page(*, slug: str, page: int = 1, now: dt.datetime | None = None) -> ListingPage | None:
     site = site_context(now)
     section = next((s for s in site.sections if s.slug == slug), None)
-    if section is None:
-        section = Section.objects.filter(slug=slug).first()
+    section = section or Section.objects.filter(slug=slug).first()
     if section is None:
         return None
-    qs = Article.objects.published(site.now).for_listing().filter(section=section).newest_first()
-    return ListingPage(
+    return _listing(
         site,
-        section.name,
-        "section",
         section,
-        _listing(site, qs, page),
-        site.deps | {f"section:{section.pk}"},
+        kind="section",
+        stories={"section": section},
+        dep=f"section:{section.pk}",
+        number=page,
     )
 
 
@@ -352,10 +352,7 @@ def tag_page(*, slug: str, page: int = 1, now: dt.datetime | None = None) -> Lis
     tag = Tag.objects.filter(slug=slug).first()
     if tag is None:
         return None
-    qs = Article.objects.published(site.now).for_listing().filter(tags=tag).newest_first()
-    return ListingPage(
-        site, tag.name, "tag", tag, _listing(site, qs, page), site.deps | {f"tag:{tag.pk}"}
-    )
+    return _listing(site, tag, kind="tag", stories={"tags": tag}, dep=f"tag:{tag.pk}", number=page)
 
 
 def topic_page(
@@ -365,14 +362,13 @@ def topic_page(
     topic = Topic.objects.filter(kind=kind, slug=slug).first()
     if topic is None:
         return None
-    qs = Article.objects.published(site.now).for_listing().filter(topics=topic).newest_first()
-    return ListingPage(
+    return _listing(
         site,
-        topic.name,
-        topic.get_kind_display(),
         topic,
-        _listing(site, qs, page),
-        site.deps | {f"topic:{topic.pk}"},
+        kind=topic.get_kind_display(),
+        stories={"topics": topic},
+        dep=f"topic:{topic.pk}",
+        number=page,
     )
 
 
@@ -381,12 +377,11 @@ def author_page(*, slug: str, page: int = 1, now: dt.datetime | None = None) -> 
     author = Author.objects.filter(slug=slug).first()
     if author is None:
         return None
-    qs = Article.objects.published(site.now).for_listing().filter(authors=author).newest_first()
-    return ListingPage(
+    return _listing(
         site,
-        author.name,
-        "author",
         author,
-        _listing(site, qs, page),
-        site.deps | {f"author:{author.pk}"},
+        kind="author",
+        stories={"authors": author},
+        dep=f"author:{author.pk}",
+        number=page,
     )
