@@ -48,7 +48,6 @@ from django.db import connection, transaction  # noqa: E402
 from django.utils import timezone  # noqa: E402
 
 from dateline.core.text import unique_slug  # noqa: E402
-from dateline.media.services import picture_create_or_update  # noqa: E402
 from dateline.news import body as body_format  # noqa: E402
 from dateline.news import services  # noqa: E402
 from dateline.news.models import (  # noqa: E402
@@ -60,6 +59,7 @@ from dateline.news.models import (  # noqa: E402
     Tag,
     Topic,
 )
+from dateline.pictures.services import picture_create_or_update  # noqa: E402
 
 SECTIONS = ["Top News", "World", "Business", "Politics", "Culture", "Sport", "Science", "Opinion"]
 SECTION_WEIGHTS = [6, 4, 3, 3, 2, 2, 1, 1]

@@ -3,7 +3,7 @@ from django.contrib import admin
 from django.urls import include, path, re_path
 from django.views.static import serve as static_serve
 
-from dateline.media.views import serve_media
+from dateline.pictures.views import serve_media
 
 urlpatterns = [
     path("admin/", admin.site.urls),

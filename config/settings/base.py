@@ -21,7 +21,7 @@ INSTALLED_APPS = [
     "django.contrib.messages",
     "django.contrib.staticfiles",
     "dateline.core",
-    "dateline.media",
+    "dateline.pictures",
     "dateline.news",
     "dateline.ingest",
 ]

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from markupsafe import Markup, escape
 
-from dateline.media.models import Picture
 from dateline.news import body as body_format
 from dateline.news.models import Article
+from dateline.pictures.models import Picture
 
 
 def picture_figure(picture: Picture, *, css_class: str = "picture", eager: bool = False) -> str:

@@ -12,10 +12,10 @@ from django.db import connection
 from django.db.models import Min
 
 from dateline.core import clock
-from dateline.media.models import Picture
 from dateline.news import body as body_format
 from dateline.news.models import Article, Author, Publication, Section, Status, Tag, Topic
 from dateline.pagecache.memo import forget, memoized
+from dateline.pictures.models import Picture
 
 LATEST_FROM_SECTION = 5
 PAGE_SIZE = 20

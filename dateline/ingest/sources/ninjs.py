@@ -34,10 +34,10 @@ from dateline.ingest.pipeline import (
     Report,
     fetch_url,
 )
-from dateline.media.services import PictureRejected, picture_create_or_update
 from dateline.news import body as body_format
 from dateline.news import services as news
 from dateline.news.models import Article, Status, Topic
+from dateline.pictures.services import PictureRejected, picture_create_or_update
 
 SOURCE = "ninjs"
 HTML_BODY_ROLES = ("main", "html", "html5", "richhtml5", "", None)
@@ -487,7 +487,7 @@ def _public_path(article: Article) -> str:
 
 
 def _import_picture_item(item: dict, *, uri: str, base_dir: Path) -> ItemResult:
-    from dateline.media.models import Picture
+    from dateline.pictures.models import Picture
 
     existed = Picture.objects.filter(source=SOURCE, source_id=uri).exists()
     picture, changed, note = _import_picture(

@@ -11,8 +11,8 @@ import pytest
 from django.core.management import call_command
 
 from dateline.ingest.sources import ninjs
-from dateline.media.models import Picture
 from dateline.news.models import Article, Status
+from dateline.pictures.models import Picture
 
 FIXTURES = Path(__file__).parent / "fixtures" / "ninjs"
 

@@ -16,14 +16,14 @@ from dataclasses import dataclass
 from django.db import transaction
 
 from dateline.core import clock
-from dateline.media.models import Picture
-from dateline.media.services import picture_create_or_update
 from dateline.news import body as body_format
 from dateline.news import services
 from dateline.news.demo.pictures import draw_picture
 from dateline.news.demo.spec import Story, blocks
 from dateline.news.demo.stories import DONT_MISS, LEAD, SECTIONS, STORIES
 from dateline.news.models import Article, Collection, Publication, Section
+from dateline.pictures.models import Picture
+from dateline.pictures.services import picture_create_or_update
 
 SOURCE = "demo"
 PUBLICATION = {

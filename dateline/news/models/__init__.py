@@ -1,6 +1,6 @@
 """News content: what readers see.
 
-Dependency direction: articles → sections, authors, taxonomy, media.Picture;
+Dependency direction: articles → sections, authors, taxonomy, pictures.Picture;
 collections → articles; publication settings stand alone. Nothing here imports
 newsroom, ingest, syndication, search or api.
 """

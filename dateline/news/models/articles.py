@@ -75,12 +75,12 @@ class Article(TimestampedModel):
     tags = models.ManyToManyField("news.Tag", blank=True, related_name="articles")
     topics = models.ManyToManyField("news.Topic", blank=True, related_name="articles")
     lead_picture = models.ForeignKey(
-        "media.Picture", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+        "pictures.Picture", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
     # Derived from the body's references on every save; used to fetch them in one query
     # and to know which stories' pages a change reaches.
     body_pictures = models.ManyToManyField(
-        "media.Picture", blank=True, related_name="+", editable=False
+        "pictures.Picture", blank=True, related_name="+", editable=False
     )
     related_articles = models.ManyToManyField(
         "self", blank=True, symmetrical=False, related_name="referenced_by", editable=False

@@ -9,9 +9,9 @@ from django.contrib.auth.models import User
 from django.core.files.uploadedfile import SimpleUploadedFile
 from PIL import Image
 
-from dateline.media.models import Picture
 from dateline.news.models import Article, Status
 from dateline.news.tests import factories
+from dateline.pictures.models import Picture
 
 
 def _jpeg() -> bytes:
@@ -30,7 +30,7 @@ def editor_client(client, db):
 @pytest.mark.django_db
 def test_editor_writes_and_publishes_a_story_with_a_picture(editor_client):
     response = editor_client.post(
-        "/admin/media/picture/add/",
+        "/admin/pictures/picture/add/",
         {
             "file": SimpleUploadedFile("quay.jpg", _jpeg(), content_type="image/jpeg"),
             "caption": "The north quay",
@@ -76,7 +76,7 @@ def test_editor_writes_and_publishes_a_story_with_a_picture(editor_client):
 def test_svg_upload_is_refused_with_a_clear_message(editor_client):
     svg = b'<svg xmlns="http://www.w3.org/2000/svg"><script>alert(1)</script></svg>'
     response = editor_client.post(
-        "/admin/media/picture/add/",
+        "/admin/pictures/picture/add/",
         {
             "file": SimpleUploadedFile("x.jpg", svg, content_type="image/jpeg"),
             "caption": "x",

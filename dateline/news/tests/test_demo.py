@@ -14,7 +14,6 @@ from markupsafe import escape
 from PIL import Image
 
 from dateline.core import clock
-from dateline.media.models import Picture
 from dateline.news import services
 from dateline.news.demo.pictures import draw_picture
 from dateline.news.demo.spec import blocks
@@ -29,6 +28,7 @@ from dateline.news.models import (
 )
 from dateline.news.selectors import collection_articles
 from dateline.news.tests import factories
+from dateline.pictures.models import Picture
 
 
 @pytest.fixture(autouse=True)

@@ -28,16 +28,16 @@ from django.core.management import call_command
 from PIL import Image
 
 from dateline.ingest.sources.ninjs import import_paths
-from dateline.media.models import Picture
-from dateline.media.services import (
-    PictureRejected,
-    picture_create_or_update,
-    picture_validate_bytes,
-)
 from dateline.news import body as body_format
 from dateline.news.models import Article, Status
 from dateline.news.selectors import PAGE_SIZE
 from dateline.news.tests.browser import browser  # noqa: F401 - a fixture
+from dateline.pictures.models import Picture
+from dateline.pictures.services import (
+    PictureRejected,
+    picture_create_or_update,
+    picture_validate_bytes,
+)
 
 CHUNK = 100
 BROWSER_SAMPLE = 150

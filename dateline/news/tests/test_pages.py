@@ -146,8 +146,8 @@ def test_pages_carry_an_absolute_canonical_url(client, settings):
 
 @pytest.mark.django_db
 def test_lead_picture_shows_above_the_body_unless_the_body_carries_it(client):
-    from dateline.media.models import Picture
     from dateline.news import body as body_format
+    from dateline.pictures.models import Picture
 
     lead = Picture.objects.create(
         file="pictures/lead.jpg", width=1200, height=800, caption="The quay", credit="Desk"

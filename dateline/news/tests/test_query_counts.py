@@ -7,11 +7,11 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
-from dateline.media.models import Picture
 from dateline.news import body as body_format
 from dateline.news import services
 from dateline.news.tests import factories
 from dateline.pagecache import memo
+from dateline.pictures.models import Picture
 
 # Cold: nothing memoised in the process (settings, navigation, next scheduled time).
 ARTICLE_QUERIES_COLD = 10

@@ -10,7 +10,7 @@ from django.core.files.base import ContentFile
 from django.db import transaction
 from PIL import Image
 
-from dateline.media.models import Picture
+from dateline.pictures.models import Picture
 
 ALLOWED_FORMATS = {"JPEG": "jpg", "PNG": "png", "WEBP": "webp", "GIF": "gif"}
 # Pillow's own bomb guard warns at ~89 MP and raises at twice that; pictures for a news

@@ -2,8 +2,8 @@ from django import forms
 from django.contrib import admin
 from django.utils.html import format_html
 
-from dateline.media.models import Picture
-from dateline.media.services import PictureRejected, picture_validate_bytes
+from dateline.pictures.models import Picture
+from dateline.pictures.services import PictureRejected, picture_validate_bytes
 
 
 class PictureForm(forms.ModelForm):

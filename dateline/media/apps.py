@@ -1,7 +1,0 @@
-from django.apps import AppConfig
-
-
-class MediaConfig(AppConfig):
-    name = "dateline.media"
-    label = "media"
-    verbose_name = "Picture library"
