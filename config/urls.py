@@ -7,6 +7,7 @@ from dateline.pictures.views import serve_media
 
 urlpatterns = [
     path("admin/", admin.site.urls),
+    path("newsroom/", include("dateline.newsroom.urls")),
     re_path(r"^media/(?P<path>.+)$", serve_media, name="media"),
     path("", include("dateline.news.urls")),
 ]

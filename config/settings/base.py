@@ -24,6 +24,7 @@ INSTALLED_APPS = [
     "dateline.pictures",
     "dateline.news",
     "dateline.ingest",
+    "dateline.newsroom",
 ]
 
 MIDDLEWARE = [

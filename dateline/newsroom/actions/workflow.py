@@ -1,0 +1,127 @@
+"""Newsroom actions: every change of workflow or publication state is one of these named
+functions, used by the newsroom screens, the CLI and any later API. Each checks who may do
+it and from which state, runs in one transaction, and writes an audit entry."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from django.db import transaction
+
+from dateline.core import clock
+from dateline.news import services as news
+from dateline.news.models import Article, Status
+from dateline.newsroom.models import AuditEntry, Workflow, WorkflowState
+from dateline.newsroom.roles import Role, roles_of
+
+EDITORS = {Role.EDITOR, Role.ADMIN}
+
+
+class ActionRefused(Exception):
+    """The action is not allowed now; the message says why, for the person who tried."""
+
+
+def workflow_of(article: Article) -> Workflow:
+    workflow, _ = Workflow.objects.get_or_create(article=article)
+    return workflow
+
+
+def _audit(actor, action: str, article: Article, **detail) -> AuditEntry:
+    return AuditEntry.objects.create(actor=actor, action=action, article=article, detail=detail)
+
+
+def _require(actor, allowed: set[Role], what: str) -> None:
+    if not roles_of(actor) & allowed:
+        names = " or ".join(sorted(r.value for r in allowed))
+        raise ActionRefused(f"Only an {names} can {what}.")
+
+
+def _locked(article: Article) -> tuple[Article, Workflow]:
+    # Row locks (PostgreSQL) serialise two people acting on one story at the same moment.
+    article = Article.objects.select_for_update().get(pk=article.pk)
+    workflow, _ = Workflow.objects.select_for_update().get_or_create(article=article)
+    return article, workflow
+
+
+@transaction.atomic
+def article_submit(*, article: Article, by) -> Workflow:
+    """A writer sends a draft to the editors."""
+    _require(by, {Role.WRITER, *EDITORS}, "submit a story")
+    article, workflow = _locked(article)
+    if workflow.state != WorkflowState.DRAFT:
+        raise ActionRefused(f"The story is {workflow.get_state_display().lower()}, not a draft.")
+    if not article.headline.strip():
+        raise ActionRefused("Give the story a headline before submitting it.")
+    workflow.state = WorkflowState.IN_REVIEW
+    workflow.save()
+    _audit(by, "submit", article)
+    return workflow
+
+
+@transaction.atomic
+def article_approve(*, article: Article, by) -> Workflow:
+    _require(by, EDITORS, "approve a story")
+    article, workflow = _locked(article)
+    if workflow.state != WorkflowState.IN_REVIEW:
+        raise ActionRefused("Only a story in review can be approved.")
+    workflow.state = WorkflowState.APPROVED
+    workflow.save()
+    _audit(by, "approve", article)
+    return workflow
+
+
+@transaction.atomic
+def article_return(*, article: Article, by, note: str = "") -> Workflow:
+    """An editor sends a story in review back to its writer."""
+    _require(by, EDITORS, "send a story back")
+    article, workflow = _locked(article)
+    if workflow.state != WorkflowState.IN_REVIEW:
+        raise ActionRefused("Only a story in review can be sent back.")
+    workflow.state = WorkflowState.DRAFT
+    workflow.save()
+    _audit(by, "return", article, note=note)
+    return workflow
+
+
+@transaction.atomic
+def article_schedule(*, article: Article, by, at: dt.datetime | None = None) -> Article:
+    """Publish now (`at` empty) or at a future second. Editors may publish any story;
+    publishing approves it."""
+    _require(by, EDITORS, "publish a story")
+    article, workflow = _locked(article)
+    now = clock.now()
+    if at is not None and at.tzinfo is None:
+        raise ActionRefused("A publication time needs its time zone.")
+    if at is not None and at <= now:
+        raise ActionRefused("A scheduled time must be in the future; publish now instead.")
+    if not article.body.strip() and not article.standfirst.strip():
+        raise ActionRefused("The story has no text yet.")
+    was_live = article.is_visible
+    news.article_publish(article=article, at=at or now)
+    workflow.state = WorkflowState.APPROVED
+    workflow.save()
+    _audit(
+        by, "schedule" if at else "publish", article, at=(at or now).isoformat(), was_live=was_live
+    )
+    return article
+
+
+@transaction.atomic
+def article_unpublish(*, article: Article, by, note: str = "") -> Article:
+    _require(by, EDITORS, "unpublish a story")
+    article, _ = _locked(article)
+    if article.status != Status.PUBLISHED:
+        raise ActionRefused("The story is not published.")
+    news.article_unpublish(article=article)
+    _audit(by, "unpublish", article, note=note)
+    return article
+
+
+ACTIONS = {
+    "submit": article_submit,
+    "approve": article_approve,
+    "return": article_return,
+    "publish": article_schedule,
+    "schedule": article_schedule,
+    "unpublish": article_unpublish,
+}

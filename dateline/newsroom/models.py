@@ -1,0 +1,54 @@
+"""Workflow state and the audit log. Publication itself stays in news (status and
+published_at); the workflow here is separate from it: a story can be in review while live."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.db import models
+
+
+class WorkflowState(models.TextChoices):
+    DRAFT = "draft", "Draft"
+    IN_REVIEW = "in_review", "In review"
+    APPROVED = "approved", "Approved"
+
+
+class Workflow(models.Model):
+    article = models.OneToOneField(
+        "news.Article", on_delete=models.CASCADE, related_name="workflow", primary_key=True
+    )
+    state = models.CharField(
+        max_length=20, choices=WorkflowState.choices, default=WorkflowState.DRAFT
+    )
+    assigned_to = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    changed_at = models.DateTimeField(auto_now=True)
+
+    def __str__(self) -> str:
+        return f"{self.article}: {self.get_state_display()}"
+
+
+class AuditEntry(models.Model):
+    """Who did what to which story, and when. Written by every newsroom action."""
+
+    at = models.DateTimeField(auto_now_add=True, db_index=True)
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    action = models.CharField(max_length=40)
+    article = models.ForeignKey(
+        "news.Article", null=True, on_delete=models.SET_NULL, related_name="audit_entries"
+    )
+    detail = models.JSONField(default=dict, blank=True)
+
+    class Meta:
+        ordering = ["-at", "-pk"]
+        verbose_name_plural = "audit entries"
+
+    def __str__(self) -> str:
+        return f"{self.at:%Y-%m-%d %H:%M:%S} {self.actor} {self.action} {self.article}"

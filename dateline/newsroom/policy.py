@@ -1,0 +1,47 @@
+"""The newsroom's one permission policy: for each route, which roles may use which HTTP
+methods. Anything not listed is denied. Every newsroom URL is built with `route()`, which
+wraps its view in `guard`, so a route missing from the policy answers 403 to everyone
+(tests/test_policy.py fails on it first)."""
+
+from __future__ import annotations
+
+from functools import wraps
+
+from django.contrib.auth.views import redirect_to_login
+from django.http import HttpResponseForbidden, HttpResponseNotAllowed
+from django.urls import path
+
+from dateline.newsroom.roles import Role, roles_of
+
+EVERYONE = frozenset(Role)
+STAFF_WRITING = frozenset({Role.WRITER, Role.EDITOR, Role.ADMIN})
+
+POLICY: dict[str, dict[str, frozenset[Role]]] = {
+    "newsroom:queue": {"GET": EVERYONE, "HEAD": EVERYONE},
+    # Each action checks the role it needs again (actions/workflow.py); this is the door.
+    "newsroom:action": {"POST": STAFF_WRITING},
+}
+
+
+def guard(view, name: str):
+    rules = POLICY.get(name, {})
+
+    @wraps(view)
+    def wrapped(request, *args, **kwargs):
+        allowed = rules.get(request.method)
+        if not request.user.is_authenticated:
+            if allowed is None:
+                return HttpResponseNotAllowed(sorted(rules))
+            return redirect_to_login(request.get_full_path(), "/admin/login/")
+        if allowed is None:
+            return HttpResponseNotAllowed(sorted(rules))
+        if not roles_of(request.user) & allowed:
+            return HttpResponseForbidden("Your role does not allow this.")
+        return view(request, *args, **kwargs)
+
+    wrapped.dateline_route = name
+    return wrapped
+
+
+def route(route_path: str, view, name: str):
+    return path(route_path, guard(view, f"newsroom:{name}"), name=name)

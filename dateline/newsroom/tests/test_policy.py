@@ -1,0 +1,55 @@
+"""Every newsroom route × every role × each HTTP method against the one policy."""
+
+from __future__ import annotations
+
+import pytest
+from django.urls import URLPattern, reverse
+
+from dateline.news.tests import factories as news_factories
+from dateline.newsroom import urls as newsroom_urls
+from dateline.newsroom.policy import POLICY
+from dateline.newsroom.roles import Role
+from dateline.newsroom.tests.factories import staff
+
+METHODS = ["GET", "HEAD", "POST", "PUT", "PATCH", "DELETE"]
+WHO = [None, "no-role", *Role]
+
+
+def _routes() -> list[str]:
+    return [f"newsroom:{p.name}" for p in newsroom_urls.urlpatterns if isinstance(p, URLPattern)]
+
+
+def test_every_newsroom_route_is_in_the_policy_and_guarded():
+    for pattern in newsroom_urls.urlpatterns:
+        name = f"newsroom:{pattern.name}"
+        assert name in POLICY, f"{name} has no entry in newsroom.policy.POLICY"
+        assert getattr(pattern.callback, "dateline_route", None) == name, f"{name} unguarded"
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("route", _routes())
+@pytest.mark.parametrize("who", WHO, ids=lambda w: str(w))
+def test_route_answers_as_the_policy_says(client, route, who):
+    article = news_factories.article(publish=False)
+    if who == "no-role":
+        client.force_login(staff(None))
+    elif who is not None:
+        client.force_login(staff(who))
+    url = reverse(route)
+    rules = POLICY[route]
+    for method in METHODS:
+        response = client.generic(
+            method,
+            url,
+            data=f"article={article.pk}&action=submit",
+            content_type="application/x-www-form-urlencoded",
+        )
+        allowed = rules.get(method)
+        if allowed is None:
+            assert response.status_code == 405, (route, who, method)
+        elif who is None:
+            assert response.status_code == 302 and "/admin/login/" in response["Location"]
+        elif who == "no-role" or who not in allowed:
+            assert response.status_code == 403, (route, who, method)
+        else:
+            assert response.status_code in (200, 302), (route, who, method)

@@ -1,0 +1,9 @@
+from dateline.newsroom import views
+from dateline.newsroom.policy import route
+
+app_name = "newsroom"
+
+urlpatterns = [
+    route("", views.queue, "queue"),
+    route("action/", views.action, "action"),
+]

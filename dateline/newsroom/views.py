@@ -1,0 +1,66 @@
+"""Newsroom screens. Access is decided by policy.POLICY (see urls.py); the actions decide
+what each role may do to a story."""
+
+from __future__ import annotations
+
+import datetime as dt
+from zoneinfo import ZoneInfo
+
+from django.contrib import messages
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+
+from dateline.news.models import Article, Publication, Status
+from dateline.newsroom.actions.workflow import ACTIONS, ActionRefused
+from dateline.newsroom.models import Workflow, WorkflowState
+from dateline.newsroom.roles import roles_of
+
+
+def queue(request: HttpRequest) -> HttpResponse:
+    stories = (
+        Article.objects.exclude(status=Status.PLACEHOLDER)
+        .select_related("section", "workflow")
+        .order_by("-modified_at")[:200]
+    )
+    columns = {state: [] for state in WorkflowState}
+    for article in stories:
+        try:
+            state = article.workflow.state
+        except Workflow.DoesNotExist:
+            state = WorkflowState.DRAFT
+        columns[WorkflowState(state)].append(article)
+    return render(
+        request,
+        "newsroom/queue.html",
+        {
+            "columns": [(state.label, columns[state]) for state in WorkflowState],
+            "roles": sorted(r.value for r in roles_of(request.user)),
+        },
+    )
+
+
+def action(request: HttpRequest) -> HttpResponse:
+    article = get_object_or_404(Article, pk=request.POST.get("article"))
+    name = request.POST.get("action", "")
+    function = ACTIONS.get(name)
+    if function is None:
+        messages.error(request, f"Unknown action {name!r}.")
+        return redirect("newsroom:queue")
+    kwargs = {}
+    if name == "schedule":
+        raw = request.POST.get("at", "")
+        try:
+            local = dt.datetime.fromisoformat(raw)
+        except ValueError:
+            messages.error(request, f"{raw!r} is not a date and time (YYYY-MM-DDTHH:MM).")
+            return redirect("newsroom:queue")
+        if local.tzinfo is None:
+            local = local.replace(tzinfo=ZoneInfo(Publication.load().time_zone))
+        kwargs["at"] = local
+    try:
+        function(article=article, by=request.user, **kwargs)
+    except ActionRefused as exc:
+        messages.error(request, str(exc))
+    else:
+        messages.success(request, f"{name.capitalize()}: {article.headline}")
+    return redirect("newsroom:queue")
