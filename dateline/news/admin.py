@@ -3,6 +3,7 @@ Saves go through the services, so admin edits sanitise, link and invalidate like
 
 from __future__ import annotations
 
+from django import forms
 from django.contrib import admin, messages
 
 from dateline.news import services
@@ -53,8 +54,48 @@ class TopicAdmin(admin.ModelAdmin):
     prepopulated_fields = {"slug": ["name"]}
 
 
+class ArticleForm(forms.ModelForm):
+    # The version the editor opened; saving over a newer one is refused (no lost work).
+    opened_version = forms.IntegerField(widget=forms.HiddenInput, required=False)
+
+    class Meta:
+        model = Article
+        fields = [
+            "headline",
+            "slug",
+            "standfirst",
+            "source_credit",
+            "body",
+            "section",
+            "authors",
+            "tags",
+            "topics",
+            "lead_picture",
+            "status",
+            "published_at",
+            "updated_at",
+            "language",
+            "located",
+        ]
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if self.instance.pk:
+            self.fields["opened_version"].initial = self.instance.version
+
+    def clean(self):
+        cleaned = super().clean()
+        opened = cleaned.get("opened_version")
+        if self.instance.pk and opened is not None:
+            current = Article.objects.select_related("modified_by").get(pk=self.instance.pk)
+            if current.version != opened:
+                raise forms.ValidationError(str(services.EditConflict(current, opened)))
+        return cleaned
+
+
 @admin.register(Article)
 class ArticleAdmin(admin.ModelAdmin):
+    form = ArticleForm
     list_display = ["headline", "section", "status", "published_at"]
     list_filter = ["status", "section"]
     search_fields = ["headline", "standfirst", "source_id"]
@@ -85,13 +126,20 @@ class ArticleAdmin(admin.ModelAdmin):
         obj._previous_section_id = (
             Article.objects.filter(pk=obj.pk).values_list("section_id", flat=True).first()
         )
-        obj.save()
+        # The form checked the version; this conditional save closes the race between
+        # that check and now.
+        services.article_save(
+            article=obj,
+            expected_version=form.cleaned_data.get("opened_version"),
+            by=request.user,
+        )
 
     def save_related(self, request, form, formsets, change):
         super().save_related(request, form, formsets, change)
         services.article_save(
             article=form.instance,
             previous_section_id=getattr(form.instance, "_previous_section_id", None),
+            by=request.user,
         )
 
     @admin.action(description="Publish now")

@@ -34,6 +34,20 @@ class SlugTaken(ValueError):
     pass
 
 
+class EditConflict(Exception):
+    """Someone saved the story after this edit began; saving now would lose their work."""
+
+    def __init__(self, article: Article, expected_version: int):
+        self.article = article
+        self.expected_version = expected_version
+        who = article.modified_by.get_username() if article.modified_by else "someone"
+        when = article.modified_at.strftime("%H:%M:%S") if article.modified_at else "just now"
+        super().__init__(
+            f"{who} saved this story at {when} (version {article.version}) after you opened "
+            f"version {expected_version}. Your changes were not saved; compare and save again."
+        )
+
+
 def article_dependency_tags(
     article: Article, *, extra_sections: Iterable[int | None] = ()
 ) -> set[str]:
@@ -95,8 +109,15 @@ def article_save(
     tags: Sequence[Tag] | None = None,
     topics: Sequence[Topic] | None = None,
     previous_section_id: int | None = None,
+    expected_version: int | None = None,
+    by=None,
 ) -> Article:
-    """Create or update a story with its relations; the single path for content writes."""
+    """Create or update a story with its relations; the single path for content writes.
+
+    With `expected_version`, the save succeeds only if nobody saved since that version.
+    The check is one conditional UPDATE, so of two concurrent saves from the same version
+    exactly one wins: the row lock (PostgreSQL) or the write lock (SQLite) makes the
+    second re-read the version the first wrote."""
     if not article.slug:
         article.slug = _free_slug(article.headline, exclude_pk=article.pk)
     elif Article.objects.filter(slug=article.slug).exclude(pk=article.pk).exists():
@@ -105,6 +126,22 @@ def article_save(
         previous_section_id = (
             Article.objects.filter(pk=article.pk).values_list("section_id", flat=True).first()
         )
+    if article.pk and expected_version is not None:
+        claimed = Article.objects.filter(pk=article.pk, version=expected_version).update(
+            version=expected_version + 1
+        )
+        if not claimed:
+            raise EditConflict(
+                Article.objects.select_related("modified_by").get(pk=article.pk),
+                expected_version,
+            )
+        article.version = expected_version + 1
+    elif article.pk:
+        article.version = (
+            Article.objects.filter(pk=article.pk).values_list("version", flat=True).first() or 0
+        ) + 1
+    if by is not None:
+        article.modified_by = by
     article.save()
     if authors is not None:
         article.authors.set(authors)

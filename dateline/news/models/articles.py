@@ -3,6 +3,7 @@ from __future__ import annotations
 import datetime as dt
 from urllib.parse import quote
 
+from django.conf import settings
 from django.db import models
 
 from dateline.core import clock
@@ -95,6 +96,14 @@ class Article(TimestampedModel):
     source = models.CharField(max_length=40, blank=True, default="")
     source_id = models.CharField(max_length=500, blank=True, default="")
     source_version = models.CharField(max_length=64, blank=True, default="", editable=False)
+    # Optimistic locking: every save through article_save bumps it; a save that started
+    # from an older version is refused (services.EditConflict) instead of overwriting.
+    version = models.PositiveIntegerField(default=0, editable=False)
+    modified_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
+        related_name="+",
+        editable=False,
+    )
 
     objects = ArticleQuerySet.as_manager()
 

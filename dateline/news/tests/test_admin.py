@@ -95,3 +95,37 @@ def test_svg_upload_is_refused_with_a_clear_message(editor_client):
 def test_admin_requires_staff(client):
     response = client.get("/admin/news/article/")
     assert response.status_code == 302 and "/admin/login/" in response["Location"]
+
+
+@pytest.mark.django_db
+def test_saving_over_a_newer_save_is_refused_and_names_who(editor_client):
+    from dateline.news import services
+
+    article = factories.article(headline="Pier lights restored")
+    opened = article.version
+    other = User.objects.create_user("rival", password="x-long-password-2", is_staff=True)
+    article.headline = "Pier lights restored at last"
+    services.article_save(article=article, expected_version=opened, by=other)
+    response = editor_client.post(
+        f"/admin/news/article/{article.pk}/change/",
+        {
+            "headline": "Pier lights back",
+            "slug": article.slug,
+            "standfirst": "",
+            "source_credit": "",
+            "body": "<p>x</p>",
+            "section": "",
+            "lead_picture": "",
+            "status": Status.PUBLISHED,
+            "published_at_0": "2024-01-01",
+            "published_at_1": "10:00:00",
+            "updated_at_0": "",
+            "updated_at_1": "",
+            "language": "",
+            "located": "",
+            "opened_version": opened,
+        },
+    )
+    assert response.status_code == 200
+    assert "rival saved this story at" in response.content.decode()
+    assert Article.objects.get(pk=article.pk).headline == "Pier lights restored at last"
