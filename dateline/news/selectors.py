@@ -13,7 +13,16 @@ from django.db.models import Min
 
 from dateline.core import clock
 from dateline.news import body as body_format
-from dateline.news.models import Article, Author, Publication, Section, Status, Tag, Topic
+from dateline.news.models import (
+    Article,
+    Author,
+    Correction,
+    Publication,
+    Section,
+    Status,
+    Tag,
+    Topic,
+)
 from dateline.pagecache.memo import forget, memoized
 from dateline.pictures.models import Picture
 
@@ -80,6 +89,7 @@ class ArticlePage:
     pictures: dict[int, Picture]
     body_picture_ids: set[int]
     labels: Labels
+    corrections: list[Correction]
     deps: set[str]
 
 
@@ -243,6 +253,13 @@ def article_page(*, slug: str, now: dt.datetime | None = None) -> ArticlePage | 
         else []
     )
     body_html = render_body(article, pictures=pictures, related=related)
+    # Every correction shown to readers moves updated_at, so a story without it has none
+    # and skips the query.
+    corrections = (
+        list(Correction.objects.filter(article_id=article.pk, kind__in=Correction.SHOWN))
+        if article.updated_at
+        else []
+    )
     previous, following = _neighbours(article, now)
     latest: list[Article] = []
     if article.section_id:
@@ -272,6 +289,7 @@ def article_page(*, slug: str, now: dt.datetime | None = None) -> ArticlePage | 
         pictures=pictures,
         body_picture_ids=body_picture_ids,
         labels=labels,
+        corrections=corrections,
         deps=deps,
     )
 
@@ -385,3 +403,23 @@ def author_page(*, slug: str, page: int = 1, now: dt.datetime | None = None) -> 
         dep=f"author:{author.pk}",
         number=page,
     )
+
+
+@dataclass
+class CorrectionsPage:
+    site: Site
+    page: Page
+    deps: set[str]
+
+
+def corrections_page(*, page: int = 1, now: dt.datetime | None = None) -> CorrectionsPage:
+    """Corrections, clarifications and retractions on visible stories, newest first."""
+    site = site_context(now)
+    queryset = (
+        Correction.objects.filter(kind__in=Correction.SHOWN)
+        .filter(article__in=Article.objects.published(site.now))
+        .select_related("article")
+        .only("kind", "note", "at", "article__headline", "article__slug")
+    )
+    listing = Paginator(queryset, PAGE_SIZE, allow_empty_first_page=True).get_page(page)
+    return CorrectionsPage(site, listing, site.deps | {"corrections"})

@@ -17,6 +17,7 @@ from dateline.news.models import (
     Author,
     Collection,
     CollectionItem,
+    Correction,
     Publication,
     Section,
     Status,
@@ -169,6 +170,31 @@ def article_publish(*, article: Article, at: dt.datetime | None = None) -> Artic
 def article_unpublish(*, article: Article) -> Article:
     article.status = Status.DRAFT
     return article_save(article=article)
+
+
+@transaction.atomic
+def article_correct(
+    *,
+    article: Article,
+    kind: str,
+    note: str = "",
+    expected_version: int | None = None,
+    by=None,
+) -> Correction:
+    """Save a change to a published story as a typed correction. Substantive kinds move the
+    "Updated" time readers see; a typo fix does not."""
+    if kind not in Correction.Kind.values:
+        raise ValueError(f"Unknown kind of change {kind!r}.")
+    if kind in Correction.SHOWN and not note.strip():
+        raise ValueError("Say what was corrected: readers see this note.")
+    now = clock.now()
+    if kind in Correction.SUBSTANTIVE:
+        article.updated_at = now
+    article_save(article=article, expected_version=expected_version, by=by)
+    correction = Correction.objects.create(article=article, kind=kind, note=note.strip(), at=now)
+    if kind in Correction.SHOWN:
+        invalidate({"corrections"})
+    return correction
 
 
 def section_get_or_create(*, name: str, source_id: str = "") -> Section:

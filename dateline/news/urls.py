@@ -11,4 +11,5 @@ urlpatterns = [
     path("tag/<str:slug>/", views.tag, name="tag"),
     path("topic/<str:kind>/<str:slug>/", views.topic, name="topic"),
     path("author/<str:slug>/", views.author, name="author"),
+    path("corrections/", views.corrections, name="corrections"),
 ]

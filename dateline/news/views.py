@@ -73,3 +73,11 @@ def page_not_found(request: HttpRequest, exception=None) -> HttpResponse:
 def server_error(request: HttpRequest) -> HttpResponse:
     # No database access here: the error may be the database itself.
     return render(request, "500.html", {"site": None}, status=500)
+
+
+@require_safe
+def corrections(request: HttpRequest) -> HttpResponse:
+    page = selectors.corrections_page(page=_page_number(request))
+    return _cached(
+        render(request, "news/corrections.html", {"page": page, "site": page.site}), page
+    )

@@ -7,6 +7,7 @@ newsroom, ingest, syndication, search or api.
 
 from dateline.news.models.articles import Article, ArticleQuerySet, Status
 from dateline.news.models.collections import Collection, CollectionItem
+from dateline.news.models.corrections import Correction
 from dateline.news.models.people import Author
 from dateline.news.models.publication import Publication
 from dateline.news.models.sections import Section
@@ -18,6 +19,7 @@ __all__ = [
     "Author",
     "Collection",
     "CollectionItem",
+    "Correction",
     "Publication",
     "Section",
     "Status",

@@ -100,7 +100,10 @@ class Article(TimestampedModel):
     # from an older version is refused (services.EditConflict) instead of overwriting.
     version = models.PositiveIntegerField(default=0, editable=False)
     modified_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
         related_name="+",
         editable=False,
     )

@@ -35,6 +35,7 @@ PHONE = {
 }
 DESKTOP = {"viewport": {"width": 1366, "height": 900}}
 
+
 def screenshot_path(name: str) -> Path:
     SCREENSHOTS.mkdir(parents=True, exist_ok=True)
     return SCREENSHOTS / name

@@ -54,8 +54,10 @@ def open_page(browser):  # noqa: F811 - the imported fixture
             "console",
             # Every console error counts, none is filtered (base.html's empty icon link keeps
             # browsers from asking for a missing /favicon.ico).
-            lambda m: m.type == "error"
-            and page.errors.append(f"console: {m.text} ({m.location.get('url', '')})"),
+            lambda m: (
+                m.type == "error"
+                and page.errors.append(f"console: {m.text} ({m.location.get('url', '')})")
+            ),
         )
         page.on("pageerror", lambda exc: page.errors.append(f"pageerror: {exc}"))
         return page
@@ -127,8 +129,9 @@ def test_seed_article_page(device, seed, live_server, open_page):
     expect(also_read).to_have_text(seed["S8_also_read"]["title"])
 
     # S9: previous and next story.
-    previous, following = page.locator("nav.prev-next a.previous"), page.locator(
-        "nav.prev-next a.next"
+    previous, following = (
+        page.locator("nav.prev-next a.previous"),
+        page.locator("nav.prev-next a.next"),
     )
     for link, text in ((previous, seed["S9_previous"]), (following, seed["S9_next"])):
         link.scroll_into_view_if_needed()
@@ -139,12 +142,11 @@ def test_seed_article_page(device, seed, live_server, open_page):
     latest = page.locator("section.latest-from")
     latest.scroll_into_view_if_needed()
     expect(latest).to_be_visible()
-    expect(latest.locator("h2")).to_have_text(
-        f"Latest from {seed['S10_latest_from']['section']}"
-    )
+    expect(latest.locator("h2")).to_have_text(f"Latest from {seed['S10_latest_from']['section']}")
     expect(latest.locator("article.teaser")).to_have_count(5)
-    assert _visible_texts(latest.locator("article.teaser .teaser-title")) == (
-        seed["S10_latest_from"]["titles"]
+    assert (
+        _visible_texts(latest.locator("article.teaser .teaser-title"))
+        == (seed["S10_latest_from"]["titles"])
     )
     assert all(_visible_texts(latest.locator("article.teaser .teaser-text")))
 
@@ -153,8 +155,9 @@ def test_seed_article_page(device, seed, live_server, open_page):
     dont_miss.scroll_into_view_if_needed()
     expect(dont_miss).to_be_visible()
     expect(dont_miss.locator("article.teaser")).to_have_count(2)
-    assert _visible_texts(dont_miss.locator("article.teaser .teaser-title")) == (
-        seed["S12_dont_miss"]["titles"]
+    assert (
+        _visible_texts(dont_miss.locator("article.teaser .teaser-title"))
+        == (seed["S12_dont_miss"]["titles"])
     )
 
     if device == "phone":

@@ -112,11 +112,44 @@ TRAP_CHECK = """<!doctype html><title>trap check</title>
 
 SETTLE = "() => new Promise(r => requestAnimationFrame(() => requestAnimationFrame(r)))"
 
-DANGEROUS_TAGS = {"script", "iframe", "frame", "frameset", "object", "embed", "applet", "svg",
-                  "math", "form", "input", "button", "textarea", "select", "style", "link",
-                  "meta", "base", "img", "video", "audio", "source", "template"}
-URL_ATTRIBUTES = {"href", "src", "action", "formaction", "cite", "data", "poster", "background",
-                  "xlink:href", "ping", "srcset"}
+DANGEROUS_TAGS = {
+    "script",
+    "iframe",
+    "frame",
+    "frameset",
+    "object",
+    "embed",
+    "applet",
+    "svg",
+    "math",
+    "form",
+    "input",
+    "button",
+    "textarea",
+    "select",
+    "style",
+    "link",
+    "meta",
+    "base",
+    "img",
+    "video",
+    "audio",
+    "source",
+    "template",
+}
+URL_ATTRIBUTES = {
+    "href",
+    "src",
+    "action",
+    "formaction",
+    "cite",
+    "data",
+    "poster",
+    "background",
+    "xlink:href",
+    "ping",
+    "srcset",
+}
 SAFE_SCHEMES = {"http", "https", "mailto"}
 SCHEME = re.compile(r"([a-zA-Z][a-zA-Z0-9+.\-]*):")
 
@@ -165,12 +198,26 @@ def hostile_items(payloads: list[str]) -> list[dict]:
         for n, p in enumerate(payloads)
     ]
     for start in range(0, len(payloads), CHUNK):
-        chunk = payloads[start:start + CHUNK]
+        chunk = payloads[start : start + CHUNK]
         n = start // CHUNK
-        items.append(_item("wrapped", n, headline=f"Hostile body, wrapped, part {n}",
-                           summary=" ".join(chunk), body="\n".join(f"<p>{p}</p>" for p in chunk)))
-        items.append(_item("raw", n, headline=f"Hostile body, raw, part {n}",
-                           summary="\n".join(chunk), body="\n".join(chunk)))
+        items.append(
+            _item(
+                "wrapped",
+                n,
+                headline=f"Hostile body, wrapped, part {n}",
+                summary=" ".join(chunk),
+                body="\n".join(f"<p>{p}</p>" for p in chunk),
+            )
+        )
+        items.append(
+            _item(
+                "raw",
+                n,
+                headline=f"Hostile body, raw, part {n}",
+                summary="\n".join(chunk),
+                body="\n".join(chunk),
+            )
+        )
     return items
 
 
@@ -226,7 +273,7 @@ def test_stored_body_check_sees_what_it_is_for():
     for html in bad:
         assert stored_body_problems(html), html
     good = [
-        '<p>Text about &lt;script&gt; and onerror=alert(1) is only text.</p>',
+        "<p>Text about &lt;script&gt; and onerror=alert(1) is only text.</p>",
         '<p><a href="https://example.com/" rel="noopener noreferrer">x</a></p>',
         '<p><a href="java\x01script:alert(1)">a relative path to a browser</a></p>',
         '<p><abbr title="javascript: the language">JS</abbr></p>',
@@ -270,18 +317,29 @@ def test_sanitize_on_single_payloads(shared_dir):
 
 @pytest.mark.django_db
 def test_outside_html_cannot_forge_body_references(tmp_path):
-    picture, _ = picture_create_or_update(data=_png("RGB", (64, 48)), filename="lib.png",
-                                          caption="A library picture", source="test",
-                                          source_id="urn:dateline:test:library-picture")
+    picture, _ = picture_create_or_update(
+        data=_png("RGB", (64, 48)),
+        filename="lib.png",
+        caption="A library picture",
+        source="test",
+        source_id="urn:dateline:test:library-picture",
+    )
     other = _item("other", 0, headline="Some other story", summary="s", body="<p>o</p>")
     feed = tmp_path / "other.json"
     feed.write_text(json.dumps(other), encoding="utf-8")
     import_paths([feed])
     target = Article.objects.get(source_id=other["uri"]).pk
-    forged = _item("forged", 0, headline="Forged references", summary="s", body=(
-        f'<p>a</p><figure data-picture="{picture.pk}"></figure>'
-        f'<p class="also-read" data-article="{target}"></p>'
-        f'<p><a data-article="{target}" href="https://example.com/">b</a></p>'))
+    forged = _item(
+        "forged",
+        0,
+        headline="Forged references",
+        summary="s",
+        body=(
+            f'<p>a</p><figure data-picture="{picture.pk}"></figure>'
+            f'<p class="also-read" data-article="{target}"></p>'
+            f'<p><a data-article="{target}" href="https://example.com/">b</a></p>'
+        ),
+    )
     feed.write_text(json.dumps(forged), encoding="utf-8")
     import_paths([feed])
     stored = Article.objects.get(source_id=forged["uri"]).body
@@ -314,8 +372,12 @@ def test_hostile_pages_run_no_script_in_chromium(shared_dir, tmp_path, live_serv
     payloads, results = import_hostile(shared_dir, tmp_path)
     # Hostile headlines in the site-wide Don't Miss list too, so every page shows some.
     stride = len(payloads) // 4
-    call_command("curate", "dont-miss", *(URI.format(kind="one", n=i * stride) for i in range(4)),
-                 stdout=io.StringIO())
+    call_command(
+        "curate",
+        "dont-miss",
+        *(URI.format(kind="one", n=i * stride) for i in range(4)),
+        stdout=io.StringIO(),
+    )
     paths = browser_paths(payloads, results)
     imported = time.monotonic()
 
@@ -342,8 +404,10 @@ def test_hostile_pages_run_no_script_in_chromium(shared_dir, tmp_path, live_serv
     page.on("framenavigated", lambda f: f == page.main_frame and navigations.append(f.url))
 
     # The traps themselves, on a page that does run script: each must see what it is for.
-    page.route(f"{origin}/__trap-check__/", lambda r: r.fulfill(
-        status=200, content_type="text/html", body=TRAP_CHECK))
+    page.route(
+        f"{origin}/__trap-check__/",
+        lambda r: r.fulfill(status=200, content_type="text/html", body=TRAP_CHECK),
+    )
     page.goto(f"{origin}/__trap-check__/", wait_until="load")
     page.evaluate(SETTLE)
     found = page.evaluate(INSPECT)
@@ -351,7 +415,9 @@ def test_hostile_pages_run_no_script_in_chromium(shared_dir, tmp_path, live_serv
     assert found["scripts"] == 1 and "img onerror" in found["bad"], found
     assert "a href=javascript:prompt(3)" in found["bad"], found["bad"]
     assert sorted(outside) == [
-        "https://outside.example/gone.png", "https://outside.example/pixel.png"], outside
+        "https://outside.example/gone.png",
+        "https://outside.example/pixel.png",
+    ], outside
     page.unroute(f"{origin}/__trap-check__/")
 
     failures: dict[str, object] = {}
@@ -377,8 +443,10 @@ def test_hostile_pages_run_no_script_in_chromium(shared_dir, tmp_path, live_serv
         if problems:
             failures[path] = problems
     context.close()
-    print(f"\nhostile input: import {imported - started:.1f} s; {len(paths)} pages in Chromium "
-          f"{time.monotonic() - imported:.1f} s")
+    print(
+        f"\nhostile input: import {imported - started:.1f} s; {len(paths)} pages in Chromium "
+        f"{time.monotonic() - imported:.1f} s"
+    )
     assert not popups, popups
     assert not failures, json.dumps(dict(list(failures.items())[:10]), indent=1, default=str)
 
@@ -443,8 +511,12 @@ def test_import_skips_hostile_pictures(shared_dir, tmp_path):
     (tmp_path / "notes.jpg").write_bytes(b"not a picture at all\n")
     files.append("notes.jpg")
     assocs = [
-        {"name": f"pic{n}", "type": "picture", "uri": f"urn:dateline:test:pic:{n}",
-         "renditions": [{"name": "original", "href": name}]}
+        {
+            "name": f"pic{n}",
+            "type": "picture",
+            "uri": f"urn:dateline:test:pic:{n}",
+            "renditions": [{"name": "original", "href": name}],
+        }
         for n, name in enumerate(files)
     ]
     body = "".join(f'<figure data-assoc-ref="pic{n}"></figure><p>x</p>' for n in range(len(files)))

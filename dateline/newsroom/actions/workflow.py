@@ -117,6 +117,25 @@ def article_unpublish(*, article: Article, by, note: str = "") -> Article:
     return article
 
 
+@transaction.atomic
+def article_correct(
+    *, article: Article, by, kind: str, note: str = "", expected_version: int | None = None
+):
+    """Save an edit to a live story as a typed change (typo, update, correction,
+    clarification, retraction)."""
+    _require(by, EDITORS, "correct a published story")
+    if article.status != Status.PUBLISHED:
+        raise ActionRefused("Only a published story is corrected; edit the draft instead.")
+    try:
+        correction = news.article_correct(
+            article=article, kind=kind, note=note, expected_version=expected_version, by=by
+        )
+    except ValueError as exc:
+        raise ActionRefused(str(exc)) from None
+    _audit(by, "correct", article, kind=kind, note=note)
+    return correction
+
+
 ACTIONS = {
     "submit": article_submit,
     "approve": article_approve,
