@@ -19,6 +19,7 @@ from dateline.news.models import (
     CollectionItem,
     Correction,
     Publication,
+    Revision,
     Section,
     Status,
     Tag,
@@ -151,6 +152,18 @@ def article_save(
     if topics is not None:
         article.topics.set(topics)
     article_sync_references(article=article)
+    if article.status != Status.PLACEHOLDER:
+        last = article.revisions.only("headline", "standfirst", "body").first()
+        text = (article.headline, article.standfirst, article.body)
+        if last is None or (last.headline, last.standfirst, last.body) != text:
+            Revision.objects.create(
+                article=article,
+                version=article.version,
+                headline=article.headline,
+                standfirst=article.standfirst,
+                body=article.body,
+                saved_by=by,
+            )
     invalidate(article_dependency_tags(article, extra_sections=[previous_section_id]))
     return article
 

@@ -6,4 +6,5 @@ app_name = "newsroom"
 urlpatterns = [
     route("", views.queue, "queue"),
     route("action/", views.action, "action"),
+    route("revisions/", views.revisions, "revisions"),
 ]

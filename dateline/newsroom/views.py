@@ -64,3 +64,49 @@ def action(request: HttpRequest) -> HttpResponse:
     else:
         messages.success(request, f"{name.capitalize()}: {article.headline}")
     return redirect("newsroom:queue")
+
+
+def revisions(request: HttpRequest) -> HttpResponse:
+    """Compare two revisions of a story (?article=ID&a=V&b=V) and restore one (POST)."""
+    from dateline.newsroom.actions.revisions import article_restore, revision_diff
+
+    source = request.POST if request.method == "POST" else request.GET
+    article = get_object_or_404(Article, pk=source.get("article") or 0)
+    history = list(article.revisions.select_related("saved_by"))
+    by_version = {r.version: r for r in history}
+    if request.method == "POST":
+        revision = by_version.get(int(source.get("restore", -1)))
+        if revision is None:
+            messages.error(request, "No such revision.")
+        else:
+            try:
+                article_restore(
+                    article=article,
+                    revision=revision,
+                    by=request.user,
+                    expected_version=int(source.get("version", article.version)),
+                )
+            except ActionRefused as exc:
+                messages.error(request, str(exc))
+            else:
+                messages.success(request, f"Restored version {revision.version}.")
+        return redirect(f"{request.path}?article={article.pk}")
+    newest = history[0] if history else None
+    older = history[1] if len(history) > 1 else newest
+    try:
+        a = by_version.get(int(source.get("a", "")), older)
+        b = by_version.get(int(source.get("b", "")), newest)
+    except ValueError:
+        a, b = older, newest
+    diff = revision_diff(a, b) if a and b else []
+    return render(
+        request,
+        "newsroom/revisions.html",
+        {
+            "article": article,
+            "history": history,
+            "a": a,
+            "b": b,
+            "diff": diff,
+        },
+    )

@@ -35,7 +35,7 @@ def test_route_answers_as_the_policy_says(client, route, who):
         client.force_login(staff(None))
     elif who is not None:
         client.force_login(staff(who))
-    url = reverse(route)
+    url = reverse(route) + f"?article={article.pk}"
     rules = POLICY[route]
     for method in METHODS:
         response = client.generic(
