@@ -13,6 +13,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from dateline.news.models import Article, Publication, Status
 from dateline.newsroom.actions.workflow import ACTIONS, ActionRefused
 from dateline.newsroom.models import Workflow, WorkflowState
+from dateline.newsroom.preflight import preflight
 from dateline.newsroom.roles import roles_of
 
 
@@ -63,6 +64,9 @@ def action(request: HttpRequest) -> HttpResponse:
         messages.error(request, str(exc))
     else:
         messages.success(request, f"{name.capitalize()}: {article.headline}")
+        if name in ("publish", "schedule"):
+            for finding in preflight(article):
+                messages.warning(request, finding.message)
     return redirect("newsroom:queue")
 
 

@@ -12,6 +12,7 @@ from dateline.core import clock
 from dateline.news import services as news
 from dateline.news.models import Article, Status
 from dateline.newsroom.models import AuditEntry, Workflow, WorkflowState
+from dateline.newsroom.preflight import blocking, preflight
 from dateline.newsroom.roles import Role, roles_of
 
 EDITORS = {Role.EDITOR, Role.ADMIN}
@@ -94,8 +95,9 @@ def article_schedule(*, article: Article, by, at: dt.datetime | None = None) -> 
         raise ActionRefused("A publication time needs its time zone.")
     if at is not None and at <= now:
         raise ActionRefused("A scheduled time must be in the future; publish now instead.")
-    if not article.body.strip() and not article.standfirst.strip():
-        raise ActionRefused("The story has no text yet.")
+    problems = blocking(preflight(article))
+    if problems:
+        raise ActionRefused("Before publishing: " + " ".join(problems))
     was_live = article.is_visible
     news.article_publish(article=article, at=at or now)
     workflow.state = WorkflowState.APPROVED

@@ -16,6 +16,13 @@ from dateline.newsroom.roles import Role
 from dateline.newsroom.tests.factories import staff
 
 
+def _draft(**fields):
+    """A draft that passes preflight: headline, standfirst, body and section."""
+    return news_factories.article(
+        publish=False, section_obj=news_factories.section("Harbour"), **fields
+    )
+
+
 @pytest.fixture
 def people(db):
     return {r: staff(r) for r in Role}
@@ -23,7 +30,7 @@ def people(db):
 
 @pytest.mark.django_db
 def test_writer_submits_editor_approves_and_schedules(people, client):
-    article = news_factories.article(headline="Harbour toll scrapped", publish=False)
+    article = _draft(headline="Harbour toll scrapped")
     actions.article_submit(article=article, by=people[Role.WRITER])
     assert actions.workflow_of(article).state == WorkflowState.IN_REVIEW
     actions.article_approve(article=article, by=people[Role.EDITOR])
@@ -74,7 +81,7 @@ def test_transitions_from_the_wrong_state_are_refused_with_a_reason(people):
 
 @pytest.mark.django_db
 def test_editor_publishes_now_and_unpublishes(people, client):
-    article = news_factories.article(publish=False)
+    article = _draft()
     actions.article_schedule(article=article, by=people[Role.EDITOR])
     assert client.get(article.get_absolute_url()).status_code == 200
     actions.article_unpublish(article=article, by=people[Role.ADMIN], note="legal")
@@ -84,7 +91,7 @@ def test_editor_publishes_now_and_unpublishes(people, client):
 
 @pytest.mark.django_db
 def test_queue_and_action_screens(people, client):
-    article = news_factories.article(headline="Quay works begin", publish=False)
+    article = _draft(headline="Quay works begin")
     client.force_login(people[Role.WRITER])
     page = client.get("/newsroom/").content.decode()
     assert "Quay works begin" in page and "Draft (1)" in page
@@ -103,6 +110,31 @@ def test_queue_and_action_screens(people, client):
         follow=True,
     )
     assert "is not a date and time" in response.content.decode()
-    client.post("/newsroom/action/", {"article": article.pk, "action": "publish"})
+    article.standfirst = ""
+    article.save()
+    response = client.post(
+        "/newsroom/action/", {"article": article.pk, "action": "publish"}, follow=True
+    )
+    assert "Add a standfirst" in response.content.decode()  # published, with a warning
     article.refresh_from_db()
     assert article.is_visible
+
+
+@pytest.mark.django_db
+def test_preflight_blocks_publishing_and_says_what_to_fix(people):
+    from dateline.pictures.models import Picture
+
+    picture = Picture.objects.create(file="pictures/p.jpg", width=10, height=10, caption="Quay")
+    article = news_factories.article(publish=False, standfirst="", body="", lead_picture=picture)
+    with pytest.raises(actions.ActionRefused) as refused:
+        actions.article_schedule(article=article, by=people[Role.EDITOR])
+    message = str(refused.value)
+    for fix in (
+        "The body is empty",
+        "Choose a section",
+        "Give the picture “Quay” a credit",
+        "Describe the picture “Quay” in its alt text",
+    ):
+        assert fix in message
+    assert "standfirst" not in message  # a missing standfirst only warns
+    assert not article.is_visible
