@@ -3,11 +3,17 @@ from django.contrib import admin
 from django.urls import include, path, re_path
 from django.views.static import serve as static_serve
 
-from dateline.pictures.views import serve_media
+from dateline.pictures.views import serve_media, serve_rendition
 
 urlpatterns = [
     path("admin/", admin.site.urls),
     path("newsroom/", include("dateline.newsroom.urls")),
+    re_path(
+        r"^media/r/(?P<pk>\d+)/(?P<token>[0-9a-f]{12})/(?P<width>\d+)w"
+        r"(?:-(?P<ratio>16x9|4x3|3x2|1x1))?\.(?P<fmt>jpg|webp)$",
+        serve_rendition,
+        name="rendition",
+    ),
     re_path(r"^media/(?P<path>.+)$", serve_media, name="media"),
     path("", include("dateline.news.urls")),
 ]

@@ -39,8 +39,12 @@ def _isodate(value, publication=None) -> str:
 
 def environment(**options) -> Environment:
     env = Environment(**options)
+    from dateline.news.rendering import picture_element, picture_figure
+
     env.globals.update(
         {
+            "picture_element": lambda *a, **k: Markup(picture_element(*a, **k)),
+            "picture_figure": lambda *a, **k: Markup(picture_figure(*a, **k)),
             "static": static,
             "url": reverse,
             "inline_css": inline_css,

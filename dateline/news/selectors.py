@@ -234,7 +234,11 @@ def article_page(*, slug: str, now: dt.datetime | None = None) -> ArticlePage | 
     pictures = {
         p.pk: p
         for p in (
-            _by_ids(Picture, "id, file, width, height, caption, credit, alt_text", picture_ids)
+            _by_ids(
+                Picture,
+                "id, file, width, height, focal_x, focal_y, caption, credit, alt_text",
+                picture_ids,
+            )
             if picture_ids
             else []
         )

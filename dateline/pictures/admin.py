@@ -9,7 +9,7 @@ from dateline.pictures.services import PictureRejected, picture_validate_bytes
 class PictureForm(forms.ModelForm):
     class Meta:
         model = Picture
-        fields = ["file", "caption", "credit", "alt_text"]
+        fields = ["file", "caption", "credit", "alt_text", "focal_x", "focal_y"]
 
     def clean_file(self):
         upload = self.cleaned_data["file"]
@@ -35,6 +35,8 @@ class PictureAdmin(admin.ModelAdmin):
         "caption",
         "credit",
         "alt_text",
+        "focal_x",
+        "focal_y",
         "width",
         "height",
         "source",

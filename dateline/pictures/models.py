@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 
 from dateline.core.models import TimestampedModel
@@ -22,6 +23,16 @@ class Picture(TimestampedModel):
         blank=True,
         help_text="What the picture shows, for readers who cannot see it.",
     )
+    focal_x = models.FloatField(
+        default=0.5,
+        validators=[MinValueValidator(0), MaxValueValidator(1)],
+        help_text="Where the subject is, from the left edge (0) to the right (1).",
+    )
+    focal_y = models.FloatField(
+        default=0.5,
+        validators=[MinValueValidator(0), MaxValueValidator(1)],
+        help_text="Where the subject is, from the top (0) to the bottom (1).",
+    )
     source = models.CharField(max_length=40, blank=True, default="")
     source_id = models.CharField(max_length=500, blank=True, default="")
 
@@ -41,3 +52,13 @@ class Picture(TimestampedModel):
     @property
     def url(self) -> str:
         return self.file.url if self.file else ""
+
+    def srcset(self, ratio: str | None = None, fmt: str = "jpg", limit: int = 1920) -> str:
+        from dateline.pictures import renditions
+
+        return renditions.srcset(self, ratio=ratio, fmt=fmt, limit=limit)
+
+    def rendition_url(self, width: int, ratio: str | None = None, fmt: str = "jpg") -> str:
+        from dateline.pictures import renditions
+
+        return renditions.url(self, renditions.widths_for(self, width)[-1], ratio=ratio, fmt=fmt)

@@ -8,6 +8,7 @@ import mimetypes
 import posixpath
 
 from django.conf import settings
+from django.core.files.storage import default_storage
 from django.http import FileResponse, Http404, HttpRequest
 from django.utils._os import safe_join
 from django.views.decorators.http import require_safe
@@ -31,5 +32,32 @@ def serve_media(request: HttpRequest, path: str):
         raise Http404("No such file.") from None
     response["X-Content-Type-Options"] = "nosniff"
     response["Content-Security-Policy"] = "default-src 'none'; sandbox"
+    response["Cache-Control"] = "public, max-age=31536000, immutable"
+    return response
+
+
+@require_safe
+def serve_rendition(
+    request: HttpRequest, pk: str, token: str, width: str, fmt: str, ratio: str | None = None
+):
+    from dateline.pictures import renditions
+    from dateline.pictures.models import Picture
+
+    picture = Picture.objects.filter(pk=int(pk)).first()
+    width = int(width)
+    if (
+        picture is None
+        or not picture.file
+        or token != renditions.token(picture)
+        or width not in renditions.widths_for(picture)
+    ):
+        raise Http404("No such picture size.")
+    name = renditions.make(picture, width, ratio, fmt)
+    response = FileResponse(
+        default_storage.open(name, "rb"), content_type=renditions.FORMATS[fmt][1]
+    )
+    response["X-Content-Type-Options"] = "nosniff"
+    response["Content-Security-Policy"] = "default-src 'none'; sandbox"
+    # The URL changes with the file or focal point, so it can be kept for good.
     response["Cache-Control"] = "public, max-age=31536000, immutable"
     return response

@@ -47,6 +47,8 @@ class ArticleQuerySet(models.QuerySet):
             "section__name",
             "section__slug",
             "lead_picture__file",
+            "lead_picture__focal_x",
+            "lead_picture__focal_y",
             "lead_picture__width",
             "lead_picture__height",
             "lead_picture__alt_text",

@@ -36,6 +36,8 @@ def test_editor_writes_and_publishes_a_story_with_a_picture(editor_client):
             "caption": "The north quay",
             "credit": "Harbour Photo",
             "alt_text": "Boats at the quay",
+            "focal_x": "0.5",
+            "focal_y": "0.4",
         },
     )
     assert response.status_code == 302, response.content[:500]

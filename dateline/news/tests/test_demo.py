@@ -199,7 +199,7 @@ def test_demo_pages_show_the_demo_headlines():
     assert str(escape(lead.headline)) in html
     assert "<blockquote>" in html
     assert "ALSO READ" in html
-    assert re.search(r'<img src="/media/pictures/[^"]+\.jpg"', html)
+    assert re.search(r'<img src="/media/r/\d+/[0-9a-f]{12}/\d+w\.jpg"', html)
 
     section = lead.section
     listing = client.get(section.get_absolute_url())

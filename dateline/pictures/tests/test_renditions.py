@@ -1,0 +1,95 @@
+"""Responsive renditions: sizes, formats, focal-point crops, and refusals."""
+
+from __future__ import annotations
+
+import io
+
+import pytest
+from PIL import Image
+
+from dateline.pictures import renditions
+from dateline.pictures.services import picture_create_or_update
+
+
+def _picture(focal=(0.5, 0.5)):
+    # 1600×800, white, with a red square in the right quarter.
+    image = Image.new("RGB", (1600, 800), "white")
+    image.paste((255, 0, 0), (1300, 300, 1500, 500))
+    buf = io.BytesIO()
+    image.save(buf, "JPEG", quality=95)
+    picture, _ = picture_create_or_update(
+        data=buf.getvalue(),
+        filename="square.jpg",
+        caption="Square",
+        credit="Desk",
+        alt_text="A square",
+    )
+    picture.focal_x, picture.focal_y = focal
+    picture.save()
+    return picture
+
+
+def _fetch(client, url):
+    response = client.get(url)
+    body = b"".join(response.streaming_content) if response.streaming else response.content
+    return response, body
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("fmt,pil", [("jpg", "JPEG"), ("webp", "WEBP")])
+def test_rendition_has_the_asked_width_and_format(client, fmt, pil):
+    picture = _picture()
+    response, body = _fetch(client, renditions.url(picture, 640, fmt=fmt))
+    assert response.status_code == 200
+    assert response["Cache-Control"].endswith("immutable")
+    assert response["X-Content-Type-Options"] == "nosniff"
+    with Image.open(io.BytesIO(body)) as image:
+        assert image.format == pil and image.size == (640, 320)
+
+
+@pytest.mark.django_db
+def test_square_crop_follows_the_focal_point(client):
+    picture = _picture(focal=(0.875, 0.5))  # the red square's centre
+    _, body = _fetch(client, renditions.url(picture, 320, ratio="1x1"))
+    # The crop is the right-hand 800×800 (as far right as fits): x 800–1600 of the source,
+    # so the square's centre (1400, 400) lands at (240, 160) in the 320px rendition.
+    with Image.open(io.BytesIO(body)) as image:
+        assert image.size == (320, 320)
+        r, g, b = image.convert("RGB").getpixel((240, 160))
+        assert r > 200 and g < 60 and b < 60
+    centred = _picture(focal=(0.5, 0.5))
+    _, body = _fetch(client, renditions.url(centred, 320, ratio="1x1"))
+    with Image.open(io.BytesIO(body)) as image:  # x 400–1200: no red at all
+        rgb = image.convert("RGB")
+        assert all(
+            rgb.getpixel((x, y))[1] > 150 for x in range(0, 320, 8) for y in range(0, 320, 8)
+        )
+
+
+@pytest.mark.django_db
+def test_unknown_sizes_stale_tokens_and_upscaling_are_refused(client):
+    picture = _picture()
+    assert client.get(renditions.url(picture, 500)).status_code == 404  # not an offered width
+    assert client.get(renditions.url(picture, 1920)).status_code == 404  # wider than the file
+    stale = renditions.url(picture, 640)
+    picture.focal_x = 0.1
+    picture.save()
+    assert client.get(stale).status_code == 404
+    assert renditions.widths_for(picture) == [320, 640, 960, 1280]
+
+
+@pytest.mark.django_db
+def test_article_pages_offer_webp_and_jpeg_srcsets(client):
+    from dateline.news.tests import factories
+
+    picture = _picture()
+    article = factories.article(lead_picture=picture)
+    html = client.get(article.get_absolute_url()).content.decode()
+    assert '<source type="image/webp" srcset="/media/r/' in html
+    assert "640w" in html and "1280w" in html and 'alt="A square"' in html
+
+
+def test_crop_box_stays_inside_and_keeps_the_ratio():
+    assert renditions.crop_box((1600, 800), (1, 1), (0.0, 0.5)) == (0, 0, 800, 800)
+    assert renditions.crop_box((1600, 800), (1, 1), (1.0, 0.5)) == (800, 0, 1600, 800)
+    assert renditions.crop_box((1000, 1000), (16, 9), (0.5, 0.9)) == (0, 438, 1000, 1000)
