@@ -27,6 +27,7 @@ from dateline.pagecache.memo import forget, memoized
 from dateline.pictures.models import Picture
 
 LATEST_FROM_SECTION = 5
+TOP_STORIES = 4
 PAGE_SIZE = 20
 
 
@@ -318,12 +319,16 @@ def front_page(*, now: dt.datetime | None = None) -> FrontPage:
     dont_miss = collection_articles("dont-miss", now)
     # Picked stories beat automatic fill, and no story appears twice on the page.
     shown: set[int] = {a.pk for a in dont_miss}
-    lead = pinned[0] if pinned else next((a for a in latest if a.lead_picture_id), None)
+    lead = pinned[0] if pinned else None
+    lead = lead or next((a for a in latest if a.lead_picture_id and a.pk not in shown), None)
     lead = lead or next((a for a in latest if a.pk not in shown), None)
     if lead:
         shown.add(lead.pk)
-    top = [a for a in latest if a.pk not in shown][:4]
-    shown.update(a.pk for a in top)
+    top: list[Article] = []
+    for story in [*collection_articles("top", now), *latest]:  # editors' slots first
+        if story.pk not in shown and len(top) < TOP_STORIES:
+            top.append(story)
+            shown.add(story.pk)
     blocks = []
     for section in site.sections:
         stories = [a for a in visible.filter(section=section)[:8] if a.pk not in shown][:4]
@@ -331,7 +336,7 @@ def front_page(*, now: dt.datetime | None = None) -> FrontPage:
         if stories:
             blocks.append((section, stories))
     rest = [a for a in latest if a.pk not in shown][:8]
-    deps = site.deps | {"front", "list:dont-miss", "list:lead"}
+    deps = site.deps | {"front", "list:dont-miss", "list:lead", "list:top"}
     deps.update(f"section:{s.pk}" for s in site.sections)
     return FrontPage(site, lead, top, blocks, rest, dont_miss, deps)
 

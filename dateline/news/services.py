@@ -244,7 +244,7 @@ def topic_get_or_create(*, kind: str, name: str) -> Topic:
     return topic
 
 
-COLLECTION_TITLES = {"dont-miss": "Don't Miss"}
+COLLECTION_TITLES = {"dont-miss": "Don't Miss", "lead": "Lead story", "top": "Top stories"}
 
 
 @transaction.atomic

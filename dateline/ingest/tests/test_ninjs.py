@@ -197,3 +197,19 @@ def test_seed_picture_keeps_caption_and_credit(shared_dir, tmp_path):
     picture = Picture.objects.get(source_id="urn:dateline:seed:picture-taliban-ani")
     assert (picture.caption, picture.credit) == ("Taliban", "ANI")
     assert (picture.width, picture.height) > (0, 0)
+
+
+@pytest.mark.django_db
+def test_embargoed_item_is_scheduled_for_its_embargo(client):
+    import datetime as dt
+
+    import time_machine
+
+    ninjs.import_paths([FIXTURES / "embargo" / "embargoed-until-nine.json"])
+    article = Article.objects.get(source_id="urn:test:embargoed-budget")
+    nine = dt.datetime(2030, 3, 4, 9, 0, tzinfo=dt.UTC)
+    assert article.published_at == nine
+    with time_machine.travel(nine - dt.timedelta(seconds=1), tick=False):
+        assert client.get(article.get_absolute_url()).status_code == 404
+    with time_machine.travel(nine, tick=False):
+        assert client.get(article.get_absolute_url()).status_code == 200

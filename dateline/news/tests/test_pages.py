@@ -159,3 +159,21 @@ def test_lead_picture_shows_above_the_body_unless_the_body_carries_it(client):
     services.article_save(article=a)
     html = client.get(a.get_absolute_url()).content.decode()
     assert 'class="picture lead"' not in html and html.count("Pic credits Desk") == 1
+
+
+@pytest.mark.django_db
+def test_front_page_slots_pinned_by_editors_beat_automatic_fill(client):
+    desk = factories.section("Harbour")
+    stories = [
+        factories.article(section_obj=desk, headline=f"Slot story {i:02d}") for i in range(10)
+    ]
+    services.collection_set(key="lead", articles=[stories[9]])
+    services.collection_set(key="top", articles=[stories[8], stories[7]])
+    html = client.get("/").content.decode()
+    lead = html.index('class="lead-story"')
+    top = html.index('class="teasers top"')
+    assert lead < html.index(">Slot story 09<") < top  # the oldest story, pinned as lead
+    assert top < html.index(">Slot story 08<") < html.index(">Slot story 07<")
+    assert html.index(">Slot story 07<") < html.index(">Slot story 00<")
+    for i in range(10):
+        assert html.count(f">Slot story {i:02d}<") <= 1

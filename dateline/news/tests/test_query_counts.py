@@ -16,7 +16,7 @@ from dateline.pictures.models import Picture
 # Cold: nothing memoised in the process (settings, navigation, next scheduled time).
 ARTICLE_QUERIES_COLD = 10
 ARTICLE_QUERIES_WARM = 5
-FRONT_QUERIES_COLD = 6  # + one per navigation section with stories (3 here)
+FRONT_QUERIES_COLD = 7  # + one per navigation section with stories (3 here)
 SECTION_QUERIES_COLD = 5
 
 
