@@ -153,7 +153,9 @@ def article_save(
         article.topics.set(topics)
     article_sync_references(article=article)
     if article.status != Status.PLACEHOLDER:
-        last = article.revisions.only("headline", "standfirst", "body").first()
+        last = (
+            article.revisions.filter(pending=False).only("headline", "standfirst", "body").first()
+        )
         text = (article.headline, article.standfirst, article.body)
         if last is None or (last.headline, last.standfirst, last.body) != text:
             Revision.objects.create(

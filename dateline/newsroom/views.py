@@ -78,6 +78,23 @@ def revisions(request: HttpRequest) -> HttpResponse:
     article = get_object_or_404(Article, pk=source.get("article") or 0)
     history = list(article.revisions.select_related("saved_by"))
     by_version = {r.version: r for r in history}
+    if request.method == "POST" and "propose" in source:
+        from dateline.newsroom.actions.workflow import article_propose
+
+        try:
+            article_propose(
+                article=article,
+                by=request.user,
+                headline=source.get("headline", ""),
+                standfirst=source.get("standfirst", ""),
+                body=source.get("body", ""),
+                expected_version=int(source.get("version", article.version)),
+            )
+        except ActionRefused as exc:
+            messages.error(request, str(exc))
+        else:
+            messages.success(request, "Your change is waiting for review; the live story stays up.")
+        return redirect(f"{request.path}?article={article.pk}")
     if request.method == "POST":
         revision = by_version.get(int(source.get("restore", -1)))
         if revision is None:

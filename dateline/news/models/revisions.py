@@ -19,6 +19,9 @@ class Revision(models.Model):
         related_name="+",
     )
     saved_at = models.DateTimeField(auto_now_add=True)
+    # A proposed change to a live story, waiting for review; `version` is the live
+    # version it was written against. The live story is untouched until it is approved.
+    pending = models.BooleanField(default=False)
 
     class Meta:
         ordering = ["-version", "-pk"]

@@ -10,7 +10,8 @@ from django.db import transaction
 
 from dateline.core import clock
 from dateline.news import services as news
-from dateline.news.models import Article, Status
+from dateline.news.body import sanitize
+from dateline.news.models import Article, Revision, Status
 from dateline.newsroom.models import AuditEntry, Workflow, WorkflowState
 from dateline.newsroom.preflight import blocking, preflight
 from dateline.newsroom.roles import Role, roles_of
@@ -60,14 +61,64 @@ def article_submit(*, article: Article, by) -> Workflow:
 
 
 @transaction.atomic
+def article_propose(
+    *,
+    article: Article,
+    by,
+    headline: str,
+    standfirst: str,
+    body: str,
+    expected_version: int | None = None,
+) -> Revision:
+    """Propose a change to a live story. It goes through review while the published
+    version stays up, and replaces it when an editor approves it."""
+    _require(by, {Role.WRITER, *EDITORS}, "propose a change")
+    article, workflow = _locked(article)
+    if not article.is_visible:
+        raise ActionRefused("The story is not live: edit it directly.")
+    if expected_version is not None and article.version != expected_version:
+        raise ActionRefused(str(news.EditConflict(article, expected_version)))
+    if not headline.strip():
+        raise ActionRefused("A headline is needed.")
+    # One proposal at a time: a new one replaces the last.
+    Revision.objects.filter(article=article, pending=True).delete()
+    revision = Revision.objects.create(
+        article=article,
+        version=article.version,
+        headline=headline.strip(),
+        standfirst=standfirst.strip(),
+        body=sanitize(body),
+        saved_by=by,
+        pending=True,
+    )
+    workflow.state = WorkflowState.IN_REVIEW
+    workflow.save()
+    _audit(by, "propose", article, base_version=article.version)
+    return revision
+
+
+@transaction.atomic
 def article_approve(*, article: Article, by) -> Workflow:
+    """Approve a story in review; a proposed change to a live story goes live now."""
     _require(by, EDITORS, "approve a story")
     article, workflow = _locked(article)
     if workflow.state != WorkflowState.IN_REVIEW:
         raise ActionRefused("Only a story in review can be approved.")
+    proposal = article.revisions.filter(pending=True).first()
+    if proposal is not None:
+        if proposal.version != article.version:
+            raise ActionRefused(
+                f"The live story changed (version {article.version}) after this proposal was "
+                f"written against version {proposal.version}; compare and propose again."
+            )
+        article.headline = proposal.headline
+        article.standfirst = proposal.standfirst
+        article.body = proposal.body
+        proposal.delete()
+        news.article_save(article=article, expected_version=article.version, by=proposal.saved_by)
     workflow.state = WorkflowState.APPROVED
     workflow.save()
-    _audit(by, "approve", article)
+    _audit(by, "approve", article, applied_proposal=proposal is not None)
     return workflow
 
 
