@@ -52,3 +52,17 @@ class AuditEntry(models.Model):
 
     def __str__(self) -> str:
         return f"{self.at:%Y-%m-%d %H:%M:%S} {self.actor} {self.action} {self.article}"
+
+
+class Presence(models.Model):
+    """Who has a story open, refreshed each time they open it."""
+
+    article = models.ForeignKey("news.Article", on_delete=models.CASCADE, related_name="+")
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    seen_at = models.DateTimeField(db_index=True)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["article", "user"], name="presence_unique")]
+
+    def __str__(self) -> str:
+        return f"{self.user} on {self.article}"
