@@ -72,7 +72,8 @@ def article_dependency_tags(
     return tags
 
 
-def _free_slug(base: str, *, exclude_pk: int | None = None) -> str:
+def article_free_slug(base: str, *, exclude_pk: int | None = None) -> str:
+    """A slug made from `base` that no other story uses (suffixed -2, -3… when taken)."""
     slug = unique_slug(base)
     candidate, n = slug, 2
     while Article.objects.filter(slug=candidate).exclude(pk=exclude_pk).exists():
@@ -121,7 +122,7 @@ def article_save(
     exactly one wins: the row lock (PostgreSQL) or the write lock (SQLite) makes the
     second re-read the version the first wrote."""
     if not article.slug:
-        article.slug = _free_slug(article.headline, exclude_pk=article.pk)
+        article.slug = article_free_slug(article.headline, exclude_pk=article.pk)
     elif Article.objects.filter(slug=article.slug).exclude(pk=article.pk).exists():
         raise SlugTaken(f"Another story already uses the address /story/{article.slug}/.")
     if previous_section_id is None and article.pk:

@@ -22,7 +22,6 @@ from django.utils.dateparse import parse_datetime
 from lxml import etree
 
 from dateline.core import clock
-from dateline.core.text import unique_slug
 from dateline.ingest.pipeline import (
     CREATED,
     FAILED,
@@ -429,7 +428,7 @@ def _save_item(item, *, uri, headline, existing, fingerprint, base_dir) -> ItemR
             if re.fullmatch(r"[\w-]+", str(item.get("slugline") or ""))
             else headline
         )
-        article.slug = _free_slug(slug_base, exclude_pk=article.pk)
+        article.slug = news.article_free_slug(slug_base, exclude_pk=article.pk)
     article.lead_picture = (
         lead_picture if lead_picture else (article.lead_picture if existing else None)
     )
@@ -469,10 +468,6 @@ def _save_item(item, *, uri, headline, existing, fingerprint, base_dir) -> ItemR
     return ItemResult(outcome, uri, _public_path(article), notes)
 
 
-def _free_slug(base: str, *, exclude_pk):
-    return news._free_slug(base, exclude_pk=exclude_pk)
-
-
 def _bylines(by: Any) -> list[str]:
     if not by or not isinstance(by, str):
         return []
@@ -500,4 +495,4 @@ def _import_picture_item(item: dict, *, uri: str, base_dir: Path) -> ItemResult:
     return ItemResult(UPDATED if changed else UNCHANGED, uri, picture.url)
 
 
-__all__ = ["import_item", "import_paths", "unique_slug"]
+__all__ = ["import_item", "import_paths"]
