@@ -159,16 +159,29 @@ def test_scheduled_story_appears_on_the_second_through_the_cache(app, world):
     scheduled = factories.article(
         headline="Bridge opens at nine", section_obj=world["news"], published_at=at
     )
+    topic = services.topic_get_or_create(kind="place", name="Kell Bridge")
+    tag = services.tag_get_or_create(name="Bridges")
+    services.article_save(article=scheduled, topics=[topic], tags=[tag])
+    services.article_save(article=world["a"], topics=[topic], tags=[tag])
     commit()
     a_url, s_url = world["a"].get_absolute_url(), scheduled.get_absolute_url()
+    listings = [
+        "/",
+        world["news"].get_absolute_url(),
+        topic.get_absolute_url(),
+        tag.get_absolute_url(),
+    ]
     with time_machine.travel(at - dt.timedelta(seconds=1), tick=False):
-        assert "Bridge opens at nine" not in get(cached, a_url)[2]
-        assert "Bridge opens at nine" not in get(cached, "/")[2]
+        for url in [a_url, *listings]:
+            status, headers, body = get(cached, url)
+            assert status.startswith("200") and "Bridge opens at nine" not in body, url
         assert get(cached, s_url)[0].startswith("404")
-        assert "Bridge opens at nine" not in get(cached, a_url)[2]  # served from cache
+        for url in [a_url, *listings]:  # now served from the cache
+            _, headers, body = get(cached, url)
+            assert headers["X-Cache"] == "hit" and "Bridge opens at nine" not in body, url
     with time_machine.travel(at, tick=False):
-        assert "Bridge opens at nine" in get(cached, a_url)[2]
-        assert "Bridge opens at nine" in get(cached, "/")[2]
+        for url in [a_url, *listings]:
+            assert "Bridge opens at nine" in get(cached, url)[2], url
         assert get(cached, s_url)[0].startswith("200")
 
 
