@@ -24,7 +24,11 @@ class AuditEntryAdmin(admin.ModelAdmin):
 
 
 class NewsroomArticleAdmin(ArticleAdmin):
-    """The article admin with the newsroom's notice of who else has the story open."""
+    """The article admin with the newsroom's notice of who else has the story open, and
+    autosave of the text while it is edited."""
+
+    class Media:
+        js = ["newsroom/autosave.js"]
 
     def change_view(self, request, object_id, form_url="", extra_context=None):
         article = self.get_object(request, object_id)

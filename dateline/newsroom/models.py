@@ -66,3 +66,21 @@ class Presence(models.Model):
 
     def __str__(self) -> str:
         return f"{self.user} on {self.article}"
+
+
+class Autosave(models.Model):
+    """The last text a person's edit screen sent on its own, so a crash or a closed tab
+    loses at most a few seconds of typing. One per story and person."""
+
+    article = models.ForeignKey("news.Article", on_delete=models.CASCADE, related_name="+")
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    headline = models.CharField(max_length=300, blank=True)
+    standfirst = models.TextField(blank=True)
+    body = models.TextField(blank=True)
+    saved_at = models.DateTimeField()
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["article", "user"], name="autosave_unique")]
+
+    def __str__(self) -> str:
+        return f"{self.user} on {self.article} at {self.saved_at:%H:%M:%S}"

@@ -20,6 +20,7 @@ POLICY: dict[str, dict[str, frozenset[Role]]] = {
     "newsroom:queue": {"GET": EVERYONE, "HEAD": EVERYONE},
     # Each action checks the role it needs again (actions/workflow.py); this is the door.
     "newsroom:action": {"POST": STAFF_WRITING},
+    "newsroom:autosave": {"GET": STAFF_WRITING, "HEAD": STAFF_WRITING, "POST": STAFF_WRITING},
     "newsroom:revisions": {"GET": EVERYONE, "HEAD": EVERYONE, "POST": STAFF_WRITING},
 }
 

@@ -7,4 +7,5 @@ urlpatterns = [
     route("", views.queue, "queue"),
     route("action/", views.action, "action"),
     route("revisions/", views.revisions, "revisions"),
+    route("autosave/", views.autosave, "autosave"),
 ]

@@ -131,3 +131,40 @@ def revisions(request: HttpRequest) -> HttpResponse:
             "diff": diff,
         },
     )
+
+
+def autosave(request: HttpRequest) -> HttpResponse:
+    """POST: keep what the edit screen holds now. GET: what was kept, to offer it back."""
+    from django.http import JsonResponse
+
+    from dateline.core import clock
+    from dateline.news.body import sanitize
+    from dateline.newsroom.models import Autosave
+
+    source = request.POST if request.method == "POST" else request.GET
+    article = get_object_or_404(Article, pk=source.get("article") or 0)
+    if request.method == "POST":
+        saved, _ = Autosave.objects.update_or_create(
+            article=article,
+            user=request.user,
+            defaults={
+                "headline": source.get("headline", "")[:300],
+                "standfirst": source.get("standfirst", ""),
+                "body": sanitize(source.get("body", "")),
+                "saved_at": clock.now(),
+            },
+        )
+        return JsonResponse({"saved_at": saved.saved_at.isoformat()})
+    saved = Autosave.objects.filter(article=article, user=request.user).first()
+    if saved is None or saved.saved_at <= article.modified_at:
+        return JsonResponse({"autosave": None})
+    return JsonResponse(
+        {
+            "autosave": {
+                "headline": saved.headline,
+                "standfirst": saved.standfirst,
+                "body": saved.body,
+                "saved_at": saved.saved_at.isoformat(),
+            }
+        }
+    )
