@@ -1,9 +1,8 @@
 from __future__ import annotations
 
 from django.contrib.auth import get_user_model
-from django.contrib.auth.models import Group
 
-from dateline.newsroom.roles import Role
+from dateline.newsroom.roles import Role, role_group
 
 
 def staff(role: Role | None, username: str | None = None):
@@ -11,5 +10,5 @@ def staff(role: Role | None, username: str | None = None):
     name = username or f"{role.value if role else 'norole'}-user"
     user = User.objects.create_user(name, password="a-long-password-1", is_staff=True)
     if role is not None:
-        user.groups.add(Group.objects.get_or_create(name=role.value)[0])
+        user.groups.add(role_group(role))
     return user

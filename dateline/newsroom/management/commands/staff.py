@@ -8,7 +8,7 @@ from django.contrib.auth.models import Group
 from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 
-from dateline.newsroom.roles import Role
+from dateline.newsroom.roles import Role, role_group
 
 
 class Command(BaseCommand):
@@ -38,7 +38,7 @@ class Command(BaseCommand):
             user.set_unusable_password()
         user.save()
         user.groups.remove(*Group.objects.filter(name__in=[r.value for r in Role]))
-        user.groups.add(Group.objects.get_or_create(name=role.value)[0])
+        user.groups.add(role_group(role))
         verb = "Added" if created else "Updated"
         self.stdout.write(f"{verb} {username} as {role.value}.")
         if created:
