@@ -118,7 +118,8 @@ class ArticleAdmin(admin.ModelAdmin):
     ]
 
     def save_model(self, request, obj, form, change):
-        # Relations are saved by save_related; the service runs there with them in place.
+        # The story is saved here through the service; its many-to-many relations are
+        # saved by the form afterwards, in save_related.
         if obj.status == Status.PUBLISHED and obj.published_at is None:
             from dateline.core import clock
 
@@ -136,10 +137,9 @@ class ArticleAdmin(admin.ModelAdmin):
 
     def save_related(self, request, form, formsets, change):
         super().save_related(request, form, formsets, change)
-        services.article_save(
+        services.article_relations_saved(
             article=form.instance,
             previous_section_id=getattr(form.instance, "_previous_section_id", None),
-            by=request.user,
         )
 
     @admin.action(description="Publish now")

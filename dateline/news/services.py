@@ -125,10 +125,13 @@ def article_save(
         article.slug = article_free_slug(article.headline, exclude_pk=article.pk)
     elif Article.objects.filter(slug=article.slug).exclude(pk=article.pk).exists():
         raise SlugTaken(f"Another story already uses the address /story/{article.slug}/.")
-    if previous_section_id is None and article.pk:
-        previous_section_id = (
-            Article.objects.filter(pk=article.pk).values_list("section_id", flat=True).first()
-        )
+    stored = (
+        Article.objects.filter(pk=article.pk).values_list("section_id", "version").first()
+        if article.pk
+        else None
+    )
+    if previous_section_id is None and stored:
+        previous_section_id = stored[0]
     if article.pk and expected_version is not None:
         claimed = Article.objects.filter(pk=article.pk, version=expected_version).update(
             version=expected_version + 1
@@ -139,10 +142,8 @@ def article_save(
                 expected_version,
             )
         article.version = expected_version + 1
-    elif article.pk:
-        article.version = (
-            Article.objects.filter(pk=article.pk).values_list("version", flat=True).first() or 0
-        ) + 1
+    elif stored:
+        article.version = stored[1] + 1
     if by is not None:
         article.modified_by = by
     article.save()
@@ -169,6 +170,14 @@ def article_save(
             )
     invalidate(article_dependency_tags(article, extra_sections=[previous_section_id]))
     return article
+
+
+@transaction.atomic
+def article_relations_saved(*, article: Article, previous_section_id: int | None = None) -> None:
+    """After a form saved a story's many-to-many relations (authors, tags, topics) itself:
+    bring the derived references up to date and refresh the pages that show the story."""
+    article_sync_references(article=article)
+    invalidate(article_dependency_tags(article, extra_sections=[previous_section_id]))
 
 
 @transaction.atomic

@@ -141,14 +141,15 @@ class Article(TimestampedModel):
         # stored sanitised, and its derived counts match it.
         self.__dict__.pop("_teasers", None)
         self.body = body_format.sanitize(self.body)
-        self.body_words = word_count(body_format.text_for_counting(self.body))
+        body_text = body_format.text_for_counting(self.body)
+        self.body_words = word_count(body_text)
         lead = self.standfirst_with_credit
         if lead and lead[-1].isalnum():
             # A standfirst ending in its credit has no full stop; without one the teaser
             # would run "…reports Courier Staff The bridge…" together.
             lead += "."
         self.teaser_source = cut_at_word(
-            " ".join(p for p in (lead, body_format.text_for_counting(self.body)) if p),
+            " ".join(p for p in (lead, body_text) if p),
             TEASER_SOURCE_CHARS,
             ellipsis="",
         )
