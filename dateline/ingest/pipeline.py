@@ -8,6 +8,7 @@ import socket
 import urllib.error
 import urllib.parse
 import urllib.request
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from django.conf import settings
@@ -38,9 +39,13 @@ class ItemResult:
 @dataclass
 class Report:
     results: list[ItemResult] = field(default_factory=list)
+    # Called with each result as it is added, so a long import shows its progress.
+    on_result: Callable[[ItemResult], None] | None = None
 
     def add(self, result: ItemResult) -> ItemResult:
         self.results.append(result)
+        if self.on_result is not None:
+            self.on_result(result)
         return result
 
     @property

@@ -213,3 +213,15 @@ def test_embargoed_item_is_scheduled_for_its_embargo(client):
         assert client.get(article.get_absolute_url()).status_code == 404
     with time_machine.travel(nine, tick=False):
         assert client.get(article.get_absolute_url()).status_code == 200
+
+
+@pytest.mark.django_db
+def test_each_line_is_printed_as_its_item_finishes():
+    from dateline.ingest.pipeline import Report
+
+    seen: list[tuple[str, int]] = []
+    report = Report()
+    report.on_result = lambda result: seen.append((result.source_id, Article.objects.count()))
+    ninjs.import_paths([FIXTURES / "bad-input" / "good-among-bad.json"], report=report)
+    # The first line came before the second story existed: progress, not a batch at the end.
+    assert seen == [("urn:test:good-one", 1), ("urn:test:good-two", 2)]

@@ -28,17 +28,8 @@ class Command(BaseCommand):
                 f"this version imports: {', '.join(FORMATS)}.",
                 returncode=2,
             )
-        report = Report()
-        printed = 0
-
-        def flush():
-            nonlocal printed
-            for result in report.results[printed:]:
-                self.stdout.write(result.line())
-            printed = len(report.results)
-
+        report = Report(on_result=lambda result: self.stdout.write(result.line()))
         importer(options["sources"], report=report)
-        flush()
         self.stdout.write(report.summary())
         if report.failed:
             sys.exit(1)
