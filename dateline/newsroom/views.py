@@ -17,6 +17,19 @@ from dateline.newsroom.preflight import preflight
 from dateline.newsroom.roles import roles_of
 
 
+def _number(value, default: int | None = None) -> int | None:
+    """A whole number from a form or query string; anything else counts as missing."""
+    try:
+        return int(value)
+    except (TypeError, ValueError):
+        return default
+
+
+def _article(source) -> Article:
+    # A missing or malformed id is a 404 like any unknown story, never a server error.
+    return get_object_or_404(Article, pk=_number(source.get("article"), 0))
+
+
 def queue(request: HttpRequest) -> HttpResponse:
     stories = (
         Article.objects.exclude(status=Status.PLACEHOLDER)
@@ -41,7 +54,7 @@ def queue(request: HttpRequest) -> HttpResponse:
 
 
 def action(request: HttpRequest) -> HttpResponse:
-    article = get_object_or_404(Article, pk=request.POST.get("article"))
+    article = _article(request.POST)
     name = request.POST.get("action", "")
     function = ACTIONS.get(name)
     if function is None:
@@ -75,7 +88,7 @@ def revisions(request: HttpRequest) -> HttpResponse:
     from dateline.newsroom.actions.revisions import article_restore, revision_diff
 
     source = request.POST if request.method == "POST" else request.GET
-    article = get_object_or_404(Article, pk=source.get("article") or 0)
+    article = _article(source)
     history = list(article.revisions.select_related("saved_by"))
     by_version = {r.version: r for r in history}
     if request.method == "POST" and "propose" in source:
@@ -88,7 +101,7 @@ def revisions(request: HttpRequest) -> HttpResponse:
                 headline=source.get("headline", ""),
                 standfirst=source.get("standfirst", ""),
                 body=source.get("body", ""),
-                expected_version=int(source.get("version", article.version)),
+                expected_version=_number(source.get("version"), article.version),
             )
         except ActionRefused as exc:
             messages.error(request, str(exc))
@@ -96,7 +109,7 @@ def revisions(request: HttpRequest) -> HttpResponse:
             messages.success(request, "Your change is waiting for review; the live story stays up.")
         return redirect(f"{request.path}?article={article.pk}")
     if request.method == "POST":
-        revision = by_version.get(int(source.get("restore", -1)))
+        revision = by_version.get(_number(source.get("restore")))
         if revision is None:
             messages.error(request, "No such revision.")
         else:
@@ -105,7 +118,7 @@ def revisions(request: HttpRequest) -> HttpResponse:
                     article=article,
                     revision=revision,
                     by=request.user,
-                    expected_version=int(source.get("version", article.version)),
+                    expected_version=_number(source.get("version"), article.version),
                 )
             except ActionRefused as exc:
                 messages.error(request, str(exc))
@@ -114,11 +127,8 @@ def revisions(request: HttpRequest) -> HttpResponse:
         return redirect(f"{request.path}?article={article.pk}")
     newest = history[0] if history else None
     older = history[1] if len(history) > 1 else newest
-    try:
-        a = by_version.get(int(source.get("a", "")), older)
-        b = by_version.get(int(source.get("b", "")), newest)
-    except ValueError:
-        a, b = older, newest
+    a = by_version.get(_number(source.get("a")), older)
+    b = by_version.get(_number(source.get("b")), newest)
     diff = revision_diff(a, b) if a and b else []
     return render(
         request,
@@ -142,7 +152,7 @@ def autosave(request: HttpRequest) -> HttpResponse:
     from dateline.newsroom.models import Autosave
 
     source = request.POST if request.method == "POST" else request.GET
-    article = get_object_or_404(Article, pk=source.get("article") or 0)
+    article = _article(source)
     if request.method == "POST":
         saved, _ = Autosave.objects.update_or_create(
             article=article,

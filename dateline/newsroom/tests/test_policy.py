@@ -53,3 +53,17 @@ def test_route_answers_as_the_policy_says(client, route, who):
             assert response.status_code == 403, (route, who, method)
         else:
             assert response.status_code in (200, 302), (route, who, method)
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("route", _routes())
+def test_malformed_ids_get_404_or_a_message_never_a_500(client, route):
+    client.force_login(staff(Role.EDITOR))
+    url = reverse(route)
+    for query in ("?article=abc", "?article=", "?article=1e3&a=x&b=y"):
+        response = client.get(url + query)
+        assert response.status_code in (200, 404, 405), (route, query)
+    article = news_factories.article()
+    for data in ({"article": "x"}, {"article": article.pk, "restore": "v2", "version": "?"}):
+        response = client.post(url, data)
+        assert response.status_code in (200, 302, 404, 405), (route, data)
