@@ -1,9 +1,11 @@
 from django.contrib import admin, messages
 
 from dateline.news.admin import ArticleAdmin
-from dateline.news.models import Article
+from dateline.news.models import Article, Status
+from dateline.newsroom.actions.workflow import EDITORS
 from dateline.newsroom.models import AuditEntry
 from dateline.newsroom.presence import presence_record
+from dateline.newsroom.roles import roles_of
 
 
 @admin.register(AuditEntry)
@@ -29,6 +31,33 @@ class NewsroomArticleAdmin(ArticleAdmin):
 
     class Media:
         js = ["newsroom/autosave.js"]
+
+    # Publishing belongs to editors: a writer sees these fields but cannot set them, and
+    # cannot change a live story here (they propose changes through review instead).
+    PUBLISHING_FIELDS = ("status", "published_at", "updated_at")
+
+    @staticmethod
+    def _is_editor(request) -> bool:
+        return bool(roles_of(request.user) & EDITORS)
+
+    def get_readonly_fields(self, request, obj=None):
+        fields = list(super().get_readonly_fields(request, obj))
+        if not self._is_editor(request):
+            fields += [f for f in self.PUBLISHING_FIELDS if f not in fields]
+        return fields
+
+    def has_change_permission(self, request, obj=None):
+        allowed = super().has_change_permission(request, obj)
+        if allowed and obj is not None and obj.status == Status.PUBLISHED:
+            return self._is_editor(request)
+        return allowed
+
+    def get_actions(self, request):
+        actions = super().get_actions(request)
+        if not self._is_editor(request):
+            actions.pop("publish_now", None)
+            actions.pop("unpublish", None)
+        return actions
 
     def change_view(self, request, object_id, form_url="", extra_context=None):
         article = self.get_object(request, object_id)
