@@ -40,8 +40,11 @@ def widths_for(picture: Picture, limit: int = 1920) -> list[int]:
 def srcset(
     picture: Picture, *, ratio: str | None = None, fmt: str = "jpg", limit: int = 1920
 ) -> str:
+    # One token for the whole set: every teaser on a page builds two of these.
+    base = f"/media/r/{picture.pk}/{token(picture)}/"
+    suffix = f"-{ratio}" if ratio else ""
     return ", ".join(
-        f"{url(picture, w, ratio=ratio, fmt=fmt)} {w}w" for w in widths_for(picture, limit)
+        f"{base}{w}w{suffix}.{fmt} {w}w" for w in widths_for(picture, limit)
     )
 
 

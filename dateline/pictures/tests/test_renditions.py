@@ -93,3 +93,14 @@ def test_crop_box_stays_inside_and_keeps_the_ratio():
     assert renditions.crop_box((1600, 800), (1, 1), (0.0, 0.5)) == (0, 0, 800, 800)
     assert renditions.crop_box((1600, 800), (1, 1), (1.0, 0.5)) == (800, 0, 1600, 800)
     assert renditions.crop_box((1000, 1000), (16, 9), (0.5, 0.9)) == (0, 438, 1000, 1000)
+
+
+@pytest.mark.django_db
+def test_srcset_urls_are_the_rendition_urls():
+    picture = _picture()
+    for ratio in (None, "3x2"):
+        expected = ", ".join(
+            f"{renditions.url(picture, w, ratio=ratio, fmt='webp')} {w}w"
+            for w in renditions.widths_for(picture)
+        )
+        assert renditions.srcset(picture, ratio=ratio, fmt="webp") == expected
