@@ -48,7 +48,7 @@ TEMPLATES = [
         "DIRS": [BASE_DIR / "templates"],
         "APP_DIRS": True,
         "OPTIONS": {
-            "environment": "dateline.core.jinja.environment",
+            "environment": "dateline.news.jinja.environment",
             "autoescape": True,
             "auto_reload": False,
         },
