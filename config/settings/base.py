@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import dj_database_url
+from js_asset import static_lazy
 
 from config import env
 
@@ -20,6 +21,7 @@ INSTALLED_APPS = [
     "django.contrib.sessions",
     "django.contrib.messages",
     "django.contrib.staticfiles",
+    "django_prose_editor",
     "dateline.core",
     "dateline.pictures",
     "dateline.news",
@@ -147,3 +149,20 @@ LOGGING = {
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": "WARNING"},
 }
+
+# The body editor's extension module: our reference nodes (dateline/newsroom/editor.py).
+_NO_RULES = "dateline.newsroom.editor.no_rules"
+DJANGO_PROSE_EDITOR_EXTENSIONS = [
+    {
+        "js": [static_lazy("newsroom/editor.js")],
+        "extensions": {
+            name: _NO_RULES
+            for name in (
+                "DatelinePicture",
+                "DatelineAlsoRead",
+                "DatelineEmbed",
+                "DatelineStoryLink",
+            )
+        },
+    }
+]

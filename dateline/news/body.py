@@ -5,15 +5,18 @@ related stories appear only as references:
 
     <figure data-picture="12"></figure>
     <p class="also-read" data-article="34"></p>
+    <figure data-embed="youtube" data-url="https://www.youtube.com/watch?v=…"></figure>
 
 `render` turns each reference into markup from the current picture or story, so a renamed
 story or a re-captioned picture never leaves a stale copy inside a body. A reference to a
-story that is not published renders nothing; a missing picture renders nothing.
+story that is not published renders nothing; a missing picture renders nothing. Embeds are
+kept only for the providers in embeds.py, and their markup is built at render time.
 See docs/architecture.md.
 """
 
 from __future__ import annotations
 
+import html as html_lib
 import re
 from collections.abc import Callable, Mapping
 
@@ -21,7 +24,7 @@ import nh3
 from markupsafe import Markup, escape
 
 BLOCK_TAGS = {"p", "h2", "h3", "h4", "blockquote", "ul", "ol", "li", "figure", "hr", "br"}
-INLINE_TAGS = {"a", "strong", "em", "b", "i", "u", "s", "sub", "sup", "cite", "q", "span", "abbr"}
+INLINE_TAGS = {"a", "strong", "em", "b", "i", "u", "s", "sub", "sup", "cite", "q", "abbr"}
 ALLOWED_TAGS = BLOCK_TAGS | INLINE_TAGS
 
 _SANITIZE_OPTIONS = {
@@ -44,7 +47,7 @@ _SANITIZE_OPTIONS = {
     "attributes": {
         "a": {"href", "title", "data-article"},
         "abbr": {"title"},
-        "figure": {"data-picture"},
+        "figure": {"data-picture", "data-embed", "data-url"},
         "p": {"data-article"},
         "blockquote": {"cite"},
     },
@@ -58,12 +61,38 @@ PICTURE_REF = re.compile(r'<figure data-picture="(\d+)">\s*</figure>')
 ALSO_READ_REF = re.compile(r'<p class="also-read" data-article="(\d+)">\s*</p>')
 ARTICLE_LINK_REF = re.compile(r'<a data-article="(\d+)"[^>]*>(.*?)</a>', re.S)
 _REF_ATTR = re.compile(r'data-(picture|article)="(\d+)"')
+EMBED_REF = re.compile(r'<figure data-embed="([a-z]+)" data-url="([^"]*)">\s*</figure>')
+_ANY_EMBED = re.compile(r"<figure(?=[^>]*\sdata-(?:embed|url)=)[^>]*>(.*?)</figure>", re.S)
+_ATTR = re.compile(r'\s(data-[a-z]+)="([^"]*)"')
+# Word and Google Docs leave empty paragraphs (often a lone &nbsp; or <br>) as spacing.
+_EMPTY_PARAGRAPH = re.compile(r"<p>(?:\s|&nbsp;|\xa0|<br>)*</p>")
 
 
 def sanitize(fragment: str) -> str:
     """The only way HTML enters a body. Idempotent: sanitising stored HTML changes nothing."""
     # nh3 leaves an empty class attribute where it removed every class.
-    return nh3.clean(fragment or "", **_SANITIZE_OPTIONS).replace(' class=""', "").strip()
+    html = nh3.clean(fragment or "", **_SANITIZE_OPTIONS).replace(' class=""', "")
+    checked = _ANY_EMBED.sub(_checked_embed, html)
+    if checked != html:
+        # Removing a figure can leave a stray closing tag behind; a second pass keeps
+        # sanitize idempotent.
+        html = nh3.clean(checked, **_SANITIZE_OPTIONS).replace(' class=""', "")
+    return _EMPTY_PARAGRAPH.sub("", html).strip()
+
+
+def _checked_embed(match: re.Match) -> str:
+    """An embed figure rewritten in its one canonical form, or removed: its URL must parse
+    for the provider it names (embeds.py). A figure that carries anything else is dropped."""
+    from dateline.news.embeds import EmbedRefused, embed_parse, embed_placeholder
+
+    attrs = dict(_ATTR.findall(match.group(0).split(">", 1)[0]))
+    if match.group(1).strip() or "data-picture" in attrs:
+        return ""
+    try:
+        embed = embed_parse(html_lib.unescape(attrs.get("data-url", "")))
+    except EmbedRefused:
+        return ""
+    return embed_placeholder(embed) if embed.provider.key == attrs.get("data-embed") else ""
 
 
 def picture_placeholder(picture_id: int) -> str:
@@ -112,8 +141,17 @@ def render(
             return match.group(2)
         return f'<a href="{escape(article_url(story))}">{match.group(2)}</a>'
 
+    def embed(match: re.Match) -> str:
+        from dateline.news.embeds import EmbedRefused, embed_html, embed_parse
+
+        try:
+            return embed_html(embed_parse(html_lib.unescape(match.group(2))))
+        except EmbedRefused:
+            return ""
+
     html = PICTURE_REF.sub(figure, stored or "")
     html = ALSO_READ_REF.sub(also_read, html)
+    html = EMBED_REF.sub(embed, html)
     html = ARTICLE_LINK_REF.sub(link, html)
     return Markup(html)
 
@@ -124,4 +162,5 @@ def text_for_counting(stored: str) -> str:
 
     html = PICTURE_REF.sub(" ", stored or "")
     html = ALSO_READ_REF.sub(" ", html)
+    html = EMBED_REF.sub(" ", html)
     return html_to_text(html)

@@ -40,6 +40,13 @@ class NewsroomArticleAdmin(ArticleAdmin):
     def _is_editor(request) -> bool:
         return bool(roles_of(request.user) & EDITORS)
 
+    def formfield_for_dbfield(self, db_field, request, **kwargs):
+        if db_field.name == "body":
+            from dateline.newsroom.editor import BodyEditorWidget
+
+            kwargs["widget"] = BodyEditorWidget()
+        return super().formfield_for_dbfield(db_field, request, **kwargs)
+
     def get_readonly_fields(self, request, obj=None):
         fields = list(super().get_readonly_fields(request, obj))
         if not self._is_editor(request):

@@ -22,6 +22,10 @@ POLICY: dict[str, dict[str, frozenset[Role]]] = {
     "newsroom:action": {"POST": STAFF_WRITING},
     "newsroom:autosave": {"GET": STAFF_WRITING, "HEAD": STAFF_WRITING, "POST": STAFF_WRITING},
     "newsroom:revisions": {"GET": EVERYONE, "HEAD": EVERYONE, "POST": STAFF_WRITING},
+    # The body editor's choosers: read-only lookups for whoever writes.
+    "newsroom:pictures": {"GET": STAFF_WRITING, "HEAD": STAFF_WRITING},
+    "newsroom:stories": {"GET": STAFF_WRITING, "HEAD": STAFF_WRITING},
+    "newsroom:embed": {"GET": STAFF_WRITING, "HEAD": STAFF_WRITING},
 }
 
 

@@ -8,4 +8,7 @@ urlpatterns = [
     route("action/", views.action, "action"),
     route("revisions/", views.revisions, "revisions"),
     route("autosave/", views.autosave, "autosave"),
+    route("pictures/", views.pictures, "pictures"),
+    route("stories/", views.stories, "stories"),
+    route("embed/", views.embed, "embed"),
 ]

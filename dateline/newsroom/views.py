@@ -178,3 +178,75 @@ def autosave(request: HttpRequest) -> HttpResponse:
             }
         }
     )
+
+
+def _results(rows: list[dict]) -> HttpResponse:
+    from django.http import JsonResponse
+
+    return JsonResponse({"results": rows})
+
+
+def pictures(request: HttpRequest) -> HttpResponse:
+    """The body editor's picture chooser: ?q= searches the library, ?id= fetches one."""
+    from django.db.models import Q
+
+    from dateline.pictures.models import Picture
+
+    found = Picture.objects.order_by("-pk")
+    ident = _number(request.GET.get("id"))
+    if ident is not None:
+        found = found.filter(pk=ident)
+    elif query := request.GET.get("q", "").strip():
+        found = found.filter(
+            Q(caption__icontains=query) | Q(credit__icontains=query) | Q(alt_text__icontains=query)
+        )
+    return _results(
+        [
+            {
+                "id": p.pk,
+                "caption": p.caption,
+                "credit": p.credit,
+                "alt": p.alt_text,
+                "thumb": p.rendition_url(320) if p.width else "",
+            }
+            for p in found[:20]
+        ]
+    )
+
+
+def stories(request: HttpRequest) -> HttpResponse:
+    """The ALSO READ chooser: ?q= searches headlines (newest first), ?id= fetches one."""
+    found = (
+        Article.objects.exclude(status=Status.PLACEHOLDER)
+        .select_related("section")
+        .order_by("-published_at", "-pk")
+    )
+    ident = _number(request.GET.get("id"))
+    if ident is not None:
+        found = found.filter(pk=ident)
+    elif query := request.GET.get("q", "").strip():
+        found = found.filter(headline__icontains=query)
+    return _results(
+        [
+            {
+                "id": a.pk,
+                "headline": a.headline,
+                "section": a.section.name if a.section else "",
+                "status": a.get_status_display(),
+            }
+            for a in found[:20]
+        ]
+    )
+
+
+def embed(request: HttpRequest) -> HttpResponse:
+    """Checks an address for the embed tool: the provider and canonical URL, or why not."""
+    from django.http import JsonResponse
+
+    from dateline.news.embeds import EmbedRefused, embed_parse
+
+    try:
+        found = embed_parse(request.GET.get("url", ""))
+    except EmbedRefused as exc:
+        return JsonResponse({"error": str(exc)}, status=400)
+    return JsonResponse({"provider": found.provider.key, "url": found.url})
