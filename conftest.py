@@ -9,6 +9,9 @@ from config import env
 
 SHARED = env.SHARED_DIR
 
+# Chromium fixtures for the browser tests.
+pytest_plugins = ["dateline.news.tests.browser"]
+
 
 @pytest.fixture
 def shared_dir() -> Path:

@@ -16,3 +16,8 @@ VAR_DIR = Path(tempfile.mkdtemp(prefix="dateline-test-var-"))
 MEDIA_ROOT = VAR_DIR / "media"
 STATIC_ROOT = VAR_DIR / "static"
 STATIC_ROOT.mkdir(parents=True, exist_ok=True)
+if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":  # noqa: F405
+    # A file, as in production, not Django's shared-cache memory database: there, two
+    # requests of the live server writing at once get "table is locked" at once, where WAL
+    # and the busy timeout make the second wait its turn.
+    DATABASES["default"]["TEST"] = {"NAME": str(VAR_DIR / "test.sqlite3")}  # noqa: F405

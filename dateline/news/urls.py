@@ -12,4 +12,5 @@ urlpatterns = [
     path("topic/<str:kind>/<str:slug>/", views.topic, name="topic"),
     path("author/<str:slug>/", views.author, name="author"),
     path("corrections/", views.corrections, name="corrections"),
+    path("favicon.ico", views.favicon, name="favicon"),
 ]

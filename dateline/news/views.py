@@ -81,3 +81,11 @@ def corrections(request: HttpRequest) -> HttpResponse:
     return _cached(
         render(request, "news/corrections.html", {"page": page, "site": page.site}), page
     )
+
+
+def favicon(request):
+    """Browsers ask for /favicon.ico on every page they show, admin included."""
+    from django.shortcuts import redirect
+    from django.templatetags.static import static
+
+    return redirect(static("favicon.ico"), permanent=True)

@@ -18,6 +18,7 @@ def no_rules(config, shared):
     prose-editor's own nh3 allowlist, which we do not use: news.body.sanitize is the one
     allowlist for bodies."""
 
+
 BODY_EXTENSIONS = {
     "Bold": True,
     "Italic": True,

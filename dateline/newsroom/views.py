@@ -240,7 +240,8 @@ def stories(request: HttpRequest) -> HttpResponse:
 
 
 def embed(request: HttpRequest) -> HttpResponse:
-    """Checks an address for the embed tool: the provider and canonical URL, or why not."""
+    """Checks an address for the embed tool: the provider and canonical URL, or why not.
+    A refusal is an answer to the question asked, not a failed request: 200 either way."""
     from django.http import JsonResponse
 
     from dateline.news.embeds import EmbedRefused, embed_parse
@@ -248,5 +249,5 @@ def embed(request: HttpRequest) -> HttpResponse:
     try:
         found = embed_parse(request.GET.get("url", ""))
     except EmbedRefused as exc:
-        return JsonResponse({"error": str(exc)}, status=400)
-    return JsonResponse({"provider": found.provider.key, "url": found.url})
+        return JsonResponse({"ok": False, "error": str(exc)})
+    return JsonResponse({"ok": True, "provider": found.provider.key, "url": found.url})

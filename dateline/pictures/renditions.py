@@ -43,9 +43,7 @@ def srcset(
     # One token for the whole set: every teaser on a page builds two of these.
     base = f"/media/r/{picture.pk}/{token(picture)}/"
     suffix = f"-{ratio}" if ratio else ""
-    return ", ".join(
-        f"{base}{w}w{suffix}.{fmt} {w}w" for w in widths_for(picture, limit)
-    )
+    return ", ".join(f"{base}{w}w{suffix}.{fmt} {w}w" for w in widths_for(picture, limit))
 
 
 def crop_box(size: tuple[int, int], ratio: tuple[int, int], focus: tuple[float, float]):

@@ -3,7 +3,8 @@
 Browser downloads are impossible here, so Playwright never fetches its own build: every launch
 names /usr/bin/chromium. A browser that cannot start is a failure, never a skip.
 
-Import the fixtures into a test module (`from dateline.news.tests.browser import browser`).
+Its fixtures (`browser`, `open_page`) are available to every test: conftest.py loads this
+module as a pytest plugin.
 """
 
 from __future__ import annotations
@@ -88,3 +89,31 @@ def browser() -> Iterator[object]:
                 chromium.close()
         finally:
             playwright.stop()
+
+
+@pytest.fixture
+def open_page(browser):
+    """A function that opens a page in a fresh context; console errors are collected."""
+    contexts = []
+
+    def _open(options: dict):
+        context = browser.new_context(**options)
+        contexts.append(context)
+        page = context.new_page()
+        page.set_default_timeout(10_000)
+        page.errors = []
+        page.on(
+            "console",
+            # Every console error counts, none is filtered (base.html's empty icon link keeps
+            # browsers from asking for a missing /favicon.ico).
+            lambda m: (
+                m.type == "error"
+                and page.errors.append(f"console: {m.text} ({m.location.get('url', '')})")
+            ),
+        )
+        page.on("pageerror", lambda exc: page.errors.append(f"pageerror: {exc}"))
+        return page
+
+    yield _open
+    for context in contexts:
+        context.close()

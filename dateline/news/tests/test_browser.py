@@ -15,12 +15,7 @@ import pytest
 from django.core.management import call_command
 
 from dateline.ingest.sources.ninjs import import_paths
-from dateline.news.tests.browser import (  # noqa: F401 - browser is a fixture
-    DESKTOP,
-    PHONE,
-    browser,
-    screenshot_path,
-)
+from dateline.news.tests.browser import DESKTOP, PHONE, screenshot_path
 
 SEED_SLUG = "taliban-power-share-peace-talks"
 VIEWPORTS = {"phone": PHONE, "desktop": DESKTOP}
@@ -37,34 +32,6 @@ def seed(shared_dir):
     picks = page["expect"]["S12_dont_miss"]["uris"]
     call_command("curate", "dont-miss", *picks, stdout=io.StringIO())
     return page["expect"]
-
-
-@pytest.fixture
-def open_page(browser):  # noqa: F811 - the imported fixture
-    """A function that opens a page in a fresh context; console errors are collected."""
-    contexts = []
-
-    def _open(options: dict):
-        context = browser.new_context(**options)
-        contexts.append(context)
-        page = context.new_page()
-        page.set_default_timeout(10_000)
-        page.errors = []
-        page.on(
-            "console",
-            # Every console error counts, none is filtered (base.html's empty icon link keeps
-            # browsers from asking for a missing /favicon.ico).
-            lambda m: (
-                m.type == "error"
-                and page.errors.append(f"console: {m.text} ({m.location.get('url', '')})")
-            ),
-        )
-        page.on("pageerror", lambda exc: page.errors.append(f"pageerror: {exc}"))
-        return page
-
-    yield _open
-    for context in contexts:
-        context.close()
 
 
 def _no_horizontal_overflow(page) -> None:

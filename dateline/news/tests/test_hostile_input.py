@@ -31,7 +31,6 @@ from dateline.ingest.sources.ninjs import import_paths
 from dateline.news import body as body_format
 from dateline.news.models import Article, Status
 from dateline.news.selectors import PAGE_SIZE
-from dateline.news.tests.browser import browser  # noqa: F401 - a fixture
 from dateline.pictures.models import Picture
 from dateline.pictures.services import (
     PictureRejected,

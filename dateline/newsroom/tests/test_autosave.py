@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from dateline.news.tests import factories as news_factories
-from dateline.news.tests.browser import CHROMIUM_ARGS, browser  # noqa: F401 - fixtures
+from dateline.news.tests.browser import CHROMIUM_ARGS
 from dateline.newsroom.models import Autosave
 from dateline.newsroom.roles import Role
 from dateline.newsroom.tests.factories import staff

@@ -17,7 +17,9 @@ function lookup(kind, params) {
       key,
       fetch(`${API}${kind}/?${query}`, { credentials: "same-origin" }).then(async (r) => {
         const data = await r.json().catch(() => ({}))
-        if (!r.ok) throw new Error(data.error || `The newsroom answered ${r.status}.`)
+        if (!r.ok || data.ok === false) {
+          throw new Error(data.error || `The newsroom answered ${r.status}.`)
+        }
         return data
       }),
     )
@@ -232,7 +234,9 @@ function buildPanel(editor, textarea) {
   }
 
   function insert(content) {
-    editor.chain().focus().insertContent(content).run()
+    // At the end of the selection, not over it: right after an insertion the new node is
+    // selected, and a second insertion must go after it rather than replace it.
+    editor.chain().focus().insertContentAt(editor.state.selection.to, content).run()
     chooser.hidden = true
   }
 
