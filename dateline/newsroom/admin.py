@@ -45,6 +45,11 @@ class NewsroomArticleAdmin(ArticleAdmin):
             from dateline.newsroom.editor import BodyEditorWidget
 
             kwargs["widget"] = BodyEditorWidget()
+            kwargs["help_text"] = (
+                "Write as in a word processor. Start a line with ## for a crosshead or > for "
+                "a quotation. Add pictures, ALSO READ links and embeds with the buttons under "
+                "the text. Pasted text from Word or Google Docs is cleaned."
+            )
         return super().formfield_for_dbfield(db_field, request, **kwargs)
 
     def get_readonly_fields(self, request, obj=None):

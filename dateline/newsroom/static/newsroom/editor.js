@@ -281,7 +281,7 @@ function buildPanel(editor, textarea) {
     }
   })
   panel.append(chooser)
-  textarea.closest(".prose-editor").after(panel)
+  textarea.closest(".prose-editor").append(panel)
 }
 
 document.addEventListener("prose-editor:ready", (event) => {
