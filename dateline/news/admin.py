@@ -117,6 +117,17 @@ class ArticleAdmin(admin.ModelAdmin):
         ),
     ]
 
+    def changeform_view(self, request, object_id=None, form_url="", extra_context=None):
+        for _ in range(3):
+            try:
+                return super().changeform_view(request, object_id, form_url, extra_context)
+            except services.EditConflict:
+                # Someone saved between the form's version check and our conditional save.
+                # Their save has committed and ours rolled back, so showing the form again
+                # lets its check name them, with everything this person typed still in it.
+                continue
+        return super().changeform_view(request, object_id, form_url, extra_context)
+
     def save_model(self, request, obj, form, change):
         # The story is saved here through the service; its many-to-many relations are
         # saved by the form afterwards, in save_related.

@@ -146,6 +146,8 @@ def article_save(
         article.version = stored[1] + 1
     if by is not None:
         article.modified_by = by
+        if article.pk is None and article.created_by_id is None:
+            article.created_by = by
     article.save()
     if authors is not None:
         article.authors.set(authors)

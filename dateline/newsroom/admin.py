@@ -60,9 +60,10 @@ class NewsroomArticleAdmin(ArticleAdmin):
 
     def has_change_permission(self, request, obj=None):
         allowed = super().has_change_permission(request, obj)
-        if allowed and obj is not None and obj.status == Status.PUBLISHED:
-            return self._is_editor(request)
-        return allowed
+        if not allowed or obj is None or self._is_editor(request):
+            return allowed
+        # A writer changes their own stories, and only while they are not live.
+        return obj.created_by_id == request.user.pk and obj.status != Status.PUBLISHED
 
     def get_actions(self, request):
         actions = super().get_actions(request)

@@ -109,6 +109,16 @@ class Article(TimestampedModel):
         related_name="+",
         editable=False,
     )
+    # Whose story it is: a writer edits and submits their own drafts only. Empty for
+    # imported and wire copy, which only editors take on.
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        editable=False,
+    )
 
     objects = ArticleQuerySet.as_manager()
 

@@ -38,6 +38,15 @@ def _require(actor, allowed: set[Role], what: str) -> None:
         raise ActionRefused(f"Only an {names} can {what}.")
 
 
+def _require_own(actor, article: Article, what: str) -> None:
+    """A writer acts on their own stories only; editors on any."""
+    if roles_of(actor) & EDITORS or article.created_by_id == getattr(actor, "pk", None):
+        return
+    raise ActionRefused(
+        f"Only the story's writer or an editor can {what}: ask an editor to assign it to you."
+    )
+
+
 def _locked(article: Article) -> tuple[Article, Workflow]:
     # Row locks (PostgreSQL) serialise two people acting on one story at the same moment.
     article = Article.objects.select_for_update().get(pk=article.pk)
@@ -50,6 +59,7 @@ def article_submit(*, article: Article, by) -> Workflow:
     """A writer sends a draft to the editors."""
     _require(by, {Role.WRITER, *EDITORS}, "submit a story")
     article, workflow = _locked(article)
+    _require_own(by, article, "submit it")
     if workflow.state != WorkflowState.DRAFT:
         raise ActionRefused(f"The story is {workflow.get_state_display().lower()}, not a draft.")
     if not article.headline.strip():
@@ -74,6 +84,7 @@ def article_propose(
     version stays up, and replaces it when an editor approves it."""
     _require(by, {Role.WRITER, *EDITORS}, "propose a change")
     article, workflow = _locked(article)
+    _require_own(by, article, "propose a change to it")
     if not article.is_visible:
         raise ActionRefused("The story is not live: edit it directly.")
     if expected_version is not None and article.version != expected_version:

@@ -30,7 +30,7 @@ def people(db):
 
 @pytest.mark.django_db
 def test_writer_submits_editor_approves_and_schedules(people, client):
-    article = _draft(headline="Harbour toll scrapped")
+    article = _draft(headline="Harbour toll scrapped", created_by=people[Role.WRITER])
     actions.article_submit(article=article, by=people[Role.WRITER])
     assert actions.workflow_of(article).state == WorkflowState.IN_REVIEW
     actions.article_approve(article=article, by=people[Role.EDITOR])
@@ -53,7 +53,7 @@ def test_writer_submits_editor_approves_and_schedules(people, client):
 
 @pytest.mark.django_db
 def test_writer_cannot_approve_publish_or_unpublish(people):
-    article = news_factories.article(publish=False)
+    article = news_factories.article(publish=False, created_by=people[Role.WRITER])
     actions.article_submit(article=article, by=people[Role.WRITER])
     for action in (actions.article_approve, actions.article_schedule, actions.article_unpublish):
         with pytest.raises(actions.ActionRefused, match="Only an"):
@@ -65,7 +65,7 @@ def test_writer_cannot_approve_publish_or_unpublish(people):
 
 @pytest.mark.django_db
 def test_transitions_from_the_wrong_state_are_refused_with_a_reason(people):
-    article = news_factories.article(publish=False)
+    article = news_factories.article(publish=False, created_by=people[Role.WRITER])
     with pytest.raises(actions.ActionRefused, match="in review can be approved"):
         actions.article_approve(article=article, by=people[Role.EDITOR])
     actions.article_submit(article=article, by=people[Role.WRITER])
@@ -91,7 +91,7 @@ def test_editor_publishes_now_and_unpublishes(people, client):
 
 @pytest.mark.django_db
 def test_queue_and_action_screens(people, client):
-    article = _draft(headline="Quay works begin")
+    article = _draft(headline="Quay works begin", created_by=people[Role.WRITER])
     client.force_login(people[Role.WRITER])
     page = client.get("/newsroom/").content.decode()
     assert "Quay works begin" in page and "Draft (1)" in page
@@ -138,3 +138,16 @@ def test_preflight_blocks_publishing_and_says_what_to_fix(people):
         assert fix in message
     assert "standfirst" not in message  # a missing standfirst only warns
     assert not article.is_visible
+
+
+@pytest.mark.django_db
+def test_a_writer_submits_their_own_story_not_a_colleagues(people):
+    colleague = staff(Role.WRITER, "colleague")
+    theirs = _draft(headline="Colleague's scoop", created_by=colleague)
+    wire = _draft(headline="Agency copy")  # imported: nobody's, editors take it on
+    for article in (theirs, wire):
+        with pytest.raises(actions.ActionRefused, match="writer or an editor"):
+            actions.article_submit(article=article, by=people[Role.WRITER])
+        assert actions.workflow_of(article).state == WorkflowState.DRAFT
+    actions.article_submit(article=theirs, by=colleague)
+    actions.article_submit(article=wire, by=people[Role.EDITOR])

@@ -51,3 +51,98 @@ def test_editor_can_publish_in_admin(client):
     assert client.post("/admin/news/article/add/", FORM).status_code == 302
     assert Article.objects.get(slug="writers-story").status == Status.PUBLISHED
     assert "publish_now" in client.get("/admin/news/article/").content.decode()
+
+
+@pytest.mark.django_db
+def test_writer_changes_only_their_own_drafts_in_admin(client):
+    writer, colleague = staff(Role.WRITER), staff(Role.WRITER, "colleague")
+    theirs = news_factories.article(
+        headline="Colleague's draft", publish=False, created_by=colleague
+    )
+    client.force_login(writer)
+    page = client.get(f"/admin/news/article/{theirs.pk}/change/")
+    assert page.status_code == 200 and 'name="headline"' not in page.content.decode()  # read-only
+    response = client.post(
+        f"/admin/news/article/{theirs.pk}/change/",
+        {**FORM, "status": Status.DRAFT, "slug": theirs.slug, "opened_version": theirs.version},
+    )
+    assert response.status_code == 403
+    assert Article.objects.get(pk=theirs.pk).headline == "Colleague's draft"
+    client.post("/admin/news/article/add/", {**FORM, "status": Status.DRAFT})
+    own = Article.objects.get(slug="writers-story")
+    assert own.created_by == writer
+    response = client.post(
+        f"/admin/news/article/{own.pk}/change/",
+        {
+            **FORM,
+            "status": Status.DRAFT,
+            "headline": "Mine, revised",
+            "opened_version": own.version,
+        },
+    )
+    assert response.status_code == 302
+    assert Article.objects.get(pk=own.pk).headline == "Mine, revised"
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_save_that_lands_between_check_and_save_is_a_form_error_not_a_500(client, monkeypatch):
+    """Two editors: the other's save commits after our form checked the version and before
+    our conditional save. We get the form back naming them, with our text in it.
+
+    On PostgreSQL the other save runs on its own connection at exactly that moment. SQLite
+    takes the write lock when the admin's transaction begins, so that interleaving cannot
+    happen there; the other save lands just before ours instead."""
+    import threading
+
+    from django.db import connection, connections
+
+    from dateline.news import admin as news_admin
+    from dateline.news import services
+
+    story = news_factories.article(headline="Pier reopens", publish=False)
+    opened = story.version
+    other = staff(Role.EDITOR, "other-editor")
+
+    def other_saves():
+        try:
+            current = Article.objects.get(pk=story.pk)
+            current.headline = "Pier reopens on Friday"
+            services.article_save(article=current, expected_version=current.version, by=other)
+        finally:
+            if threading.current_thread() is not threading.main_thread():
+                connections.close_all()
+
+    if connection.vendor == "postgresql":
+        original_clean = news_admin.ArticleForm.clean
+        raced = []
+
+        def clean_then_race(form):
+            cleaned = original_clean(form)
+            if not raced:
+                raced.append(True)
+                thread = threading.Thread(target=other_saves)
+                thread.start()
+                thread.join(timeout=30)
+            return cleaned
+
+        monkeypatch.setattr(news_admin.ArticleForm, "clean", clean_then_race)
+    else:
+        other_saves()
+    client.force_login(staff(Role.EDITOR))
+    response = client.post(
+        f"/admin/news/article/{story.pk}/change/",
+        {
+            **FORM,
+            "status": Status.DRAFT,
+            "slug": story.slug,
+            "headline": "Pier reopens after repairs",
+            "body": "<p>My careful rewrite.</p>",
+            "opened_version": opened,
+        },
+    )
+    assert response.status_code == 200
+    page = response.content.decode()
+    assert "other-editor saved this story" in page  # the refusal names who changed it
+    assert "My careful rewrite." in page and "Pier reopens after repairs" in page
+    stored = Article.objects.get(pk=story.pk)
+    assert stored.headline == "Pier reopens on Friday" and stored.version == opened + 1

@@ -16,7 +16,9 @@ from dateline.newsroom.tests.factories import staff
 @pytest.mark.django_db
 def test_proposed_change_waits_for_review_and_replaces_the_live_story_when_approved(client):
     writer, editor = staff(Role.WRITER), staff(Role.EDITOR)
-    live = news_factories.article(headline="Lock gates fail", body="<p>Old text.</p>")
+    live = news_factories.article(
+        headline="Lock gates fail", body="<p>Old text.</p>", created_by=writer
+    )
     url = live.get_absolute_url()
     actions.article_propose(
         article=live,
@@ -40,7 +42,7 @@ def test_proposed_change_waits_for_review_and_replaces_the_live_story_when_appro
 @pytest.mark.django_db
 def test_proposal_against_an_old_version_is_not_applied_over_a_newer_live_story():
     writer, editor = staff(Role.WRITER), staff(Role.EDITOR)
-    live = news_factories.article(headline="Quay closes")
+    live = news_factories.article(headline="Quay closes", created_by=writer)
     actions.article_propose(
         article=live, by=writer, headline="Quay closes early", standfirst="", body="<p>x</p>"
     )
@@ -53,17 +55,16 @@ def test_proposal_against_an_old_version_is_not_applied_over_a_newer_live_story(
 
 @pytest.mark.django_db
 def test_drafts_are_edited_directly_not_proposed():
-    draft = news_factories.article(publish=False)
+    writer = staff(Role.WRITER)
+    draft = news_factories.article(publish=False, created_by=writer)
     with pytest.raises(actions.ActionRefused, match="not live"):
-        actions.article_propose(
-            article=draft, by=staff(Role.WRITER), headline="x", standfirst="", body=""
-        )
+        actions.article_propose(article=draft, by=writer, headline="x", standfirst="", body="")
 
 
 @pytest.mark.django_db
 def test_writer_proposes_from_the_revisions_screen(client):
     writer = staff(Role.WRITER)
-    live = news_factories.article(headline="Swing bridge stuck")
+    live = news_factories.article(headline="Swing bridge stuck", created_by=writer)
     client.force_login(writer)
     page = client.get(f"/newsroom/revisions/?article={live.pk}").content.decode()
     assert "Propose a change to the live story" in page
