@@ -320,6 +320,10 @@ def front_page(*, now: dt.datetime | None = None) -> FrontPage:
     # Picked stories beat automatic fill, and no story appears twice on the page.
     shown: set[int] = {a.pk for a in dont_miss}
     lead = pinned[0] if pinned else None
+    if lead is not None:
+        # A pinned lead is the page's most prominent place: it leaves Don't Miss.
+        dont_miss = [a for a in dont_miss if a.pk != lead.pk]
+        shown = {a.pk for a in dont_miss}
     lead = lead or next((a for a in latest if a.lead_picture_id and a.pk not in shown), None)
     lead = lead or next((a for a in latest if a.pk not in shown), None)
     if lead:

@@ -15,6 +15,7 @@ from dateline.newsroom.roles import Role, roles_of
 
 EVERYONE = frozenset(Role)
 STAFF_WRITING = frozenset({Role.WRITER, Role.EDITOR, Role.ADMIN})
+EDITING = frozenset({Role.EDITOR, Role.ADMIN})
 
 POLICY: dict[str, dict[str, frozenset[Role]]] = {
     "newsroom:queue": {"GET": EVERYONE, "HEAD": EVERYONE},
@@ -22,6 +23,7 @@ POLICY: dict[str, dict[str, frozenset[Role]]] = {
     "newsroom:action": {"POST": STAFF_WRITING},
     "newsroom:autosave": {"GET": STAFF_WRITING, "HEAD": STAFF_WRITING, "POST": STAFF_WRITING},
     "newsroom:revisions": {"GET": EVERYONE, "HEAD": EVERYONE, "POST": STAFF_WRITING},
+    "newsroom:front": {"GET": EDITING, "HEAD": EDITING, "POST": EDITING},
     # The body editor's choosers: read-only lookups for whoever writes.
     "newsroom:pictures": {"GET": STAFF_WRITING, "HEAD": STAFF_WRITING},
     "newsroom:stories": {"GET": STAFF_WRITING, "HEAD": STAFF_WRITING},

@@ -6,6 +6,7 @@ app_name = "newsroom"
 urlpatterns = [
     route("", views.queue, "queue"),
     route("action/", views.action, "action"),
+    route("front/", views.front, "front"),
     route("revisions/", views.revisions, "revisions"),
     route("autosave/", views.autosave, "autosave"),
     route("pictures/", views.pictures, "pictures"),

@@ -251,3 +251,67 @@ def embed(request: HttpRequest) -> HttpResponse:
     except EmbedRefused as exc:
         return JsonResponse({"ok": False, "error": str(exc)})
     return JsonResponse({"ok": True, "provider": found.provider.key, "url": found.url})
+
+
+def front(request: HttpRequest) -> HttpResponse:
+    """Front-page curation: the pinned lead, top stories and Don't Miss, in order; pin a
+    story found by headline, move it, unpin it. Works without JavaScript."""
+    from dateline.news.models import Collection
+    from dateline.news.selectors import front_page
+    from dateline.newsroom.actions.workflow import CURATED_LISTS, front_curate
+
+    def pinned(key: str) -> list[Article]:
+        collection = Collection.objects.filter(key=key).first()
+        if collection is None:
+            return []
+        return [
+            item.article
+            for item in collection.items.select_related("article__section").order_by("position")
+        ]
+
+    if request.method == "POST":
+        key = request.POST.get("list", "")
+        op = request.POST.get("op", "")
+        story = _article(request.POST)
+        stories = pinned(key) if key in CURATED_LISTS else []
+        ids = [a.pk for a in stories]
+        if op == "add" and story.pk not in ids:
+            stories.append(story)
+        elif op == "remove":
+            stories = [a for a in stories if a.pk != story.pk]
+        elif op in ("up", "down") and story.pk in ids:
+            i = ids.index(story.pk)
+            j = i - 1 if op == "up" else i + 1
+            if 0 <= j < len(stories):
+                stories[i], stories[j] = stories[j], stories[i]
+        try:
+            front_curate(key=key, articles=stories, by=request.user)
+        except ActionRefused as exc:
+            messages.error(request, str(exc))
+        else:
+            messages.success(request, f"Front page updated: {story.headline}")
+        return redirect("newsroom:front")
+
+    query = request.GET.get("q", "").strip()
+    found = []
+    if query:
+        found = list(
+            Article.objects.filter(
+                headline__icontains=query, status=Status.PUBLISHED, published_at__isnull=False
+            )
+            .select_related("section")
+            .order_by("-published_at")[:20]
+        )
+    page = front_page()
+    titles = {"lead": "Lead story", "top": "Top stories", "dont-miss": "Don't Miss"}
+    return render(
+        request,
+        "newsroom/front.html",
+        {
+            "lists": [(key, titles[key], pinned(key)) for key in CURATED_LISTS],
+            "titles": titles,
+            "query": query,
+            "found": found,
+            "now_showing": page,
+        },
+    )

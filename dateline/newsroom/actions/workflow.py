@@ -208,3 +208,27 @@ ACTIONS = {
     "schedule": article_schedule,
     "unpublish": article_unpublish,
 }
+
+
+CURATED_LISTS = ("lead", "top", "dont-miss")
+
+
+@transaction.atomic
+def front_curate(*, key: str, articles: list[Article], by) -> None:
+    """Set a front-page list (lead, top stories, Don't Miss) in order. Pinned stories beat
+    automatic fill; the front page never shows a story twice (news.selectors.front_page)."""
+    _require(by, EDITORS, "curate the front page")
+    if key not in CURATED_LISTS:
+        raise ActionRefused(f"{key!r} is not a front-page list ({', '.join(CURATED_LISTS)}).")
+    if any(a.status == Status.PLACEHOLDER for a in articles):
+        raise ActionRefused("Only real stories can be pinned.")
+    try:
+        news.collection_set(key=key, articles=articles)
+    except news.CurationError as exc:
+        raise ActionRefused(str(exc)) from exc
+    AuditEntry.objects.create(
+        actor=by,
+        action="curate",
+        article=None,
+        detail={"list": key, "articles": [a.pk for a in articles]},
+    )
