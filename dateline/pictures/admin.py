@@ -1,6 +1,6 @@
 from django import forms
 from django.contrib import admin
-from django.utils.html import format_html
+from django.utils.html import format_html, format_html_join
 
 from dateline.pictures.models import Picture
 from dateline.pictures.services import PictureRejected, picture_validate_bytes
@@ -47,10 +47,30 @@ class PictureAdmin(admin.ModelAdmin):
     def thumb(self, obj):
         return format_html('<img src="{}" alt="" style="height:48px">', obj.url) if obj.file else ""
 
-    @admin.display(description="Preview")
+    class Media:
+        js = ["pictures/focal.js"]
+        css = {"all": ["pictures/focal.css"]}
+
+    @admin.display(description="Focal point and crops")
     def preview(self, obj):
-        return (
-            format_html('<img src="{}" alt="" style="max-width:320px">', obj.url)
-            if obj.file
-            else ""
+        """The picture to click on for its focal point, and the crops readers get."""
+        if not obj.file or not obj.width:
+            return ""
+        crops = format_html_join(
+            "",
+            '<figure><img src="{}" alt="" data-ratio="{}" style="aspect-ratio:{}">'
+            "<figcaption>{}</figcaption></figure>",
+            (
+                (obj.rendition_url(320, ratio=r), r, r.replace("x", "/"), r.replace("x", ":"))
+                for r in ("16x9", "4x3", "1x1")
+            ),
+        )
+        return format_html(
+            '<div class="focal-picker"><img src="{}" alt="{}">'
+            '<span class="focal-marker" aria-hidden="true"></span></div>'
+            '<p class="help">Click the subject of the picture: crops keep it in view.</p>'
+            '<div class="focal-crops">{}</div>',
+            obj.rendition_url(640),
+            obj.alt_text,
+            crops,
         )
