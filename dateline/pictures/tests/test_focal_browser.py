@@ -50,7 +50,11 @@ def test_clicking_the_subject_sets_the_focal_point(live_server, open_page):
     # The square crop is cut around the subject: from the right part of the picture.
     left, top, right, bottom = crop_box((1600, 900), (1, 1), (picture.focal_x, picture.focal_y))
     assert right - left == 900 and left == 700  # as far right as it goes; centred would be 350
-    for ratio in ("16x9", "4x3", "1x1"):
-        crop = page.locator(f".focal-crops img[data-ratio='{ratio}']")
-        assert crop.evaluate("img => img.complete && img.naturalWidth") > 0
+    # The reloaded page shows the three crops the server cut around the saved point; a
+    # crop that failed to load would never get a natural width, and this wait would fail.
+    expect(page.locator(".focal-crops img")).to_have_count(3)
+    page.wait_for_function(
+        "() => [...document.querySelectorAll('.focal-crops img')]"
+        ".every(img => img.complete && img.naturalWidth > 0)"
+    )
     assert not page.errors, page.errors
