@@ -140,6 +140,9 @@ DATA_UPLOAD_MAX_MEMORY_SIZE = 10 * 1024 * 1024
 DATELINE_IMPORT_MAX_BYTES = 20 * 1024 * 1024
 DATELINE_FETCH_MAX_BYTES = 25 * 1024 * 1024
 DATELINE_FETCH_TIMEOUT = 10
+# Fetches go to public addresses only (dateline/ingest/fetch.py). Tests that serve from
+# 127.0.0.1 turn this on for themselves; nothing else should.
+DATELINE_FETCH_ALLOW_LOOPBACK = False
 DATELINE_PAGE_CACHE = True
 DATELINE_PAGE_CACHE_SECONDS = 300
 

@@ -1,0 +1,183 @@
+"""Fetching from outside, where every URL is hostile until proven otherwise.
+
+Only http(s). The host is resolved once, every address it resolves to must be public, and
+the connection goes to the address we checked (so a DNS answer that changes between check
+and connect cannot point us at the inside: no DNS rebinding). Redirects are followed by
+hand, at most five, each one checked the same way. A response is read up to a size cap,
+within a time limit for the whole exchange; conditional GET (ETag / Last-Modified) is
+supported for polling feeds.
+
+Tests serve from 127.0.0.1, which is refused like any loopback address unless
+settings.DATELINE_FETCH_ALLOW_LOOPBACK is on; nothing else (private, link-local, reserved,
+multicast, IPv4-mapped IPv6) is ever allowed.
+"""
+
+from __future__ import annotations
+
+import http.client
+import ipaddress
+import socket
+import ssl
+import time
+import urllib.parse
+from dataclasses import dataclass, field
+
+from django.conf import settings
+
+USER_AGENT = "Dateline/0.1 (+ingest)"
+MAX_REDIRECTS = 5
+
+
+class FetchError(Exception):
+    """The fetch was refused or failed; the message says why, for the import's output."""
+
+
+@dataclass
+class Fetched:
+    url: str  # the final URL, after redirects
+    status: int  # 200, or 304 when a conditional GET found nothing new
+    body: bytes = b""
+    headers: dict[str, str] = field(default_factory=dict)
+
+    @property
+    def etag(self) -> str:
+        return self.headers.get("etag", "")
+
+    @property
+    def last_modified(self) -> str:
+        return self.headers.get("last-modified", "")
+
+    @property
+    def not_modified(self) -> bool:
+        return self.status == 304
+
+
+def _allowed(address: ipaddress.IPv4Address | ipaddress.IPv6Address) -> bool:
+    if isinstance(address, ipaddress.IPv6Address):
+        mapped = address.ipv4_mapped or address.sixtofour
+        if mapped is not None:
+            return _allowed(mapped)
+    if address.is_loopback and getattr(settings, "DATELINE_FETCH_ALLOW_LOOPBACK", False):
+        return True
+    return address.is_global and not address.is_multicast
+
+
+def public_address(host: str, port: int) -> str:
+    """The address to connect to for `host`: every address it resolves to must be public."""
+    try:
+        literal = ipaddress.ip_address(host.strip("[]"))
+    except ValueError:
+        literal = None
+    if literal is not None:
+        candidates = [literal]
+    else:
+        try:
+            infos = socket.getaddrinfo(host, port, type=socket.SOCK_STREAM)
+        except (socket.gaierror, UnicodeError) as exc:
+            raise FetchError(f"cannot resolve {host}: {getattr(exc, 'strerror', exc)}") from None
+        candidates = [ipaddress.ip_address(info[4][0].split("%")[0]) for info in infos]
+    if not candidates:
+        raise FetchError(f"{host} has no address")
+    for address in candidates:
+        if not _allowed(address):
+            raise FetchError(f"{host} resolves to {address}, which is not a public address")
+    return str(candidates[0])
+
+
+class _PinnedHTTPConnection(http.client.HTTPConnection):
+    def __init__(self, host, port, address, timeout):
+        super().__init__(host, port, timeout=timeout)
+        self._address = address
+
+    def connect(self):
+        self.sock = socket.create_connection((self._address, self.port), self.timeout)
+
+
+class _PinnedHTTPSConnection(http.client.HTTPSConnection):
+    def __init__(self, host, port, address, timeout):
+        super().__init__(host, port, timeout=timeout, context=ssl.create_default_context())
+        self._address = address
+
+    def connect(self):
+        sock = socket.create_connection((self._address, self.port), self.timeout)
+        # Certificate and SNI are for the host name; the socket is to the checked address.
+        self.sock = self._context.wrap_socket(sock, server_hostname=self.host)
+
+
+def fetch(
+    url: str,
+    *,
+    max_bytes: int | None = None,
+    timeout: float | None = None,
+    etag: str = "",
+    last_modified: str = "",
+    accept: str = "*/*",
+) -> Fetched:
+    max_bytes = max_bytes or settings.DATELINE_FETCH_MAX_BYTES
+    timeout = timeout or settings.DATELINE_FETCH_TIMEOUT
+    deadline = time.monotonic() + timeout
+    current = url
+    for _ in range(MAX_REDIRECTS + 1):
+        try:
+            parts = urllib.parse.urlsplit(current)
+            host, port = parts.hostname, parts.port
+        except ValueError:
+            raise FetchError(f"not a valid URL: {current[:120]!r}") from None
+        if parts.scheme not in ("http", "https") or not host:
+            raise FetchError(f"only http(s) URLs are fetched, not {current[:120]!r}")
+        if parts.username or parts.password:
+            raise FetchError("URLs with a user name or password are not fetched")
+        port = port or (443 if parts.scheme == "https" else 80)
+        address = public_address(host, port)
+        remaining = deadline - time.monotonic()
+        if remaining <= 0:
+            raise FetchError(f"no answer within {timeout:g} s")
+        connection_class = (
+            _PinnedHTTPSConnection if parts.scheme == "https" else _PinnedHTTPConnection
+        )
+        connection = connection_class(host, port, address, remaining)
+        target = urllib.parse.urlunsplit(("", "", parts.path or "/", parts.query, ""))
+        headers = {"User-Agent": USER_AGENT, "Accept": accept, "Accept-Encoding": "identity"}
+        if etag:
+            headers["If-None-Match"] = etag
+        if last_modified:
+            headers["If-Modified-Since"] = last_modified
+        try:
+            connection.request("GET", target, headers=headers)
+            response = connection.getresponse()
+            status = response.status
+            got = {k.lower(): v for k, v in response.getheaders()}
+            if status in (301, 302, 303, 307, 308):
+                location = got.get("location", "")
+                if not location:
+                    raise FetchError(f"HTTP {status} without a Location")
+                current = urllib.parse.urljoin(current, location)
+                continue
+            if status == 304:
+                return Fetched(current, 304, b"", got)
+            if status != 200:
+                raise FetchError(f"HTTP {status}")
+            declared = got.get("content-length", "")
+            if declared.isdigit() and int(declared) > max_bytes:
+                raise FetchError(f"larger than {max_bytes} bytes")
+            chunks, size = [], 0
+            while chunk := response.read(min(65536, max_bytes + 1 - size)):
+                chunks.append(chunk)
+                size += len(chunk)
+                if size > max_bytes:
+                    raise FetchError(f"larger than {max_bytes} bytes")
+                if time.monotonic() > deadline:
+                    raise FetchError(f"no complete answer within {timeout:g} s")
+            return Fetched(current, 200, b"".join(chunks), got)
+        except (OSError, http.client.HTTPException) as exc:
+            if isinstance(exc, TimeoutError | socket.timeout):
+                raise FetchError(f"no answer within {timeout:g} s") from None
+            raise FetchError(f"fetch failed: {exc}") from None
+        finally:
+            connection.close()
+    raise FetchError(f"more than {MAX_REDIRECTS} redirects")
+
+
+def fetch_url(url: str, *, max_bytes: int | None = None, timeout: float | None = None) -> bytes:
+    """The body at `url`, or FetchError."""
+    return fetch(url, max_bytes=max_bytes, timeout=timeout).body
