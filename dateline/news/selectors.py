@@ -436,3 +436,23 @@ def corrections_page(*, page: int = 1, now: dt.datetime | None = None) -> Correc
     )
     listing = Paginator(queryset, PAGE_SIZE, allow_empty_first_page=True).get_page(page)
     return CorrectionsPage(site, listing, site.deps | {"corrections"})
+
+
+def redirect_target(old_path: str) -> str | None:
+    """The address a story lives at now, for one of its old addresses (a migrated
+    WordPress permalink); None when there is none or the story is not visible."""
+    from dateline.news.models import Redirect
+
+    candidates = {old_path}
+    path, _, query = old_path.partition("?")
+    if not query:
+        candidates |= {path.rstrip("/") or "/", path.rstrip("/") + "/"}
+    found = (
+        Redirect.objects.filter(old_path__in=candidates)
+        .select_related("article")
+        .order_by("pk")
+        .first()
+    )
+    if found is None or not found.article.is_visible:
+        return None
+    return found.article.get_absolute_url()

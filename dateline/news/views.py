@@ -24,6 +24,10 @@ def _cached(response: HttpResponse, page) -> HttpResponse:
 
 @require_safe
 def front(request: HttpRequest) -> HttpResponse:
+    # WordPress's own short links (/?p=123, /?page_id=45) of migrated stories.
+    for key in ("p", "page_id"):
+        if key in request.GET:
+            return _legacy_redirect(request, f"/?{key}={request.GET[key]}")
     page = selectors.front_page()
     return _cached(render(request, "news/front.html", {"page": page, "site": page.site}), page)
 
@@ -60,6 +64,15 @@ def topic(request: HttpRequest, kind: str, slug: str) -> HttpResponse:
 @require_safe
 def author(request: HttpRequest, slug: str) -> HttpResponse:
     return _listing(request, selectors.author_page(slug=slug, page=_page_number(request)))
+
+
+def _legacy_redirect(request: HttpRequest, old_path: str) -> HttpResponse:
+    from django.http import HttpResponsePermanentRedirect
+
+    target = selectors.redirect_target(old_path)
+    if target is None:
+        return page_not_found(request, None)
+    return HttpResponsePermanentRedirect(target)
 
 
 def page_not_found(request: HttpRequest, exception=None) -> HttpResponse:

@@ -10,6 +10,7 @@ from dateline.news.models.collections import Collection, CollectionItem
 from dateline.news.models.corrections import Correction
 from dateline.news.models.people import Author
 from dateline.news.models.publication import Publication
+from dateline.news.models.redirects import Redirect
 from dateline.news.models.revisions import Revision
 from dateline.news.models.sections import Section
 from dateline.news.models.taxonomy import Tag, Topic
@@ -22,6 +23,7 @@ __all__ = [
     "CollectionItem",
     "Correction",
     "Publication",
+    "Redirect",
     "Revision",
     "Section",
     "Status",

@@ -14,6 +14,10 @@ class Section(models.Model):
     source_id = models.CharField(
         max_length=300, blank=True, default="", help_text="Subject URI of imported items."
     )
+    # Sections nest as WordPress categories do (News › Local); pages stay per section.
+    parent = models.ForeignKey(
+        "self", null=True, blank=True, on_delete=models.SET_NULL, related_name="children"
+    )
 
     class Meta:
         ordering = ["position", "name"]

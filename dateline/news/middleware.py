@@ -1,0 +1,26 @@
+"""Old addresses of migrated stories (news.Redirect) answer 301 to where the story lives now.
+
+A middleware rather than URL patterns: old permalinks have any shape (/2024/06/05/slug/,
+/news/slug.html), and only a request nothing else answered (a 404) is looked up, so the
+lookup costs nothing on pages that exist. It works the same with DEBUG on or off."""
+
+from __future__ import annotations
+
+from django.http import HttpResponsePermanentRedirect
+
+
+class LegacyRedirectMiddleware:
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        response = self.get_response(request)
+        if response.status_code != 404 or request.method not in ("GET", "HEAD"):
+            return response
+        from dateline.news.selectors import redirect_target
+
+        try:
+            target = redirect_target(request.get_full_path())
+        except Exception:  # a broken lookup must not turn a 404 into a 500
+            return response
+        return HttpResponsePermanentRedirect(target) if target else response
