@@ -19,8 +19,10 @@ class LegacyRedirectMiddleware:
             return response
         from dateline.news.selectors import redirect_target
 
+        # Stored paths are decoded (/2026/03/18/مرفأ/), as request.path is.
+        query = request.META.get("QUERY_STRING", "")
         try:
-            target = redirect_target(request.get_full_path())
+            target = redirect_target(request.path + (f"?{query}" if query else ""))
         except Exception:  # a broken lookup must not turn a 404 into a 500
             return response
         return HttpResponsePermanentRedirect(target) if target else response

@@ -32,8 +32,9 @@ _ATTR = re.compile(r'([a-zA-Z_:-]+)\s*=\s*(?:"([^"]*)"|\'([^\']*)\'|([^\s>]+))')
 _LINKED_IMG = re.compile(r"<a\b[^>]*>\s*(<img\b[^>]*>)\s*</a>", re.I)
 _HREF = re.compile(r'<a\b([^>]*?)\bhref\s*=\s*("([^"]*)"|\'([^\']*)\')([^>]*)>', re.I)
 _CREDIT = re.compile(
-    r"^(?P<text>.*?)[\s.,;:–—-]*\(?\s*(?:photo|picture|pic|image|credit|credits|pic credits|"
-    r"photograph|©)\s*(?:by)?\s*[:–—-]?\s*(?P<credit>[^()]{2,120}?)\)?\s*$",
+    r"^(?P<text>.*?)[\s.,;–—-]*\(?\s*"
+    r"(?:(?:photo(?:graph)?|picture|pic|image|credits?)\s*(?::|–|—|-|\bby\b)|©|pic credits\b)"
+    r"\s*(?P<credit>[^()]{2,120}?)\)?\s*$",
     re.I | re.S,
 )
 _BARE_URL_LINE = re.compile(r"^\s*(https?://\S+)\s*$", re.M)

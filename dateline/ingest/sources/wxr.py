@@ -140,7 +140,10 @@ def _head(path: Path) -> tuple[str, str, str]:
 
 
 def scan(path: Path) -> Scan:
-    wp, excerpt, site = _head(path)
+    try:
+        wp, excerpt, site = _head(path)
+    except xml.XMLRefused as exc:
+        raise WXRError(str(exc)) from None
     found = Scan(wp=wp, excerpt=excerpt, site=site)
     W = f"{{{wp}}}"
     # Only elements that are children of the channel: iterparse frees each one it yields.
@@ -377,7 +380,8 @@ class Importer:
     def _save(self, item, post_id, wp_status, status, existing, fingerprint) -> ItemResult:
         W = self.W
         notes: list[str] = []
-        used: set[str] = set()
+        # A story another post linked to before it was imported exists as a placeholder.
+        new = existing is None or existing.status == Status.PLACEHOLDER
 
         def picture_ref(image: wordpress_body.Image) -> str | None:
             pk = self.picture(image)
@@ -389,7 +393,6 @@ class Importer:
                 if note and note not in notes:
                     notes.append(note)
                 return ""  # the story imports without it; the note says so
-            used.add(key)
             return picture_placeholder(pk)
 
         def article_ref(url: str) -> int | None:
@@ -457,7 +460,7 @@ class Importer:
             notes.append("private: kept out of public view")
         if wp_status == "future" and article.published_at and article.published_at <= clock.now():
             notes.append("scheduled time has passed: published")
-        if not article.slug or article.status == Status.PLACEHOLDER or existing is None:
+        if not article.slug or new:
             wanted = urllib.parse.unquote(_text(item, f"{W}post_name").strip()) or headline
             article.slug = news.article_free_slug(wanted, exclude_pk=article.pk)
         article.lead_picture_id = lead
@@ -487,9 +490,7 @@ class Importer:
             previous_section_id=previous_section_id,
         )
         self._redirects(item, article, post_id)
-        outcome = UPDATED if existing and existing.status != Status.PLACEHOLDER else CREATED
-        if existing and existing.status == Status.PLACEHOLDER:
-            outcome = CREATED
+        outcome = CREATED if new else UPDATED
         detail = article.get_absolute_url() if status == Status.PUBLISHED else f"{wp_status}"
         if status == Status.PUBLISHED and article.published_at > clock.now():
             detail = f"{detail} (scheduled {article.published_at.isoformat()})"
