@@ -25,6 +25,7 @@ INSTALLED_APPS = [
     "dateline.news",
     "dateline.ingest",
     "dateline.newsroom",
+    "dateline.syndication",
 ]
 
 MIDDLEWARE = [
@@ -48,7 +49,7 @@ TEMPLATES = [
         "DIRS": [BASE_DIR / "templates"],
         "APP_DIRS": True,
         "OPTIONS": {
-            "environment": "dateline.news.jinja.environment",
+            "environment": "config.jinja.environment",
             "autoescape": True,
             "auto_reload": False,
         },
