@@ -47,10 +47,14 @@ def _sitemaps(site: Site) -> dict:
     }
 
 
-def _cached(response: HttpResponse, site: Site) -> HttpResponse:
-    if hasattr(response, "render"):
-        response.render()
-    return mark_cacheable(response, deps=SITEMAP_DEPS, expires_at=site.expires_at)
+def _cached(response: TemplateResponse, site: Site) -> HttpResponse:
+    # Rendered here into a plain response, so conditional_page compares its bytes (a
+    # template response rendered later would bypass the 304).
+    response.render()
+    plain = HttpResponse(response.content, status=response.status_code)
+    for name, value in response.headers.items():
+        plain.headers[name] = value
+    return mark_cacheable(plain, deps=SITEMAP_DEPS, expires_at=site.expires_at)
 
 
 @public
