@@ -72,7 +72,7 @@ def test_entries_carry_guid_dates_content_picture_and_authors(client, world, set
         assert f"http://127.0.0.1:8000/media/r/{world.lead.pk}/" in content  # lead on top
         [media] = entry.media_content
         assert media["url"].startswith(f"http://127.0.0.1:8000/media/r/{world.lead.pk}/")
-        assert (media["width"], media["height"], media["medium"]) == ("1280", "800", "image")
+        assert (media["width"], media["height"], media["medium"]) == ("1280", "896", "image")
         assert entry.media_credit[0]["content"] == "ANI"
         assert sorted(a["name"] for a in entry.authors) == ["Maya Okafor", "Tom Reyes"]
         terms = {t["term"] for t in entry.tags}

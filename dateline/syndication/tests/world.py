@@ -27,7 +27,7 @@ UPDATED = dt.datetime(2026, 7, 1, 9, 15, 42, tzinfo=LONDON)
 NOW = dt.datetime(2026, 7, 1, 12, 0, tzinfo=LONDON)
 
 
-def jpeg(width: int = 1600, height: int = 1000, colour=(40, 90, 140)) -> bytes:
+def jpeg(width: int = 2000, height: int = 1400, colour=(40, 90, 140)) -> bytes:
     buffer = io.BytesIO()
     Image.new("RGB", (width, height), colour).save(buffer, "JPEG", quality=70)
     return buffer.getvalue()
