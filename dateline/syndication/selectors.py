@@ -116,6 +116,7 @@ class FeedPage:
     kind: str
     stories: list[Story]
     deps: set[str] = field(default_factory=set)
+    path: str = ""  # the feed's own address, for rel="self"
 
     @property
     def last_modified(self) -> dt.datetime:

@@ -190,6 +190,15 @@ def test_hostile_headline_keeps_the_json_ld_valid_and_the_page_intact(client, fr
     assert og["og:title"] == HOSTILE and og["og:description"] == HOSTILE
     ld = _one(extruct.extract(html, syntaxes=["json-ld"])["json-ld"], "NewsArticle")
     assert ld["headline"] == HOSTILE
+    # The same headline leaves the site intact everywhere else.
+    for url in ("/feeds/rss.xml", "/feeds/atom.xml", "/section/harbour/rss.xml"):
+        parsed = feedparser.parse(client.get(url).content)
+        assert parsed.bozo == 0 and len(parsed.entries) == 2, url
+    news = etree.fromstring(client.get("/sitemaps/news.xml").content)
+    titles = news.findall(".//{http://www.google.com/schemas/sitemap-news/0.9}title")
+    assert HOSTILE in [t.text for t in titles]
+    document = json.loads(client.get(f"/story/{w.story.slug}.ninjs.json").content)
+    assert document["headlines"][0]["value"] == HOSTILE
 
 
 @pytest.mark.django_db
