@@ -27,6 +27,7 @@ INSTALLED_APPS = [
     "dateline.news",
     "dateline.ingest",
     "dateline.newsroom",
+    "dateline.syndication",
 ]
 
 MIDDLEWARE = [
@@ -51,7 +52,7 @@ TEMPLATES = [
         "DIRS": [BASE_DIR / "templates"],
         "APP_DIRS": True,
         "OPTIONS": {
-            "environment": "dateline.news.jinja.environment",
+            "environment": "config.jinja.environment",
             "autoescape": True,
             "auto_reload": False,
         },

@@ -11,7 +11,7 @@ import gzip
 import hashlib
 import time
 from collections import OrderedDict
-from email.utils import formatdate
+from email.utils import formatdate, parsedate_to_datetime
 from threading import Lock
 
 from django.conf import settings
@@ -84,6 +84,22 @@ def _cacheable_request(environ) -> bool:
     return not (cookie and any(c in cookie for c in _PRIVATE_COOKIES))
 
 
+def _not_modified(environ, etag: str, headers) -> bool:
+    """RFC 9110 13.2.2: If-None-Match when sent, else If-Modified-Since."""
+    if "HTTP_IF_NONE_MATCH" in environ:
+        return environ["HTTP_IF_NONE_MATCH"] == etag
+    since = _http_date(environ.get("HTTP_IF_MODIFIED_SINCE", ""))
+    modified = next((_http_date(v) for k, v in headers if k == "Last-Modified"), None)
+    return since is not None and modified is not None and modified <= since
+
+
+def _http_date(value: str):
+    try:
+        return parsedate_to_datetime(value) if value else None
+    except (TypeError, ValueError):
+        return None
+
+
 class PageCacheApp:
     def __init__(self, app) -> None:
         self.app = app
@@ -120,7 +136,7 @@ class PageCacheApp:
         ]
         if gzipped:
             headers.append(("Content-Encoding", "gzip"))
-        if environ.get("HTTP_IF_NONE_MATCH") == etag:
+        if _not_modified(environ, etag, entry.headers):
             keep = ("ETag", "Cache-Control", "Last-Modified", "Vary")
             start_response("304 Not Modified", [h for h in headers if h[0] in keep])
             return [b""]
@@ -163,7 +179,9 @@ class PageCacheApp:
             for k, v in headers
             if k.lower() not in ("cache-control", "etag", "expires", "vary", "x-cache")
         ]
-        kept += [("Last-Modified", formatdate(started / 1e9, usegmt=True))]
+        if not any(k.lower() == "last-modified" for k, _ in kept):
+            # A view that knows when its content changed (a feed) says so itself.
+            kept += [("Last-Modified", formatdate(started / 1e9, usegmt=True))]
         entry = Entry(status, kept, body, deps, started, expires, etag)
         if environ.get("REQUEST_METHOD") == "GET":
             store.put(key, entry)

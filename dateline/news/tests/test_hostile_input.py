@@ -75,11 +75,16 @@ TRAP = """
 INSPECT = """
 () => {
   const bad = [];
+  // The page's own structured data (syndication): a JSON-LD data block in <head>, which
+  // browsers never execute. Anything else called script, or one that is not JSON, is bad.
+  const isData = (el) => el.tagName === "SCRIPT" && el.parentNode === document.head
+      && el.getAttribute("type") === "application/ld+json" && el.attributes.length === 1
+      && (() => { try { JSON.parse(el.textContent); return true; } catch (e) { return false; } })();
   for (const el of document.querySelectorAll(
       "script, iframe, frame, frameset, object, embed, applet, svg, math, form, input, button,"
       + " textarea, select, video, audio, source, track, base, body style, body link, body meta,"
       + " head meta[http-equiv], template, portal")) {
-    bad.push("element <" + el.tagName.toLowerCase() + ">");
+    if (!isData(el)) bad.push("element <" + el.tagName.toLowerCase() + ">");
   }
   const urlAttrs = new Set(["href", "src", "action", "formaction", "cite", "data", "poster",
                             "background", "xlink:href", "ping", "srcset", "lowsrc", "dynsrc"]);
@@ -101,7 +106,8 @@ INSPECT = """
     }
   }
   return {xss: Array.from(window.__xss || ["trap missing"]), bad,
-          frames: window.frames.length, scripts: document.scripts.length};
+          frames: window.frames.length,
+          scripts: Array.from(document.scripts).filter((el) => !isData(el)).length};
 }
 """
 

@@ -113,4 +113,8 @@ def test_seed_page_is_semantic_html(seed, client):
     ):
         assert tag in html
     assert len(html.encode()) < 50_000
-    assert "<script" not in html
+    # No JavaScript: the only script elements are JSON-LD data blocks, which browsers
+    # never execute (syndication's structured data).
+    scripts = lxml.html.fromstring(html).cssselect("script")
+    assert all(s.get("type") == "application/ld+json" for s in scripts)
+    assert "<script>" not in html and "javascript:" not in html.lower()

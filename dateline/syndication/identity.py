@@ -1,0 +1,34 @@
+"""Absolute addresses and stable identifiers for what leaves the site."""
+
+from __future__ import annotations
+
+from urllib.parse import quote, urlsplit
+
+from django.conf import settings
+
+from dateline.news.models import Article
+
+
+def site_url() -> str:
+    return settings.SITE_URL.rstrip("/")
+
+
+def absolute(path: str) -> str:
+    """Feeds, sitemaps and cards are read away from the site: every link is absolute, and
+    built on the configured public address, never on the Host header a request sent."""
+    if path.startswith(("http://", "https://")):
+        return path
+    return site_url() + path
+
+
+def story_uri(article: Article) -> str:
+    """The story's identity outside the site (RSS guid, Atom id, ninjs uri): a tag URI
+    (RFC 4151) made of things that never change, so an edit or a new slug never makes
+    a feed reader show the story twice."""
+    host = urlsplit(site_url()).hostname or "localhost"
+    return f"tag:{host},{article.created_at:%Y-%m-%d}:story:{article.pk}"
+
+
+def ninjs_url(article: Article) -> str:
+    """The story as a ninjs document, beside its page."""
+    return absolute(f"/story/{quote(article.slug)}.ninjs.json")

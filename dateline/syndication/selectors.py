@@ -1,0 +1,210 @@
+"""Reads for feeds, sitemaps and ninjs. Each output's whole read is one call here, with a
+pinned query count (tests/test_query_counts.py) that does not grow with the number of
+stories."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+
+from django.db import connection
+from django.db.models import Prefetch
+from django.utils import timezone
+from django.utils.dateparse import parse_datetime
+
+from dateline.news import body as body_format
+from dateline.news.models import Article, Author, Section, Status, Tag, Topic
+from dateline.news.selectors import Site, site_context
+from dateline.pictures.models import Picture
+
+FEED_ITEMS = 20
+_PICTURE_COLUMNS = (
+    "file", "width", "height", "focal_x", "focal_y", "caption", "credit", "alt_text", "created_at"
+)  # fmt: skip
+
+
+@dataclass
+class Story:
+    """A published story with everything an output says about it."""
+
+    article: Article
+    authors: list[Author]
+    tags: list[Tag]
+    topics: list[Topic]
+    # The lead picture and the body's pictures, by id; `related` holds the visible stories
+    # the body links to (a link to anything else renders as its text).
+    pictures: dict[int, Picture]
+    related: dict[int, Article]
+
+    @property
+    def body_picture_ids(self) -> list[int]:
+        """In the order the body shows them."""
+        seen: list[int] = []
+        for match in body_format.PICTURE_REF.finditer(self.article.body or ""):
+            pk = int(match.group(1))
+            if pk in self.pictures and pk not in seen:
+                seen.append(pk)
+        return seen
+
+    @property
+    def lead(self) -> Picture | None:
+        """The story's picture: the lead, or else the first in the body."""
+        picture = self.pictures.get(self.article.lead_picture_id or 0)
+        if picture is None and self.body_picture_ids:
+            picture = self.pictures[self.body_picture_ids[0]]
+        return picture
+
+
+def _by_name(items):
+    return sorted(items, key=lambda x: x.name.casefold())
+
+
+def stories(articles: list[Article], now: dt.datetime) -> list[Story]:
+    """Complete `articles` (fetched with `with_labels`) with their pictures and linked
+    stories: one query each for all of them, whatever their number."""
+    picture_ids: set[int] = set()
+    article_ids: set[int] = set()
+    for a in articles:
+        pictures, linked = body_format.references(a.body)
+        picture_ids |= pictures | ({a.lead_picture_id} - {None})
+        article_ids |= linked - {a.pk}
+    pictures = (
+        {p.pk: p for p in Picture.objects.filter(pk__in=picture_ids).only(*_PICTURE_COLUMNS)}
+        if picture_ids
+        else {}
+    )
+    related = (
+        {
+            a.pk: a
+            for a in Article.objects.published(now)
+            .filter(pk__in=article_ids)
+            .only("pk", "slug", "headline", "created_at")
+        }
+        if article_ids
+        else {}
+    )
+    result = []
+    for a in articles:
+        own, linked = body_format.references(a.body)
+        own |= {a.lead_picture_id} - {None}
+        result.append(
+            Story(
+                article=a,
+                authors=_by_name(a.authors.all()),
+                tags=_by_name(a.tags.all()),
+                topics=_by_name(a.topics.all()),
+                pictures={pk: pictures[pk] for pk in own if pk in pictures},
+                related={pk: related[pk] for pk in linked if pk in related},
+            )
+        )
+    return result
+
+
+def with_labels(queryset):
+    """Stories with their section, authors, tags and topics (three queries for any number)."""
+    return queryset.select_related("section").prefetch_related(
+        Prefetch("authors", queryset=Author.objects.only("pk", "name", "slug")),
+        Prefetch("tags", queryset=Tag.objects.only("pk", "name", "slug")),
+        Prefetch("topics", queryset=Topic.objects.only("pk", "name", "slug", "kind")),
+    )
+
+
+@dataclass
+class FeedPage:
+    site: Site
+    subject: Section | Tag | Topic | Author | None
+    kind: str
+    stories: list[Story]
+    deps: set[str] = field(default_factory=set)
+    path: str = ""  # the feed's own address, for rel="self"
+
+    @property
+    def last_modified(self) -> dt.datetime:
+        """When the feed's content last changed: the newest change to any story in it, or
+        the moment the newest one went live (a scheduled story changes the feed then)."""
+        moments = [max(s.article.modified_at, s.article.published_at) for s in self.stories]
+        return max(moments, default=self.site.now)
+
+
+def _subject(kind: str, site: Site, *, slug: str, topic_kind: str = ""):
+    if kind == "section":
+        found = next((s for s in site.sections if s.slug == slug), None)
+        return found or Section.objects.filter(slug=slug).first()
+    if kind == "tag":
+        return Tag.objects.filter(slug=slug).first()
+    if kind == "topic":
+        return Topic.objects.filter(kind=topic_kind, slug=slug).first()
+    if kind == "author":
+        return Author.objects.filter(slug=slug).first()
+    return None
+
+
+_FILTERS = {"section": "section", "tag": "tags", "topic": "topics", "author": "authors"}
+
+
+def feed_page(
+    *, kind: str = "site", slug: str = "", topic_kind: str = "", now: dt.datetime | None = None
+) -> FeedPage | None:
+    """The newest visible stories of the whole site or of one section, tag, topic or author."""
+    site = site_context(now)
+    queryset = Article.objects.published(site.now)
+    subject = None
+    if kind != "site":
+        subject = _subject(kind, site, slug=slug, topic_kind=topic_kind)
+        if subject is None:
+            return None
+        queryset = queryset.filter(**{_FILTERS[kind]: subject})
+    articles = list(with_labels(queryset.newest_first())[:FEED_ITEMS])
+    items = stories(articles, site.now)
+    # The same tags the matching page uses: any story published, changed or unpublished
+    # bumps "front" and its own section, tag, topic and author tags.
+    deps = site.deps | {"front" if subject is None else f"{kind}:{subject.pk}"}
+    for story in items:
+        deps.add(f"article:{story.article.pk}")
+        deps.update(f"article:{pk}" for pk in story.related)
+        deps.update(f"picture:{pk}" for pk in story.pictures)
+    return FeedPage(site=site, subject=subject, kind=kind, stories=items, deps=deps)
+
+
+def story_page(*, slug: str, now: dt.datetime | None = None) -> tuple[Site, Story] | None:
+    """One visible story with everything ninjs says about it."""
+    site = site_context(now)
+    article = with_labels(Article.objects.published(site.now).filter(slug=slug)).first()
+    if article is None:
+        return None
+    return site, stories([article], site.now)[0]
+
+
+# Sitemaps
+
+# Per page of the articles sitemap (oldest first, so a page's set of stories is stable),
+# the newest substantive change among its stories: one query for every page at once.
+_ARTICLE_PAGES_SQL = """
+SELECT (n - 1) / %(size)s AS page, MAX(changed) FROM (
+  SELECT ROW_NUMBER() OVER (ORDER BY published_at, id) AS n,
+         CASE WHEN updated_at > published_at THEN updated_at ELSE published_at END AS changed
+  FROM news_article WHERE status = %(published)s AND published_at <= %(now)s
+) AS numbered
+GROUP BY (n - 1) / %(size)s ORDER BY page
+"""
+
+
+def article_sitemap_pages(*, size: int, now: dt.datetime) -> list[dt.datetime]:
+    """The lastmod of each page of the articles sitemap, in page order."""
+    ops = connection.ops
+    params = {
+        "size": size,
+        "published": Status.PUBLISHED,
+        "now": ops.adapt_datetimefield_value(now),
+    }
+    with connection.cursor() as cursor:
+        cursor.execute(_ARTICLE_PAGES_SQL, params)
+        rows = cursor.fetchall()
+    result = []
+    for _, value in rows:
+        if isinstance(value, str):  # SQLite keeps datetimes as text
+            value = parse_datetime(value)
+        if timezone.is_naive(value):
+            value = timezone.make_aware(value, dt.UTC)
+        result.append(value)
+    return result

@@ -1,0 +1,152 @@
+"""Sitemaps (sitemaps.org 0.9) and the Google News sitemap, as subclasses of Django's
+Sitemap. Every <loc> is built on the configured public address; every <lastmod> and
+<news:publication_date> is a full date-time in the publication's time zone with its
+offset."""
+
+from __future__ import annotations
+
+import datetime as dt
+from urllib.parse import urlsplit
+
+from django.contrib.sitemaps import Sitemap
+from django.db.models import Max, Q
+
+from dateline.news.models import Article, Author, Section, Status, Topic
+from dateline.news.selectors import Site
+from dateline.syndication import dates
+from dateline.syndication.identity import site_url
+
+# The protocol allows 50,000 URLs and 50 MB (uncompressed) per file. The longest <url>
+# entry we can write is under 2.6 KB (a 200-character slug of 4-byte characters is
+# 2,400 characters percent-encoded, plus the address and a lastmod), so 10,000 entries
+# stay under 26 MB whatever the slugs; pinned in tests/test_sitemaps.py.
+ARTICLES_PER_SITEMAP = 10_000
+MAX_SITEMAP_BYTES = 50 * 1024 * 1024
+# Google News: stories first published in the last two days, at most 1,000 per file.
+NEWS_WINDOW = dt.timedelta(days=2)
+NEWS_PER_SITEMAP = 1_000
+
+
+class SiteSitemap(Sitemap):
+    """Locations on the public address from settings, not on the request's Host header."""
+
+    def __init__(self, site: Site) -> None:
+        self.site = site
+        self.zone = site.publication.zone
+        self.protocol = urlsplit(site_url()).scheme or "https"
+
+    def get_domain(self, site=None) -> str:
+        return urlsplit(site_url()).netloc
+
+
+class ArticleSitemap(SiteSitemap):
+    """Every visible story, oldest first: a page keeps its stories as new ones arrive on
+    the last page, so only the last page and pages with a changed story change."""
+
+    limit = ARTICLES_PER_SITEMAP
+
+    def items(self):
+        return (
+            Article.objects.published(self.site.now)
+            .order_by("published_at", "pk")
+            .only("pk", "slug", "published_at", "updated_at")
+        )
+
+    def location(self, article: Article) -> str:
+        return article.get_absolute_url()
+
+    def lastmod(self, article: Article) -> dt.datetime:
+        # Moved only by substantive changes (updated_at), never by a typo fix.
+        return dates.modified(article, self.zone)
+
+
+class ListingSitemap(SiteSitemap):
+    """Section, topic or author pages that list at least one visible story; lastmod is
+    when the newest of them went live."""
+
+    model: type
+    fields: tuple[str, ...]
+
+    def _visible(self) -> Q:
+        return Q(articles__status=Status.PUBLISHED, articles__published_at__lte=self.site.now)
+
+    def items(self):
+        return (
+            self.model.objects.annotate(
+                newest=Max("articles__published_at", filter=self._visible())
+            )
+            .filter(newest__isnull=False)
+            .order_by("pk")
+            .only("pk", *self.fields)
+        )
+
+    def location(self, obj) -> str:
+        return obj.get_absolute_url()
+
+    def lastmod(self, obj) -> dt.datetime:
+        return dates.local(obj.newest, self.zone)
+
+    def get_latest_lastmod(self) -> dt.datetime | None:
+        newest = self.model.objects.filter(self._visible()).aggregate(
+            newest=Max("articles__published_at")
+        )["newest"]
+        return dates.local(newest, self.zone) if newest else None
+
+
+class SectionSitemap(ListingSitemap):
+    model = Section
+    fields = ("slug",)
+
+
+class TopicSitemap(ListingSitemap):
+    model = Topic
+    fields = ("kind", "slug")
+
+
+class AuthorSitemap(ListingSitemap):
+    model = Author
+    fields = ("slug",)
+
+
+def news_language(tag: str) -> str:
+    """Google News takes an ISO 639 code, or zh-cn / zh-tw for Chinese; our setting is
+    BCP 47 (en-GB, zh-Hant-TW…)."""
+    lower = tag.strip().lower()
+    if lower.startswith("zh"):
+        return "zh-tw" if lower in ("zh-tw", "zh-hk", "zh-mo") or "hant" in lower else "zh-cn"
+    return lower.split("-")[0] or "en"
+
+
+class NewsSitemap(SiteSitemap):
+    limit = NEWS_PER_SITEMAP
+
+    def items(self):
+        return (
+            Article.objects.published(self.site.now)
+            .filter(published_at__gt=self.site.now - NEWS_WINDOW)
+            .newest_first()
+            .only("pk", "slug", "headline", "published_at", "updated_at")
+        )
+
+    def location(self, article: Article) -> str:
+        return article.get_absolute_url()
+
+    def lastmod(self, article: Article) -> dt.datetime:
+        return dates.modified(article, self.zone)
+
+    def get_latest_lastmod(self) -> dt.datetime | None:
+        newest = self.items().order_by().aggregate(newest=Max("published_at"))["newest"]
+        return dates.local(newest, self.zone) if newest else None
+
+    def get_urls(self, page=1, site=None, protocol=None):
+        urls = super().get_urls(page=page, site=site, protocol=protocol)
+        publication = self.site.publication
+        for url in urls:
+            article = url["item"]
+            url["news"] = {
+                "name": publication.name,
+                "language": news_language(publication.language),
+                "publication_date": dates.rfc3339(dates.published(article, self.zone)),
+                "title": article.headline,
+            }
+        return urls

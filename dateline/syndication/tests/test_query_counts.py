@@ -1,0 +1,113 @@
+"""Constant work per output: the query count of every feed, sitemap and ninjs document is
+pinned, and the same with 5 or 60 stories in the database (feeds show 20, so 60 stories
+fill a feed three times over)."""
+
+from __future__ import annotations
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+
+from dateline.news import body as body_format
+from dateline.news import services
+from dateline.news.tests import factories
+from dateline.pagecache import memo
+from dateline.pictures.models import Picture
+
+# Every output first reads the memoised site context: publication settings, navigation
+# sections and the next scheduled time (3 queries cold, none warm).
+SITE_COLD = 3
+FEEDS = {
+    # stories, their authors, tags and topics (prefetched), pictures, linked stories
+    "/feeds/rss.xml": 6,
+    "/feeds/atom.xml": 6,
+    # + the subject (a section outside navigation, a tag, topic or author)
+    "{section}rss.xml": 6,  # navigation sections are memoised
+    "{tag}atom.xml": 7,
+    "{topic}rss.xml": 7,
+    "{author}atom.xml": 7,
+}
+SITEMAPS = {
+    # articles pages (one query for all), latest change of sections, topics, authors, news
+    "/sitemap.xml": 5,
+    # count and page
+    "/sitemaps/articles.xml": 2,
+    "/sitemaps/sections.xml": 2,
+    "/sitemaps/topics.xml": 2,
+    "/sitemaps/authors.xml": 2,
+    "/sitemaps/news.xml": 2,
+}
+# the story with its section, authors, tags and topics, its pictures, its linked stories
+NINJS = 6
+ROBOTS = 0
+
+
+def _site(n: int):
+    sections = [factories.section(f"Desk {i}") for i in range(3)]
+    picture = Picture.objects.create(
+        file="pictures/x.jpg", width=1600, height=1000, caption="c", credit="k"
+    )
+    author = services.author_get_or_create(name="Ana Ruiz")
+    tag = services.tag_get_or_create(name="Weather")
+    topic = services.topic_get_or_create(kind="place", name="Eastquay")
+    stories = []
+    for i in range(n):
+        story = factories.article(section_obj=sections[i % 3], lead_picture=picture)
+        story.body = (
+            "<p>Intro.</p>"
+            + body_format.picture_placeholder(picture.pk)
+            + (body_format.also_read_placeholder(stories[0].pk) if stories else "")
+        )
+        services.article_save(article=story, authors=[author], tags=[tag], topics=[topic])
+        stories.append(story)
+    return {
+        "section": sections[0].get_absolute_url(),
+        "tag": tag.get_absolute_url(),
+        "topic": topic.get_absolute_url(),
+        "author": author.get_absolute_url(),
+        "story": stories[-1],
+    }
+
+
+def _count(client, url: str, *, cold: bool) -> int:
+    if cold:
+        memo.clear()
+    with CaptureQueriesContext(connection) as ctx:
+        response = client.get(url)
+    assert response.status_code == 200, url
+    return len(ctx.captured_queries)
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("n", [5, 60])
+def test_feed_query_counts_are_constant(client, n):
+    urls = _site(n)
+    for pattern, warm in FEEDS.items():
+        url = pattern.format(**urls)
+        assert _count(client, url, cold=True) == warm + SITE_COLD, url
+        assert _count(client, url, cold=False) == warm, url
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("n", [5, 60])
+def test_sitemap_query_counts_are_constant(client, n, monkeypatch):
+    from dateline.syndication import sitemaps
+
+    _site(n)
+    # Pages of 10: with 60 stories the articles sitemap has six, each read the same way.
+    monkeypatch.setattr(sitemaps.ArticleSitemap, "limit", 10)
+    for url, warm in SITEMAPS.items():
+        assert _count(client, url, cold=True) == warm + SITE_COLD, url
+        assert _count(client, url, cold=False) == warm, url
+    if n > 10:
+        assert _count(client, "/sitemaps/articles.xml?p=6", cold=False) == 2
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("n", [5, 60])
+def test_ninjs_and_robots_query_counts_are_constant(client, n):
+    urls = _site(n)
+    url = f"/story/{urls['story'].slug}.ninjs.json"
+    assert _count(client, url, cold=True) == NINJS + SITE_COLD
+    assert _count(client, url, cold=False) == NINJS
+    assert _count(client, "/robots.txt", cold=True) == ROBOTS

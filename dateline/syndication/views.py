@@ -1,0 +1,129 @@
+"""Public outputs. Every view here is open to anyone for GET and HEAD only, like the news
+pages (`require_safe`), and answers conditional GETs (ETag and Last-Modified → 304)."""
+
+from __future__ import annotations
+
+import json
+
+from django.contrib.sitemaps.views import SitemapIndexItem
+from django.contrib.sitemaps.views import sitemap as django_sitemap
+from django.http import Http404, HttpRequest, HttpResponse
+from django.template.response import TemplateResponse
+from django.utils.http import http_date
+from django.views.decorators.http import conditional_page, require_safe
+
+from dateline.news.selectors import Site, site_context
+from dateline.pagecache.wsgi import mark_cacheable
+from dateline.syndication import ninjs_out, selectors
+from dateline.syndication.feeds import StoryFeed
+from dateline.syndication.identity import absolute
+from dateline.syndication.sitemaps import (
+    ArticleSitemap,
+    AuthorSitemap,
+    NewsSitemap,
+    SectionSitemap,
+    TopicSitemap,
+)
+
+# Whatever story changes, "front" is bumped (news.services.article_dependency_tags).
+SITEMAP_DEPS = ("front", "settings", "sections")
+
+
+def public(view):
+    return require_safe(conditional_page(view))
+
+
+def feed(kind: str = "site", *, atom: bool = False):
+    return public(StoryFeed(kind, atom=atom))
+
+
+def _sitemaps(site: Site) -> dict:
+    return {
+        "articles": ArticleSitemap(site),
+        "sections": SectionSitemap(site),
+        "topics": TopicSitemap(site),
+        "authors": AuthorSitemap(site),
+        "news": NewsSitemap(site),
+    }
+
+
+def _cached(response: TemplateResponse, site: Site) -> HttpResponse:
+    # Rendered here into a plain response, so conditional_page compares its bytes (a
+    # template response rendered later would bypass the 304).
+    response.render()
+    plain = HttpResponse(response.content, status=response.status_code)
+    for name, value in response.headers.items():
+        plain.headers[name] = value
+    return mark_cacheable(plain, deps=SITEMAP_DEPS, expires_at=site.expires_at)
+
+
+@public
+def sitemap_index(request: HttpRequest) -> HttpResponse:
+    """Every sitemap file, each with the newest change among its URLs; the articles
+    sitemap page by page."""
+    site = site_context()
+    maps = _sitemaps(site)
+    entries: list[SitemapIndexItem] = []
+    pages = selectors.article_sitemap_pages(size=ArticleSitemap.limit, now=site.now)
+    zone = site.publication.zone
+    for number, lastmod in enumerate(pages, start=1):
+        location = absolute("/sitemaps/articles.xml") + (f"?p={number}" if number > 1 else "")
+        entries.append(SitemapIndexItem(location, lastmod.astimezone(zone)))
+    for name in ("sections", "topics", "authors", "news"):
+        lastmod = maps[name].get_latest_lastmod()
+        entries.append(SitemapIndexItem(absolute(f"/sitemaps/{name}.xml"), lastmod))
+    known = [e.last_mod for e in entries if e.last_mod]
+    headers = {"Last-Modified": http_date(max(known).timestamp())} if known else None
+    response = TemplateResponse(
+        request,
+        "syndication/sitemap_index.xml",
+        {"sitemaps": entries},
+        content_type="application/xml",
+        headers=headers,
+    )
+    return _cached(response, site)
+
+
+@public
+def sitemap(request: HttpRequest, section: str) -> HttpResponse:
+    site = site_context()
+    maps = _sitemaps(site)
+    if section not in maps:
+        raise Http404("No such sitemap.")
+    template = "syndication/news_sitemap.xml" if section == "news" else "syndication/sitemap.xml"
+    response = django_sitemap(request, maps, section=section, template_name=template)
+    return _cached(response, site)
+
+
+@public
+def robots_txt(request: HttpRequest) -> HttpResponse:
+    lines = [
+        "User-agent: *",
+        "Disallow: /admin/",
+        "Disallow: /newsroom/",
+        "",
+        f"Sitemap: {absolute('/sitemap.xml')}",
+        f"Sitemap: {absolute('/sitemaps/news.xml')}",
+        "",
+    ]
+    response = HttpResponse("\n".join(lines), content_type="text/plain; charset=utf-8")
+    return mark_cacheable(response, deps=("settings",))
+
+
+@public
+def story_ninjs(request: HttpRequest, slug: str) -> HttpResponse:
+    found = selectors.story_page(slug=slug)
+    if found is None:
+        raise Http404("No published story at this address.")
+    site, story = found
+    document = ninjs_out.story_document(story, site.publication)
+    response = HttpResponse(
+        json.dumps(document, ensure_ascii=False, indent=1),
+        content_type="application/json; charset=utf-8",
+    )
+    modified = ninjs_out.last_modified(story)
+    response.headers["Last-Modified"] = http_date(modified.timestamp())
+    deps = {*site.deps, f"article:{story.article.pk}"}
+    deps.update(f"article:{pk}" for pk in story.related)
+    deps.update(f"picture:{pk}" for pk in story.pictures)
+    return mark_cacheable(response, deps=deps, expires_at=site.expires_at)
