@@ -1,4 +1,5 @@
-"""`dateline import ninjs PATH…` and `dateline import wxr FILE [--uploads DIR]` — one line
+"""`dateline import ninjs PATH…`, `dateline import wxr FILE [--uploads DIR]` and
+`dateline import page URL|FILE…` — one line
 per item, then a summary; exit 0 when nothing failed, 1 when some items failed (the rest
 are kept), 2 on bad usage. A WordPress import also shows a progress bar on stderr."""
 
@@ -10,9 +11,9 @@ from pathlib import Path
 from django.core.management.base import BaseCommand, CommandError
 
 from dateline.ingest.pipeline import Report
-from dateline.ingest.sources import ninjs, wxr
+from dateline.ingest.sources import ninjs, page, wxr
 
-FORMATS = ("ninjs", "wxr")
+FORMATS = ("ninjs", "wxr", "page")
 
 
 def _duration(seconds: float) -> str:
@@ -56,7 +57,8 @@ class Progress:
 class Command(BaseCommand):
     help = (
         "Import stories: dateline import ninjs PATH… (files or folders), "
-        "dateline import wxr FILE [--uploads DIR] (a WordPress export)."
+        "dateline import wxr FILE [--uploads DIR] (a WordPress export), "
+        "dateline import page URL|FILE… (web pages)."
     )
 
     def add_arguments(self, parser):
@@ -79,10 +81,11 @@ class Command(BaseCommand):
                 returncode=2,
             )
         report = Report(on_result=lambda result: self.stdout.write(result.line()))
-        if kind == "ninjs":
+        if kind in ("ninjs", "page"):
             if options["uploads"]:
                 raise CommandError("--uploads is for wxr imports.", returncode=2)
-            ninjs.import_paths(options["sources"], report=report)
+            importer = ninjs.import_paths if kind == "ninjs" else page.import_pages
+            importer(options["sources"], report=report)
         else:
             if len(options["sources"]) != 1:
                 raise CommandError("dateline import wxr takes one export file.", returncode=2)
