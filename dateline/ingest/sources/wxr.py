@@ -244,6 +244,9 @@ class Importer:
         self.pictures: dict[str, int | None] = {}
         self.picture_notes: dict[str, str] = {}
         self.sections: dict[str, Section] = {}
+        # A run meets the same few authors and tags thousands of times: one lookup each.
+        self.authors: dict[str, object] = {}
+        self.tags: dict[str, object] = {}
 
     # Pictures ----------------------------------------------------------------------------
     def _picture_bytes(self, url: str, attachment: Attachment | None) -> bytes:
@@ -322,6 +325,16 @@ class Importer:
             source_id=post_id,
         )
         return news.article_save(article=placeholder)
+
+    def _tag(self, name: str):
+        if name not in self.tags:
+            self.tags[name] = news.tag_get_or_create(name=name)
+        return self.tags[name]
+
+    def _author(self, name: str):
+        if name not in self.authors:
+            self.authors[name] = news.author_get_or_create(name=name)
+        return self.authors[name]
 
     def _section(self, slug: str) -> Section | None:
         if slug in self.sections:
@@ -475,14 +488,12 @@ class Importer:
         categories.sort(key=lambda slug: not self.scan.categories.get(slug, ("", ""))[1])
         article.section = self._section(categories[0]) if categories else None
         tags = [
-            news.tag_get_or_create(name=html.unescape(c.text or c.get("nicename") or "")[:100])
+            self._tag(html.unescape(c.text or c.get("nicename") or "")[:100])
             for c in item.findall("category")
             if c.get("domain") == "post_tag" and (c.text or c.get("nicename"))
         ]
         login = _text(item, f"{{{DC_NS}}}creator").strip()
-        authors = (
-            [news.author_get_or_create(name=self.scan.authors.get(login, login))] if login else []
-        )
+        authors = [self._author(self.scan.authors.get(login, login))] if login else []
         news.article_save(
             article=article,
             authors=authors,
@@ -502,10 +513,15 @@ class Importer:
             old = _path_of(url, self.scan.site) if url.strip() and self.scan.site else None
             if old and old not in ("/", ""):
                 olds.add(old)
-        for old in olds:
-            Redirect.objects.update_or_create(
-                old_path=old[:1000], defaults={"article": article, "source": self.scan.source}
-            )
+        Redirect.objects.bulk_create(
+            [
+                Redirect(old_path=old[:1000], article=article, source=self.scan.source)
+                for old in olds
+            ],
+            update_conflicts=True,
+            unique_fields=["old_path"],
+            update_fields=["article", "source"],
+        )
 
 
 def import_wxr(
