@@ -50,7 +50,9 @@ def parse(data: bytes) -> Document:
 
 
 def _when(entry, key: str) -> dt.datetime | None:
-    value = entry.get(f"{key}_parsed")
+    # dict.get, not entry.get: feedparser maps a missing updated_parsed to published_parsed
+    # (with a deprecation warning); we take each date for what it is.
+    value = dict.get(entry, f"{key}_parsed")
     if not value:
         return None
     try:
