@@ -149,3 +149,29 @@ def test_distinct_stories_on_one_topic_are_not_grouped(shared_dir):
     wire_poll(source=source)
     assert WireItem.objects.filter(fingerprint__isnull=False).count() >= 6
     assert not WireItem.objects.filter(duplicate_of__isnull=False).exists()
+
+
+@pytest.mark.django_db
+def test_the_wire_desk_sees_new_items_with_their_duplicates_grouped(
+    client, tmp_path, django_assert_max_num_queries
+):
+    from dateline.newsroom.roles import Role
+    from dateline.newsroom.tests.factories import staff
+
+    source = _source(
+        tmp_path,
+        "Northwire",
+        [
+            "bridge-vote-first-agency.json",
+            "bridge-vote-resent-with-typo-fixed.json",
+            "ferry-fares-same-topic-different-story.json",
+        ],
+    )
+    wire_poll(source=source)
+    client.force_login(staff(Role.WIRE))
+    with django_assert_max_num_queries(8):
+        response = client.get("/newsroom/wire/")
+    assert response.status_code == 200
+    page = response.content.decode()
+    assert page.index("Ellan ferry fares") < page.index("Council approves second bridge")
+    assert "1 near-duplicate" in page and page.count("Council approves second bridge") == 2
