@@ -123,10 +123,13 @@ def main() -> None:
             if label == "warm":
                 WireSource.objects.filter(pk=source.pk).update(etag="", last_modified="")
                 source.etag = source.last_modified = ""
-            queries = []
-            with connection.execute_wrapper(
-                lambda run, sql, *a: queries.append(sql) or run(sql, *a)
-            ):
+            queries: list[str] = []
+
+            def count(run, sql, *rest, queries=queries):
+                queries.append(sql)
+                return run(sql, *rest)
+
+            with connection.execute_wrapper(count):
                 started = time.perf_counter()
                 report = wire_poll(source=source)
                 seconds = time.perf_counter() - started

@@ -300,3 +300,19 @@ def test_real_feeds_import_or_fail_per_document_without_crashing(loopback, share
     assert Article.objects.filter(source__startswith="wire:").count() > 50
     sam = WireSource.objects.get(name="SamRuby.xml")
     assert Article.objects.filter(source=sam.article_source).count() == 20
+
+
+def test_a_source_needs_an_http_url_or_an_existing_folder(tmp_path):
+    from django.core.exceptions import ValidationError
+
+    for kind, location in [
+        ("url", "file:///etc/passwd"),
+        ("url", "ftp://example.com/feed"),
+        ("url", "not a url"),
+        ("folder", str(tmp_path / "absent")),
+        ("folder", "relative/path"),
+    ]:
+        with pytest.raises(ValidationError):
+            WireSource(name="x", kind=kind, location=location).clean()
+    WireSource(name="x", kind="url", location="https://wire.example/feed.xml").clean()
+    WireSource(name="x", kind="folder", location=str(tmp_path)).clean()
