@@ -200,6 +200,14 @@ def article_unpublish(*, article: Article) -> Article:
 
 
 @transaction.atomic
+def article_withdraw(*, article: Article) -> Article:
+    """Take a story down for good: its source killed it (a wire item canceled by the
+    agency). Unlike a draft, a withdrawn story is not worked on again."""
+    article.status = Status.WITHDRAWN
+    return article_save(article=article)
+
+
+@transaction.atomic
 def article_correct(
     *,
     article: Article,

@@ -16,6 +16,7 @@ from dateline.newsroom.roles import Role, roles_of
 EVERYONE = frozenset(Role)
 STAFF_WRITING = frozenset({Role.WRITER, Role.EDITOR, Role.ADMIN})
 EDITING = frozenset({Role.EDITOR, Role.ADMIN})
+WIRE_DESK = frozenset({Role.WIRE, Role.EDITOR, Role.ADMIN})
 
 POLICY: dict[str, dict[str, frozenset[Role]]] = {
     "newsroom:queue": {"GET": EVERYONE, "HEAD": EVERYONE},
@@ -24,6 +25,7 @@ POLICY: dict[str, dict[str, frozenset[Role]]] = {
     "newsroom:autosave": {"GET": STAFF_WRITING, "HEAD": STAFF_WRITING, "POST": STAFF_WRITING},
     "newsroom:revisions": {"GET": EVERYONE, "HEAD": EVERYONE, "POST": STAFF_WRITING},
     "newsroom:front": {"GET": EDITING, "HEAD": EDITING, "POST": EDITING},
+    "newsroom:wire": {"GET": WIRE_DESK, "HEAD": WIRE_DESK},
     # The body editor's choosers: read-only lookups for whoever writes.
     "newsroom:pictures": {"GET": STAFF_WRITING, "HEAD": STAFF_WRITING},
     "newsroom:stories": {"GET": STAFF_WRITING, "HEAD": STAFF_WRITING},

@@ -495,4 +495,77 @@ def _import_picture_item(item: dict, *, uri: str, base_dir: Path) -> ItemResult:
     return ItemResult(UPDATED if changed else UNCHANGED, uri, picture.url)
 
 
-__all__ = ["import_item", "import_paths"]
+def wire_entries(data: bytes) -> list:
+    """A ninjs document from a wire source (one item, a list of items, or {"items": […]})
+    as wire entries, read with the same helpers as `import_item`. Related-story links and
+    local renditions are import-folder features; a wire item keeps its body and its first
+    picture with an http(s) rendition."""
+    from dateline.ingest.sources.entry import BadEntry, DocumentError
+
+    try:
+        data = json.loads(data)
+    except (UnicodeDecodeError, json.JSONDecodeError) as exc:
+        raise DocumentError(f"invalid JSON: {exc}") from None
+    if isinstance(data, dict):  # an envelope around the items
+        data = data.get("items") or data.get("item") or data
+    items = data if isinstance(data, list) else [data]
+    entries = []
+    for index, item in enumerate(items):
+        label = str(item.get("uri") or item.get("guid") or "") if isinstance(item, dict) else ""
+        try:
+            entries.append(wire_entry(item))
+        except ItemError as exc:
+            entries.append(BadEntry(label or f"#{index + 1}", str(exc)))
+    return entries
+
+
+def wire_entry(item: Any):
+    from dateline.ingest.sources.entry import CANCELED, WITHHELD, BadEntry, PictureRef, WireEntry
+
+    if not isinstance(item, dict):
+        raise ItemError("not a ninjs object")
+    # ninjs says `uri`; Superdesk's ninjs 1.x output says `guid`.
+    uri = str(item.get("uri") or item.get("guid") or "").strip()
+    if not uri:
+        raise ItemError("missing uri")
+    kind = str(item.get("type") or "text")
+    if kind not in ("text", "composite"):
+        return BadEntry(uri, f"type {kind} is not imported", skipped=True)
+    headline = _headline(item)
+    if not headline:
+        raise ItemError("missing headline")
+    summary = _first(item.get("descriptions") or [], ("summary", "text", "description"))
+    standfirst, credit = _split_credit(summary or str(item.get("description_text") or ""))
+    picture = None
+    for assoc in _associations(item):
+        rendition = _pick_rendition(_renditions(assoc))
+        href = str((rendition or {}).get("href") or "")
+        if str(assoc.get("type") or "picture") in ("picture", "graphic") and "://" in href:
+            caption = _first(assoc.get("descriptions") or [], ("caption", "summary"))
+            picture = PictureRef(href, caption or _headline(assoc), str(assoc.get("by") or ""))
+            break
+    body = _resolve_body(_body_html(item), {}, {})
+    pubstatus = str(item.get("pubstatus") or "usable").lower()
+    return WireEntry(
+        guid=uri[:500],
+        headline=headline[:300],
+        body_html=body,
+        standfirst=standfirst,
+        byline=", ".join(_bylines(item.get("by") or item.get("byline"))),
+        credit=credit[:200],
+        language=str(item.get("language") or "")[:20],
+        located=str(item.get("located") or "")[:200],
+        subjects=[
+            str(s["name"])[:100]
+            for s in item.get("subjects") or item.get("subject") or []
+            if isinstance(s, dict) and s.get("name")
+        ][:12],
+        first_created=_datetime(item.get("firstcreated")),
+        version_created=_datetime(item.get("versioncreated")),
+        embargoed=_datetime(item.get("embargoed")),
+        pub_status={"canceled": CANCELED, "withheld": WITHHELD}.get(pubstatus, "usable"),
+        picture=picture,
+    ).finish()
+
+
+__all__ = ["import_item", "import_paths", "wire_entries", "wire_entry"]

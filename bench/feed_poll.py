@@ -1,0 +1,140 @@
+#!/usr/bin/env python
+"""One wire poll of a 1,000-item feed, served from 127.0.0.1, timed.
+
+    .venv/bin/python bench/feed_poll.py [N] [--format feed|newsml]
+
+Uses a fresh SQLite database in a temporary DATELINE_VAR_DIR unless the environment names
+one (DATABASE_URL for PostgreSQL: it must be an empty database). Generates N distinct
+stories (~250 words each, our own random text) as RSS 2.0 or a NewsML-G2 newsMessage, and
+measures, with the SQL query count of each:
+
+- cold: the first poll, N items created (parse, N stories saved, near-duplicate search);
+- 304: the second poll, answered "not modified" by the conditional GET;
+- warm: the feed fetched and parsed whole again (ETag forgotten), N items unchanged.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import random
+import sys
+import tempfile
+import time
+from html import escape
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings.production")
+os.environ.setdefault("DATELINE_VAR_DIR", tempfile.mkdtemp(prefix="dateline-bench-wire-"))
+
+WORDS = (
+    "council harbour bridge ferry tram school market river road museum budget vote plan "
+    "hospital library station port winter summer mayor residents workers company farmers "
+    "cost million contract week month year opens closes rises falls said says would will "
+    "new old north south east west city town valley coast island estuary quay pier lanes "
+    "the a of to in on for with after before under over between against about from by"
+).split()
+
+
+def story(rng: random.Random, n: int) -> tuple[str, str]:
+    headline = f"{' '.join(rng.choice(WORDS) for _ in range(7)).capitalize()} ({n})"
+    paragraphs = [
+        " ".join(rng.choice(WORDS) for _ in range(50)).capitalize() + "." for _ in "12345"
+    ]
+    return headline, "".join(f"<p>{p}</p>" for p in paragraphs)
+
+
+def rss(n: int) -> bytes:
+    rng = random.Random(1)
+    items = []
+    for i in range(n):
+        headline, body = story(rng, i)
+        items.append(
+            f"<item><guid isPermaLink='false'>bench-{i}</guid><title>{escape(headline)}</title>"
+            f"<pubDate>Tue, 03 Mar 2026 08:00:00 GMT</pubDate><author>desk@example.com "
+            f"(Desk)</author><description>{escape(body)}</description></item>"
+        )
+    return (
+        "<?xml version='1.0' encoding='utf-8'?><rss version='2.0'><channel><title>Bench</title>"
+        f"<link>https://example.com/</link>{''.join(items)}</channel></rss>"
+    ).encode()
+
+
+def newsml(n: int) -> bytes:
+    rng = random.Random(1)
+    items = []
+    for i in range(n):
+        headline, body = story(rng, i)
+        items.append(
+            f"<newsItem guid='urn:bench:{i}' version='1' standard='NewsML-G2'>"
+            "<itemMeta><itemClass qcode='ninat:text'/><pubStatus qcode='stat:usable'/>"
+            "<versionCreated>2026-03-03T08:00:00Z</versionCreated></itemMeta>"
+            f"<contentMeta><headline>{escape(headline)}</headline><by>Desk</by>"
+            "<creditline>Bench</creditline></contentMeta><contentSet>"
+            "<inlineXML contenttype='application/xhtml+xml'>"
+            f"<html xmlns='http://www.w3.org/1999/xhtml'><body>{body}</body></html>"
+            "</inlineXML></contentSet></newsItem>"
+        )
+    return (
+        "<?xml version='1.0' encoding='utf-8'?>"
+        "<newsMessage xmlns='http://iptc.org/std/nar/2006-10-01/'><itemSet>"
+        f"{''.join(items)}</itemSet></newsMessage>"
+    ).encode()
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("n", nargs="?", type=int, default=1000)
+    parser.add_argument("--format", choices=["feed", "newsml"], default="feed")
+    args = parser.parse_args()
+
+    import django
+
+    django.setup()
+    from django.conf import settings
+    from django.core.management import call_command
+    from django.db import connection
+
+    from dateline.ingest.models import WireSource
+    from dateline.ingest.tests.http_server import serving
+    from dateline.ingest.wire import wire_poll
+
+    settings.DATELINE_FETCH_ALLOW_LOOPBACK = True  # the feed is served from 127.0.0.1
+    call_command("migrate", verbosity=0)
+    body = (rss if args.format == "feed" else newsml)(args.n)
+    etag = f'"{hash(body)}"'
+
+    def route(handler):
+        if handler.headers.get("If-None-Match") == etag:
+            return 304, {"ETag": etag}, b""
+        return 200, {"ETag": etag, "Content-Type": "application/xml"}, body
+
+    print(f"{args.n} items, {args.format}, {len(body) / 1e6:.1f} MB, {connection.vendor}")
+    with serving({"/feed": route}) as server:
+        source = WireSource.objects.create(
+            name=f"bench-{time.time_ns()}",
+            kind="url",
+            location=f"{server.base}/feed",
+            format=args.format,
+        )
+        for label in ("cold", "304", "warm"):
+            if label == "warm":
+                WireSource.objects.filter(pk=source.pk).update(etag="", last_modified="")
+                source.etag = source.last_modified = ""
+            queries: list[str] = []
+
+            def count(run, sql, *rest, queries=queries):
+                queries.append(sql)
+                return run(sql, *rest)
+
+            with connection.execute_wrapper(count):
+                started = time.perf_counter()
+                report = wire_poll(source=source)
+                seconds = time.perf_counter() - started
+            print(f"{label:>5}: {seconds:7.2f} s  {len(queries):6d} queries  {report.summary()}")
+
+
+if __name__ == "__main__":
+    main()
