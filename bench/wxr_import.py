@@ -58,7 +58,7 @@ def run(posts: int) -> None:
     done = 0
     last = 0.0
     os.set_blocking(child.stdout.fileno(), True)
-    for line in child.stdout:
+    for _line in child.stdout:
         done += 1
         now = time.perf_counter()
         if now - last > 0.2:
