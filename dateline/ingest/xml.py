@@ -70,3 +70,15 @@ def iterparse(source: Path | BinaryIO, *, tag: str | tuple[str, ...]) -> Iterato
                 del element.getparent()[0]
     except etree.XMLSyntaxError as exc:
         raise XMLRefused(f"not well-formed XML: {exc}") from None
+
+
+def remove_keeping_tail(element) -> None:
+    """Remove an element but keep the text that follows it (its tail) in the document."""
+    parent = element.getparent()
+    if element.tail:
+        previous = element.getprevious()
+        if previous is not None:
+            previous.tail = (previous.tail or "") + element.tail
+        else:
+            parent.text = (parent.text or "") + element.tail
+    parent.remove(element)

@@ -199,7 +199,7 @@ def _inline_xml(part) -> str:
             if element.tag in DROPPED:
                 parent = element.getparent()
                 if parent is not None:
-                    _remove_keeping_tail(element)
+                    xml.remove_keeping_tail(element)
                 continue
             if kind == "nitf" and element.tag in NITF_TAGS:
                 element.tag = NITF_TAGS[element.tag]
@@ -220,17 +220,6 @@ def _plain(element):
                 if key.startswith("{"):
                     del el.attrib[key]
         elif el.getparent() is not None:  # comments, processing instructions
-            _remove_keeping_tail(el)
+            xml.remove_keeping_tail(el)
     etree.cleanup_namespaces(copy)
     return copy
-
-
-def _remove_keeping_tail(element) -> None:
-    parent = element.getparent()
-    if element.tail:
-        previous = element.getprevious()
-        if previous is not None:
-            previous.tail = (previous.tail or "") + element.tail
-        else:
-            parent.text = (parent.text or "") + element.tail
-    parent.remove(element)

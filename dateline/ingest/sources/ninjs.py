@@ -22,6 +22,7 @@ from django.utils.dateparse import parse_datetime
 from lxml import etree
 
 from dateline.core import clock
+from dateline.ingest import xml
 from dateline.ingest.pipeline import (
     CREATED,
     FAILED,
@@ -294,7 +295,7 @@ def _resolve_body(
         if parent is None:
             continue
         if target is None:
-            _drop(el)
+            xml.remove_keeping_tail(el)
         elif kind == "picture":
             new = lxml.html.fragment_fromstring(body_format.picture_placeholder(target))
             new.tail = el.tail
@@ -316,17 +317,6 @@ def _resolve_body(
         etree.tostring(c, encoding="unicode", method="html") for c in root
     )
     return inner
-
-
-def _drop(el) -> None:
-    parent = el.getparent()
-    if el.tail:
-        prev = el.getprevious()
-        if prev is not None:
-            prev.tail = (prev.tail or "") + el.tail
-        else:
-            parent.text = (parent.text or "") + el.tail
-    parent.remove(el)
 
 
 def _split_credit(summary: str) -> tuple[str, str]:

@@ -57,107 +57,82 @@ function pictureCard(dom, picture) {
   )
 }
 
-export const DatelinePicture = Node.create({
-  name: "datelinePicture",
-  group: "block",
-  atom: true,
-  draggable: true,
-  selectable: true,
-  addAttributes() {
-    return {
-      picture: {
-        default: null,
-        parseHTML: (element) => element.getAttribute("data-picture"),
-        renderHTML: (attributes) => ({ "data-picture": attributes.picture }),
-      },
-    }
-  },
-  parseHTML() {
-    return [{ tag: "figure[data-picture]" }]
-  },
-  renderHTML({ HTMLAttributes }) {
-    return ["figure", mergeAttributes(HTMLAttributes)]
-  },
-  addNodeView() {
-    return referenceView("dl-picture", (node, dom) => {
-      dom.textContent = `Picture ${node.attrs.picture}`
-      lookup("pictures", { id: node.attrs.picture })
-        .then((data) => data.results[0] && pictureCard(dom, data.results[0]))
-        .catch((error) => (dom.textContent = error.message))
-    })
-  },
-})
-
-export const DatelineAlsoRead = Node.create({
-  name: "datelineAlsoRead",
-  group: "block",
-  atom: true,
-  draggable: true,
-  selectable: true,
-  addAttributes() {
-    return {
-      article: {
-        default: null,
-        parseHTML: (element) => element.getAttribute("data-article"),
-        renderHTML: (attributes) => ({ "data-article": attributes.article }),
-      },
-    }
-  },
-  parseHTML() {
-    // Above the paragraph's own rule, which would otherwise take every <p>.
-    return [{ tag: "p.also-read[data-article]", priority: 60 }]
-  },
-  renderHTML({ HTMLAttributes }) {
-    return ["p", mergeAttributes({ class: "also-read" }, HTMLAttributes)]
-  },
-  addNodeView() {
-    return referenceView("dl-also-read", (node, dom) => {
-      dom.textContent = `ALSO READ: story ${node.attrs.article}`
-      lookup("stories", { id: node.attrs.article })
-        .then((data) => {
-          const story = data.results[0]
-          if (story) {
-            dom.replaceChildren(el("strong", { textContent: "ALSO READ: " }), story.headline)
-          }
-        })
-        .catch((error) => (dom.textContent = error.message))
-    })
-  },
-})
-
-export const DatelineEmbed = Node.create({
-  name: "datelineEmbed",
-  group: "block",
-  atom: true,
-  draggable: true,
-  selectable: true,
-  addAttributes() {
-    return {
-      provider: {
-        default: null,
-        parseHTML: (element) => element.getAttribute("data-embed"),
-        renderHTML: (attributes) => ({ "data-embed": attributes.provider }),
-      },
-      url: {
-        default: null,
-        parseHTML: (element) => element.getAttribute("data-url"),
-        renderHTML: (attributes) => ({ "data-url": attributes.url }),
-      },
-    }
-  },
-  parseHTML() {
-    return [{ tag: "figure[data-embed]" }]
-  },
-  renderHTML({ HTMLAttributes }) {
-    return ["figure", mergeAttributes(HTMLAttributes)]
-  },
-  addNodeView() {
-    return referenceView("dl-embed", (node, dom) => {
-      dom.replaceChildren(
-        el("strong", { textContent: `Embed (${node.attrs.provider}): ` }),
-        node.attrs.url || "",
+// An atom block node for one kind of reference: `attributes` maps each node attribute to
+// the data-* attribute that stores it; `tag` is how it is written, `match` how it is read.
+function referenceNode({ name, attributes, tag, match, className, priority, describe }) {
+  return Node.create({
+    name,
+    group: "block",
+    atom: true,
+    draggable: true,
+    selectable: true,
+    addAttributes() {
+      return Object.fromEntries(
+        Object.entries(attributes).map(([attr, dataAttr]) => [
+          attr,
+          {
+            default: null,
+            parseHTML: (element) => element.getAttribute(dataAttr),
+            renderHTML: (attrs) => ({ [dataAttr]: attrs[attr] }),
+          },
+        ]),
       )
-    })
+    },
+    parseHTML() {
+      return [priority ? { tag: match, priority } : { tag: match }]
+    },
+    renderHTML({ HTMLAttributes }) {
+      return [tag, mergeAttributes(className ? { class: className } : {}, HTMLAttributes)]
+    },
+    addNodeView() {
+      const kind = name.replace(/^dateline/, "").replace(/([a-z])([A-Z])/g, "$1-$2")
+      return referenceView(`dl-${kind.toLowerCase()}`, describe)
+    },
+  })
+}
+
+export const DatelinePicture = referenceNode({
+  name: "datelinePicture",
+  attributes: { picture: "data-picture" },
+  tag: "figure",
+  match: "figure[data-picture]",
+  describe: (node, dom) => {
+    dom.textContent = `Picture ${node.attrs.picture}`
+    lookup("pictures", { id: node.attrs.picture })
+      .then((data) => data.results[0] && pictureCard(dom, data.results[0]))
+      .catch((error) => (dom.textContent = error.message))
+  },
+})
+
+export const DatelineAlsoRead = referenceNode({
+  name: "datelineAlsoRead",
+  attributes: { article: "data-article" },
+  tag: "p",
+  className: "also-read",
+  // Above the paragraph's own rule, which would otherwise take every <p>.
+  match: "p.also-read[data-article]",
+  priority: 60,
+  describe: (node, dom) => {
+    dom.textContent = `ALSO READ: story ${node.attrs.article}`
+    lookup("stories", { id: node.attrs.article })
+      .then((data) => {
+        const story = data.results[0]
+        if (story) dom.replaceChildren(el("strong", { textContent: "ALSO READ: " }), story.headline)
+      })
+      .catch((error) => (dom.textContent = error.message))
+  },
+})
+
+export const DatelineEmbed = referenceNode({
+  name: "datelineEmbed",
+  attributes: { provider: "data-embed", url: "data-url" },
+  tag: "figure",
+  match: "figure[data-embed]",
+  describe: (node, dom) => {
+    dom.replaceChildren(
+      el("strong", { textContent: `Embed (${node.attrs.provider}): ` }),
+      node.attrs.url || "",
+    )
   },
 })
 
