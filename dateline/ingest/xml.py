@@ -16,18 +16,35 @@ class XMLRefused(ValueError):
     """The document is not XML we will parse; the message says why."""
 
 
-_DOCTYPE = re.compile(rb"<!DOCTYPE", re.I)
-_ENTITY = re.compile(rb"<!ENTITY", re.I)
-# A DOCTYPE, if there is one, precedes the root element: the head of the file shows it.
+# A DOCTYPE, if there is one, is in the prolog, before the root element: the head of the
+# file shows it. Only the prolog is looked at, so a story that quotes "<!ENTITY" in its
+# text (a CDATA section about XXE, say) is not mistaken for a declaration.
 _HEAD_BYTES = 64 * 1024
+_PROLOG_ITEM = re.compile(rb"\s*(<\?.*?\?>|<!--.*?-->)", re.S)
+_DOCTYPE = re.compile(rb"\s*<!DOCTYPE\b", re.I)
+
+
+def _doctype(head: bytes) -> bytes | None:
+    position = 3 if head.startswith(b"\xef\xbb\xbf") else 0
+    while match := _PROLOG_ITEM.match(head, position):
+        position = match.end()
+    doctype = _DOCTYPE.match(head, position)
+    if doctype is None:
+        return None
+    # To the end of the declaration: its internal subset, if any, ends with "]>".
+    rest = head[doctype.end() :]
+    subset_end = rest.find(b"]>") if b"[" in rest.split(b">", 1)[0] else -1
+    return rest[: subset_end + 2] if subset_end >= 0 else rest.split(b">", 1)[0]
 
 
 def check_head(head: bytes) -> None:
     """Refuse entity declarations and external DTDs, fast, from the first bytes."""
-    if _ENTITY.search(head):
+    doctype = _doctype(head)
+    if doctype is None:
+        return
+    if re.search(rb"<!ENTITY", doctype, re.I):
         raise XMLRefused("the document declares entities (XXE / entity expansion); refused")
-    doctype = _DOCTYPE.search(head)
-    if doctype and re.search(rb"\b(SYSTEM|PUBLIC)\b", head[doctype.end() : doctype.end() + 512]):
+    if re.search(rb"\b(SYSTEM|PUBLIC)\b", doctype):
         raise XMLRefused("the document refers to an external DTD; refused")
 
 

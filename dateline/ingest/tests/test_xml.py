@@ -41,3 +41,15 @@ def test_plain_documents_parse_and_stream():
 def test_malformed_xml_is_a_clear_refusal():
     with pytest.raises(XMLRefused, match="not well-formed"):
         parse_bytes(b"<a><b></a>")
+
+
+def test_entity_text_inside_the_document_is_not_a_declaration():
+    doc = (
+        b"<?xml version='1.0'?><!-- an export --><rss><item><![CDATA[How <!DOCTYPE x "
+        b'[<!ENTITY e SYSTEM "file:///etc/passwd">]> attacks work]]></item></rss>'
+    )
+    assert "attacks work" in parse_bytes(doc)[0].text
+
+
+def test_a_plain_doctype_without_entities_is_allowed():
+    assert parse_bytes(b"<?xml version='1.0'?>\n<!DOCTYPE rss>\n<rss><a/></rss>").tag == "rss"

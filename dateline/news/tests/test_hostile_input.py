@@ -369,24 +369,10 @@ def browser_paths(payloads: list[str], results: list) -> list[str]:
     return paths
 
 
-@pytest.mark.browser
-@pytest.mark.django_db(transaction=True)
-def test_hostile_pages_run_no_script_in_chromium(shared_dir, tmp_path, live_server, browser):  # noqa: F811
-    context = browser.new_context()  # first, so a browser that did not start fails at once
-    started = time.monotonic()
-    payloads, results = import_hostile(shared_dir, tmp_path)
-    # Hostile headlines in the site-wide Don't Miss list too, so every page shows some.
-    stride = len(payloads) // 4
-    call_command(
-        "curate",
-        "dont-miss",
-        *(URI.format(kind="one", n=i * stride) for i in range(4)),
-        stdout=io.StringIO(),
-    )
-    paths = browser_paths(payloads, results)
-    imported = time.monotonic()
-
-    origin = live_server.url
+def chromium_failures(context, origin: str, paths: list[str]) -> tuple[dict, list]:
+    """Open each path in `context` with the traps installed before any page script; return
+    what ran or reached out, per path, and any pop-ups. The traps are first shown to catch
+    what they are for, on a page that does run script."""
     dialogs, outside, popups, navigations, errors = [], [], [], [], []
     context.add_init_script(TRAP)
 
@@ -447,6 +433,27 @@ def test_hostile_pages_run_no_script_in_chromium(shared_dir, tmp_path, live_serv
         problems = {k: v for k, v in problems.items() if v}
         if problems:
             failures[path] = problems
+    return failures, popups
+
+
+@pytest.mark.browser
+@pytest.mark.django_db(transaction=True)
+def test_hostile_pages_run_no_script_in_chromium(shared_dir, tmp_path, live_server, browser):  # noqa: F811
+    context = browser.new_context()  # first, so a browser that did not start fails at once
+    started = time.monotonic()
+    payloads, results = import_hostile(shared_dir, tmp_path)
+    # Hostile headlines in the site-wide Don't Miss list too, so every page shows some.
+    stride = len(payloads) // 4
+    call_command(
+        "curate",
+        "dont-miss",
+        *(URI.format(kind="one", n=i * stride) for i in range(4)),
+        stdout=io.StringIO(),
+    )
+    paths = browser_paths(payloads, results)
+    imported = time.monotonic()
+
+    failures, popups = chromium_failures(context, live_server.url, paths)
     context.close()
     print(
         f"\nhostile input: import {imported - started:.1f} s; {len(paths)} pages in Chromium "
