@@ -316,3 +316,33 @@ def test_a_source_needs_an_http_url_or_an_existing_folder(tmp_path):
             WireSource(name="x", kind=kind, location=location).clean()
     WireSource(name="x", kind="url", location="https://wire.example/feed.xml").clean()
     WireSource(name="x", kind="folder", location=str(tmp_path)).clean()
+
+
+@pytest.mark.django_db
+def test_import_feed_once_from_a_file_then_again_unchanged(shared_dir):
+    """`dateline import feed FILE`: a feed read once, without setting up a source; a second
+    import of the same feed changes nothing and duplicates nothing."""
+    import io
+
+    from django.core.management import call_command
+
+    from dateline.ingest.models import WireItem, WireSource
+    from dateline.news.models import Article, Status
+
+    feed = shared_dir / "corpora" / "feeds" / "feedjira" / "TechCrunch.xml"
+    out = io.StringIO()
+    call_command("import", "feed", str(feed), stdout=out)
+    lines = out.getvalue().splitlines()
+    created = [line for line in lines if line.startswith("created ")]
+    assert len(created) >= 10 and lines[-1].startswith(f"{len(created)} created")
+    [source] = WireSource.objects.all()
+    assert source.enabled is False  # never polled by dateline ingest
+    assert not Article.objects.exclude(status=Status.DRAFT).exists()  # drafts for the desk
+    again = io.StringIO()
+    call_command("import", "feed", str(feed), stdout=again)
+    assert (
+        again.getvalue()
+        .splitlines()[-1]
+        .startswith(f"0 created, 0 updated, {len(created)} unchanged")
+    )
+    assert WireItem.objects.count() == len(created)

@@ -13,7 +13,7 @@ from django.core.management.base import BaseCommand, CommandError
 from dateline.ingest.pipeline import Report
 from dateline.ingest.sources import ninjs, page, wxr
 
-FORMATS = ("ninjs", "wxr", "page")
+FORMATS = ("ninjs", "wxr", "feed", "page")
 
 
 def _duration(seconds: float) -> str:
@@ -58,6 +58,7 @@ class Command(BaseCommand):
     help = (
         "Import stories: dateline import ninjs PATH… (files or folders), "
         "dateline import wxr FILE [--uploads DIR] (a WordPress export), "
+        "dateline import feed URL|FILE… (RSS or Atom, once), "
         "dateline import page URL|FILE… (web pages)."
     )
 
@@ -81,11 +82,16 @@ class Command(BaseCommand):
                 returncode=2,
             )
         report = Report(on_result=lambda result: self.stdout.write(result.line()))
-        if kind in ("ninjs", "page"):
+        if kind in ("ninjs", "page", "feed"):
             if options["uploads"]:
                 raise CommandError("--uploads is for wxr imports.", returncode=2)
-            importer = ninjs.import_paths if kind == "ninjs" else page.import_pages
-            importer(options["sources"], report=report)
+            if kind == "feed":
+                from dateline.ingest.wire import wire_import
+
+                wire_import(options["sources"], report=report)
+            else:
+                importer = ninjs.import_paths if kind == "ninjs" else page.import_pages
+                importer(options["sources"], report=report)
         else:
             if len(options["sources"]) != 1:
                 raise CommandError("dateline import wxr takes one export file.", returncode=2)
