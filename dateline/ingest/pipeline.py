@@ -33,22 +33,27 @@ class Report:
     results: list[ItemResult] = field(default_factory=list)
     # Called with each result as it is added, so a long import shows its progress.
     on_result: Callable[[ItemResult], None] | None = None
+    # The command line prints each result as it comes and needs only the counts after: it
+    # keeps no list, so a million-post import does not hold a million results.
+    keep_results: bool = True
+    counts: dict[str, int] = field(
+        default_factory=lambda: {k: 0 for k in (CREATED, UPDATED, UNCHANGED, SKIPPED, FAILED)}
+    )
 
     def add(self, result: ItemResult) -> ItemResult:
-        self.results.append(result)
+        if self.keep_results:
+            self.results.append(result)
+        self.counts[result.outcome] += 1
         if self.on_result is not None:
             self.on_result(result)
         return result
 
     @property
     def failed(self) -> int:
-        return sum(r.outcome == FAILED for r in self.results)
+        return self.counts[FAILED]
 
     def summary(self) -> str:
-        counts = {k: 0 for k in (CREATED, UPDATED, UNCHANGED, SKIPPED, FAILED)}
-        for r in self.results:
-            counts[r.outcome] += 1
-        return ", ".join(f"{n} {k}" for k, n in counts.items())
+        return ", ".join(f"{n} {k}" for k, n in self.counts.items())
 
 
 # Fetching lives in fetch.py; these names stay importable from here for the importers.

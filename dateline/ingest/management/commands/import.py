@@ -81,7 +81,9 @@ class Command(BaseCommand):
                 f"Unknown format {kind!r}; this version imports: {', '.join(FORMATS)}.",
                 returncode=2,
             )
-        report = Report(on_result=lambda result: self.stdout.write(result.line()))
+        report = Report(
+            on_result=lambda result: self.stdout.write(result.line()), keep_results=False
+        )
         if kind in ("ninjs", "page", "feed"):
             if options["uploads"]:
                 raise CommandError("--uploads is for wxr imports.", returncode=2)
