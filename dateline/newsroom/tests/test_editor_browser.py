@@ -56,6 +56,14 @@ def _editor(page):
     return editor
 
 
+def _choose(page, tool: str, query: str) -> None:
+    """Insert the first result of a body chooser (picture, alsoRead) for `query`."""
+    page.click(f".dl-tools button[data-tool={tool}]")
+    page.fill(".dl-chooser input", query)
+    page.click(".dl-chooser .dl-go")
+    page.click(".dl-results .dl-choose >> nth=0")
+
+
 def _paste_html(page, html: str) -> None:
     page.locator(".prose-editor [contenteditable=true]").focus()
     page.evaluate(
@@ -125,14 +133,8 @@ def test_references_survive_editing_and_the_choosers_insert_them(live_server, op
     editor.locator("p", has_text="Last paragraph.").click()
     page.keyboard.press("End")
     page.keyboard.type(" Added on deadline.")
-    page.click(".dl-tools button[data-tool=picture]")
-    page.fill(".dl-chooser input", "harbour")
-    page.click(".dl-chooser .dl-go")
-    page.click(".dl-results .dl-choose >> nth=0")
-    page.click(".dl-tools button[data-tool=alsoRead]")
-    page.fill(".dl-chooser input", "fares")
-    page.click(".dl-chooser .dl-go")
-    page.click(".dl-results .dl-choose >> nth=0")
+    _choose(page, "picture", "harbour")
+    _choose(page, "alsoRead", "fares")
     # An address from outside the allowlist is refused with the reason, and nothing goes in.
     page.click(".dl-tools button[data-tool=embed]")
     page.fill(".dl-chooser input", "https://evil.example/video")
@@ -192,14 +194,8 @@ def test_writer_to_editor_to_front_page_at_the_scheduled_second(live_server, ope
     page.keyboard.press("Enter")
     page.keyboard.press("Enter")  # an empty line leaves the quotation
     page.keyboard.type("The board will publish the new fares next week.")
-    page.click(".dl-tools button[data-tool=picture]")
-    page.fill(".dl-chooser input", "harbour")
-    page.click(".dl-chooser .dl-go")
-    page.click(".dl-results .dl-choose >> nth=0")
-    page.click(".dl-tools button[data-tool=alsoRead]")
-    page.fill(".dl-chooser input", "fares")
-    page.click(".dl-chooser .dl-go")
-    page.click(".dl-results .dl-choose >> nth=0")
+    _choose(page, "picture", "harbour")
+    _choose(page, "alsoRead", "fares")
     page.click("input[name=_save]")
     page.locator(".messagelist .success").wait_for()
     story = Article.objects.get(headline=headline)
