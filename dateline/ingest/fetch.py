@@ -181,3 +181,28 @@ def fetch(
 def fetch_url(url: str, *, max_bytes: int | None = None, timeout: float | None = None) -> bytes:
     """The body at `url`, or FetchError."""
     return fetch(url, max_bytes=max_bytes, timeout=timeout).body
+
+
+def read_location(location: str, *, accept: str = "*/*") -> tuple[bytes, str]:
+    """What a command line import names: an http(s) address (fetched as above) or a file
+    (`.gz` unpacked), within the import size limit. Returns the bytes and the final URL
+    ("" for a file)."""
+    import gzip
+    from pathlib import Path
+
+    if location.startswith(("http://", "https://")):
+        got = fetch(location, accept=accept)
+        return got.body, got.url
+    path = Path(location)
+    if not path.is_file():
+        raise FetchError(f"{location} is neither a web address nor a file")
+    limit = settings.DATELINE_IMPORT_MAX_BYTES
+    if path.stat().st_size > limit:
+        raise FetchError(f"file is over the import limit of {limit} bytes")
+    if path.suffix == ".gz":
+        with gzip.open(path) as fh:
+            data = fh.read(limit + 1)
+        if len(data) > limit:
+            raise FetchError(f"file unpacks to more than the import limit of {limit} bytes")
+        return data, ""
+    return path.read_bytes(), ""

@@ -26,7 +26,7 @@ from django.db import DatabaseError, transaction
 
 from dateline.core import clock
 from dateline.ingest.duplicates import DuplicateIndex, normalised_words, simhash, to_signed
-from dateline.ingest.fetch import FetchError, fetch
+from dateline.ingest.fetch import FetchError, fetch, read_location
 from dateline.ingest.models import WireItem, WireSource
 from dateline.ingest.pipeline import (
     CREATED,
@@ -361,11 +361,9 @@ def wire_import(
     updates in place and never duplicates. Items land as drafts for the desk."""
     import hashlib
 
-    report = report if report is not None else WireReport()
-    if not isinstance(report, WireReport):
-        wire_report = WireReport(on_result=report.add)
-    else:
-        wire_report = report
+    report = report if report is not None else Report()
+    # Document notes and per-document state live in a WireReport; results go on to `report`.
+    wire_report = WireReport(on_result=report.add, keep_results=False)
     now = clock.now()
     index = DuplicateIndex(now=now)
     for location in locations:
@@ -381,15 +379,7 @@ def wire_import(
             },
         )
         try:
-            if remote:
-                data = fetch(location, accept=ACCEPT[format]).body
-            else:
-                path = Path(location)
-                if not path.is_file():
-                    raise FetchError(f"{location} is neither a web address nor a file")
-                if path.stat().st_size > settings.DATELINE_IMPORT_MAX_BYTES:
-                    raise FetchError("file over the size limit")
-                data = path.read_bytes()
+            data, _ = read_location(location, accept=ACCEPT[format])
         except FetchError as exc:
             wire_report.add(ItemResult(FAILED, location, str(exc)))
             continue

@@ -23,6 +23,8 @@ from collections.abc import Callable, Mapping
 import nh3
 from markupsafe import Markup, escape
 
+from dateline.news.embeds import EmbedRefused, embed_html, embed_parse, embed_placeholder
+
 BLOCK_TAGS = {"p", "h2", "h3", "h4", "blockquote", "ul", "ol", "li", "figure", "hr", "br"}
 INLINE_TAGS = {"a", "strong", "em", "b", "i", "u", "s", "sub", "sup", "cite", "q", "abbr"}
 ALLOWED_TAGS = BLOCK_TAGS | INLINE_TAGS
@@ -83,8 +85,6 @@ def sanitize(fragment: str) -> str:
 def _checked_embed(match: re.Match) -> str:
     """An embed figure rewritten in its one canonical form, or removed: its URL must parse
     for the provider it names (embeds.py). A figure that carries anything else is dropped."""
-    from dateline.news.embeds import EmbedRefused, embed_parse, embed_placeholder
-
     attrs = dict(_ATTR.findall(match.group(0).split(">", 1)[0]))
     if match.group(1).strip() or "data-picture" in attrs:
         return ""
@@ -142,8 +142,6 @@ def render(
         return f'<a href="{escape(article_url(story))}">{match.group(2)}</a>'
 
     def embed(match: re.Match) -> str:
-        from dateline.news.embeds import EmbedRefused, embed_html, embed_parse
-
         try:
             return embed_html(embed_parse(html_lib.unescape(match.group(2))))
         except EmbedRefused:

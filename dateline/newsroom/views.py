@@ -14,7 +14,6 @@ from dateline.news.models import Article, Publication, Status
 from dateline.newsroom.actions.workflow import ACTIONS, ActionRefused
 from dateline.newsroom.models import Workflow, WorkflowState
 from dateline.newsroom.preflight import preflight
-from dateline.newsroom.roles import roles_of
 
 
 def _number(value, default: int | None = None) -> int | None:
@@ -46,10 +45,7 @@ def queue(request: HttpRequest) -> HttpResponse:
     return render(
         request,
         "newsroom/queue.html",
-        {
-            "columns": [(state.label, columns[state]) for state in WorkflowState],
-            "roles": sorted(r.value for r in roles_of(request.user)),
-        },
+        {"columns": [(state.label, columns[state]) for state in WorkflowState]},
     )
 
 

@@ -15,7 +15,6 @@ story's source id, so importing the same page again updates it in place.
 from __future__ import annotations
 
 import datetime as dt
-import gzip
 import hashlib
 import json
 import re
@@ -24,11 +23,10 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 import trafilatura
-from django.conf import settings
 from django.db import transaction
 from lxml import html as lxml_html
 
-from dateline.ingest.fetch import FetchError, fetch, fetch_url
+from dateline.ingest.fetch import FetchError, fetch_url, read_location
 from dateline.ingest.pipeline import CREATED, FAILED, UNCHANGED, UPDATED, ItemResult, Report
 from dateline.ingest.sources.wordpress_body import split_credit
 from dateline.news import services as news
@@ -214,26 +212,10 @@ def extract(html_text: str, *, url: str = "") -> Extracted:
     )
 
 
-def _read(source: str) -> tuple[str, str]:
-    """The page's HTML and the address it came from."""
-    if source.startswith(("http://", "https://")):
-        got = fetch(source, accept="text/html,application/xhtml+xml")
-        return got.body.decode("utf-8", "replace"), got.url
-    path = Path(source)
-    if not path.is_file():
-        raise PageError(f"{source} is neither a web address nor a file")
-    if path.stat().st_size > settings.DATELINE_IMPORT_MAX_BYTES:
-        raise PageError("file over the size limit")
-    data = path.read_bytes()
-    if path.suffix == ".gz":
-        with gzip.open(path) as fh:
-            data = fh.read(settings.DATELINE_IMPORT_MAX_BYTES + 1)
-    return data.decode("utf-8", "replace"), ""
-
-
 def import_page(source: str) -> ItemResult:
     try:
-        html_text, fetched_from = _read(source)
+        data, fetched_from = read_location(source, accept="text/html,application/xhtml+xml")
+        html_text = data.decode("utf-8", "replace")
         page = extract(html_text, url=fetched_from)
     except (FetchError, PageError, ValueError) as exc:
         return ItemResult(FAILED, source, str(exc))

@@ -33,6 +33,7 @@ from django.db import transaction
 from lxml import etree
 
 from dateline.core import clock
+from dateline.core.text import html_to_text
 from dateline.ingest import xml
 from dateline.ingest.fetch import FetchError, fetch_url
 from dateline.ingest.pipeline import (
@@ -189,7 +190,7 @@ def _scan_item(item, found: Scan, W: str) -> None:
             url=_text(item, f"{W}attachment_url").strip() or _text(item, "guid").strip(),
             file=meta.get("_wp_attached_file", ""),
             title=html.unescape(_text(item, "title")).strip(),
-            caption=_text(item, f"{{{found.excerpt}}}encoded").strip(),
+            caption=html_to_text(_text(item, f"{{{found.excerpt}}}encoded")),
             alt=meta.get("_wp_attachment_image_alt", ""),
         )
     elif kind == "post":
@@ -227,6 +228,30 @@ def _local(value: str) -> dt.datetime | None:
     return naive.replace(tzinfo=Publication.load().zone)
 
 
+class _RunCache(dict):
+    """Rows looked up or made during a run (pictures, sections, tags, authors), so each is
+    fetched once. A row made inside a post's transaction is gone if that transaction rolls
+    back, so what was added while it was open is forgotten with it (`forget_unsettled`);
+    otherwise a later post would refer to a row that no longer exists."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self._unsettled: list = []
+
+    def __setitem__(self, key, value) -> None:
+        if key not in self:
+            self._unsettled.append(key)
+        super().__setitem__(key, value)
+
+    def settle(self) -> None:
+        self._unsettled.clear()
+
+    def forget_unsettled(self) -> None:
+        for key in self._unsettled:
+            self.pop(key, None)
+        self._unsettled.clear()
+
+
 class Importer:
     def __init__(
         self,
@@ -241,12 +266,12 @@ class Importer:
         self.report = report
         self.progress = progress
         self.W = f"{{{found.wp}}}"
-        self.pictures: dict[str, int | None] = {}
+        self.pictures: dict[str, int | None] = _RunCache()
         self.picture_notes: dict[str, str] = {}
-        self.sections: dict[str, Section] = {}
+        self.sections: dict[str, Section] = _RunCache()
         # A run meets the same few authors and tags thousands of times: one lookup each.
-        self.authors: dict[str, object] = {}
-        self.tags: dict[str, object] = {}
+        self.authors: dict[str, object] = _RunCache()
+        self.tags: dict[str, object] = _RunCache()
 
     # Pictures ----------------------------------------------------------------------------
     def _picture_bytes(self, url: str, attachment: Attachment | None) -> bytes:
@@ -281,20 +306,9 @@ class Importer:
         key = attachment.post_id if attachment else url
         if key in self.pictures:
             return self.pictures[key]
-        caption = image.caption or (
-            wordpress_body.split_credit(html.unescape(re.sub(r"<[^>]+>", "", attachment.caption)))[
-                0
-            ]
-            if attachment
-            else ""
-        )
-        credit = image.credit or (
-            wordpress_body.split_credit(html.unescape(re.sub(r"<[^>]+>", "", attachment.caption)))[
-                1
-            ]
-            if attachment
-            else ""
-        )
+        caption, credit = image.caption, image.credit
+        if attachment and not (caption or credit):
+            caption, credit = wordpress_body.split_credit(attachment.caption)
         try:
             data = self._picture_bytes(url, attachment)
             picture, _ = picture_create_or_update(
@@ -387,8 +401,17 @@ class Importer:
             and existing.source_version == fingerprint
         ):
             return ItemResult(UNCHANGED, post_id, existing.get_absolute_url())
-        with transaction.atomic():
-            return self._save(item, post_id, wp_status, status, existing, fingerprint)
+        caches = (self.pictures, self.sections, self.tags, self.authors)
+        try:
+            with transaction.atomic():
+                result = self._save(item, post_id, wp_status, status, existing, fingerprint)
+        except Exception:
+            for cache in caches:
+                cache.forget_unsettled()
+            raise
+        for cache in caches:
+            cache.settle()
+        return result
 
     def _save(self, item, post_id, wp_status, status, existing, fingerprint) -> ItemResult:
         W = self.W
@@ -425,7 +448,7 @@ class Importer:
             except EmbedRefused:
                 return None
 
-        headline = html.unescape(re.sub(r"<[^>]+>", "", _text(item, "title"))).strip()
+        headline = html_to_text(_text(item, "title"))
         if not headline:
             headline = f"Untitled WordPress post {post_id}"
             notes.append("no title")
@@ -460,9 +483,7 @@ class Importer:
         article = existing or Article(source=self.scan.source, source_id=post_id)
         previous_section_id = article.section_id
         article.headline = headline[:300]
-        article.standfirst = html.unescape(
-            re.sub(r"<[^>]+>", "", _text(item, f"{{{self.scan.excerpt}}}encoded"))
-        ).strip()
+        article.standfirst = html_to_text(_text(item, f"{{{self.scan.excerpt}}}encoded"))
         article.body = converted.html
         article.status = status
         if status == Status.PUBLISHED:

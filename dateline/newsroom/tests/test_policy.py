@@ -67,3 +67,14 @@ def test_malformed_ids_get_404_or_a_message_never_a_500(client, route):
     for data in ({"article": "x"}, {"article": article.pk, "restore": "v2", "version": "?"}):
         response = client.post(url, data)
         assert response.status_code in (200, 302, 404, 405), (route, data)
+
+
+@pytest.mark.django_db
+def test_navigation_offers_only_the_screens_a_role_may_open(client):
+    client.force_login(staff(Role.WRITER))
+    page = client.get(reverse("newsroom:queue")).content.decode()
+    assert 'href="/admin/news/article/add/"' in page and "(writer)" in page
+    assert reverse("newsroom:front") not in page and reverse("newsroom:wire") not in page
+    client.force_login(staff(Role.EDITOR, "an-editor"))
+    page = client.get(reverse("newsroom:queue")).content.decode()
+    assert reverse("newsroom:front") in page and reverse("newsroom:wire") in page
