@@ -3,11 +3,15 @@ from django.contrib import admin
 from django.urls import include, path, re_path
 from django.views.static import serve as static_serve
 
+from dateline.ingest.urls import urlpatterns as wire_desk
+from dateline.newsroom.urls import urlpatterns as newsroom
 from dateline.pictures.views import serve_media, serve_rendition
 
 urlpatterns = [
     path("admin/", admin.site.urls),
-    path("newsroom/", include("dateline.newsroom.urls")),
+    # The wire desk is ingest's screen inside the newsroom: composed here, where the apps
+    # meet, so that the newsroom never imports ingest (docs/architecture.md).
+    path("newsroom/", include((newsroom + wire_desk, "newsroom"))),
     re_path(
         r"^media/r/(?P<pk>\d+)/(?P<token>[0-9a-f]{12})/(?P<width>\d+)w"
         r"(?:-(?P<ratio>16x9|4x3|3x2|1x1))?\.(?P<fmt>jpg|webp)$",

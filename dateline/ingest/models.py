@@ -79,6 +79,10 @@ class WireItem(models.Model):
         NEW = "new", "New"
         UPDATED = "updated", "Updated"
         WITHDRAWN = "withdrawn", "Withdrawn"
+        # The desk took the story down: the agency's new version waits as a proposal.
+        HELD = "held", "Held (taken down by the desk)"
+        # The desk edited the live story: the agency's new version waits for review.
+        PROPOSED = "proposed", "Proposed (the desk edited the story)"
 
     source = models.ForeignKey(WireSource, on_delete=models.CASCADE, related_name="items")
     guid = models.CharField(max_length=500)

@@ -48,6 +48,15 @@ from dateline.ingest.sources.entry import (
 )
 from dateline.news import services as news
 from dateline.news.models import Article, Status
+from dateline.newsroom.actions.intake import (
+    HELD,
+    KEEP,
+    PROPOSED,
+    PUBLISH,
+    WITHDRAW,
+    article_receive,
+)
+from dateline.newsroom.actors import wire_actor
 from dateline.pictures.services import PictureRejected, picture_create_or_update
 
 FOLDER_FILES = {
@@ -210,6 +219,7 @@ def wire_item_apply(
         picture_bytes, note = _load_picture(entry.picture)
         if note:
             notes.append(note)
+    actor = wire_actor(source.name, trusted=source.publish_directly, source=source.article_source)
     with transaction.atomic():
         article = known.article if known and known.article else None
         created = article is None
@@ -249,37 +259,46 @@ def wire_item_apply(
             if name.strip()
         ]
         tags = [news.tag_get_or_create(name=name) for name in entry.subjects]
-        news.article_save(
-            article=article, authors=authors, tags=tags, previous_section_id=previous_section_id
-        )
         words = normalised_words(entry.headline, entry.body_html)
         fingerprint = simhash(words)
         item = known or WireItem(source=source, guid=entry.guid, received_at=now)
         if known is None:
-            head_id = index.group_of(words, fingerprint)
-            item.duplicate_of_id = head_id
+            item.duplicate_of_id = index.group_of(words, fingerprint)
+        want = KEEP
+        if entry.pub_status == USABLE and source.publish_directly:
+            want = PUBLISH
+            if item.duplicate_of_id and _group_has_live_story(item.duplicate_of_id):
+                if article.status != Status.PUBLISHED:
+                    notes.append("kept as a draft: the story is already published")
+                    want = KEEP
+        at = entry.embargoed if entry.embargoed and entry.embargoed > now else None
+        if want == KEEP and at is not None:
+            notes.append(f"embargoed until {entry.embargoed.isoformat()}")
+        if want == PUBLISH and article.status == Status.PUBLISHED:
+            at = None  # live already: an update does not move its time
+        received = article_receive(
+            article=article,
+            by=actor,
+            want=want,
+            published_at=at,
+            authors=authors,
+            tags=tags,
+            previous_section_id=previous_section_id,
+        )
+        notes.extend(received.notes)
         item.version = entry.version[:64]
         item.article = article
         item.headline = entry.headline[:300]
         item.fingerprint = to_signed(fingerprint) if fingerprint is not None else None
-        item.status = WireItem.Status.NEW if known is None else WireItem.Status.UPDATED
+        item.status = {HELD: WireItem.Status.HELD, PROPOSED: WireItem.Status.PROPOSED}.get(
+            received.outcome,
+            WireItem.Status.NEW if known is None else WireItem.Status.UPDATED,
+        )
         item.updated_at = now
         item.save()
         if item.duplicate_of_id:
             head = WireItem.objects.select_related("source").get(pk=item.duplicate_of_id)
             notes.append(f"near-duplicate of {head.guid} from {head.source.name}")
-        if (
-            source.publish_directly
-            and entry.pub_status == USABLE
-            and article.status != Status.PUBLISHED
-        ):
-            if item.duplicate_of_id and _group_has_live_story(item.duplicate_of_id):
-                notes.append("kept as a draft: the story is already published")
-            else:
-                at = entry.embargoed if entry.embargoed and entry.embargoed > now else None
-                news.article_publish(article=article, at=at)
-        elif entry.embargoed and entry.embargoed > now:
-            notes.append(f"embargoed until {entry.embargoed.isoformat()}")
     index.add(item.pk, fingerprint, item.duplicate_of_id)
     outcome = CREATED if known is None else UPDATED
     return ItemResult(outcome, entry.guid, public_path(article), notes), item
@@ -294,12 +313,13 @@ def _group_has_live_story(head_id: int) -> bool:
 
 
 def _withdraw(*, source, entry, known, now) -> tuple[ItemResult, WireItem]:
+    actor = wire_actor(source.name, trusted=source.publish_directly, source=source.article_source)
     with transaction.atomic():
         item = known or WireItem(
             source=source, guid=entry.guid, received_at=now, headline=entry.headline[:300]
         )
-        if item.article is not None and item.article.status != Status.WITHDRAWN:
-            news.article_withdraw(article=item.article)
+        if item.article is not None:
+            article_receive(article=item.article, by=actor, want=WITHDRAW)
         item.version = entry.version[:64]
         item.status = WireItem.Status.WITHDRAWN
         item.updated_at = now

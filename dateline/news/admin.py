@@ -1,23 +1,12 @@
-"""Django admin for news content, good enough to write and publish a story with a picture.
-Saves go through the services, so admin edits sanitise, link and invalidate like any other."""
+"""Django admin for the news vocabulary: sections, authors, tags, topics, publication
+settings. Stories and curated lists change what readers see, so their admin pages live in
+the newsroom (newsroom/admin.py), where every save goes through the newsroom's actions."""
 
 from __future__ import annotations
 
-from django import forms
-from django.contrib import admin, messages
+from django.contrib import admin
 
-from dateline.news import services
-from dateline.news.models import (
-    Article,
-    Author,
-    Collection,
-    CollectionItem,
-    Publication,
-    Section,
-    Status,
-    Tag,
-    Topic,
-)
+from dateline.news.models import Author, Publication, Section, Tag, Topic
 
 
 @admin.register(Section)
@@ -52,136 +41,6 @@ class TopicAdmin(admin.ModelAdmin):
     list_filter = ["kind"]
     search_fields = ["name"]
     prepopulated_fields = {"slug": ["name"]}
-
-
-class ArticleForm(forms.ModelForm):
-    # The version the editor opened; saving over a newer one is refused (no lost work).
-    opened_version = forms.IntegerField(widget=forms.HiddenInput, required=False)
-
-    class Meta:
-        model = Article
-        fields = [
-            "headline",
-            "slug",
-            "standfirst",
-            "source_credit",
-            "body",
-            "section",
-            "authors",
-            "tags",
-            "topics",
-            "lead_picture",
-            "status",
-            "published_at",
-            "updated_at",
-            "language",
-            "located",
-        ]
-
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        if self.instance.pk:
-            self.fields["opened_version"].initial = self.instance.version
-
-    def clean(self):
-        cleaned = super().clean()
-        opened = cleaned.get("opened_version")
-        if self.instance.pk and opened is not None:
-            current = Article.objects.select_related("modified_by").get(pk=self.instance.pk)
-            if current.version != opened:
-                raise forms.ValidationError(str(services.EditConflict(current, opened)))
-        return cleaned
-
-
-@admin.register(Article)
-class ArticleAdmin(admin.ModelAdmin):
-    form = ArticleForm
-    list_display = ["headline", "section", "status", "published_at"]
-    list_filter = ["status", "section"]
-    search_fields = ["headline", "standfirst", "source_id"]
-    date_hierarchy = "published_at"
-    autocomplete_fields = ["authors", "tags", "topics", "lead_picture"]
-    prepopulated_fields = {"slug": ["headline"]}
-    readonly_fields = ["body_words", "source", "source_id"]
-    actions = ["publish_now", "unpublish"]
-    fieldsets = [
-        (None, {"fields": ["headline", "slug", "standfirst", "source_credit", "body"]}),
-        ("Placement", {"fields": ["section", "authors", "tags", "topics", "lead_picture"]}),
-        ("Publication", {"fields": ["status", "published_at", "updated_at"]}),
-        (
-            "Source",
-            {
-                "classes": ["collapse"],
-                "fields": ["language", "located", "source", "source_id", "body_words"],
-            },
-        ),
-    ]
-
-    def changeform_view(self, request, object_id=None, form_url="", extra_context=None):
-        for _ in range(3):
-            try:
-                return super().changeform_view(request, object_id, form_url, extra_context)
-            except services.EditConflict:
-                # Someone saved between the form's version check and our conditional save.
-                # Their save has committed and ours rolled back, so showing the form again
-                # lets its check name them, with everything this person typed still in it.
-                continue
-        return super().changeform_view(request, object_id, form_url, extra_context)
-
-    def save_model(self, request, obj, form, change):
-        # The story is saved here through the service; its many-to-many relations are
-        # saved by the form afterwards, in save_related.
-        if obj.status == Status.PUBLISHED and obj.published_at is None:
-            from dateline.core import clock
-
-            obj.published_at = clock.now()
-        obj._previous_section_id = (
-            Article.objects.filter(pk=obj.pk).values_list("section_id", flat=True).first()
-        )
-        # The form checked the version; this conditional save closes the race between
-        # that check and now.
-        services.article_save(
-            article=obj,
-            expected_version=form.cleaned_data.get("opened_version"),
-            by=request.user,
-        )
-
-    def save_related(self, request, form, formsets, change):
-        super().save_related(request, form, formsets, change)
-        services.article_relations_saved(
-            article=form.instance,
-            previous_section_id=getattr(form.instance, "_previous_section_id", None),
-        )
-
-    @admin.action(description="Publish now")
-    def publish_now(self, request, queryset):
-        for article in queryset:
-            services.article_publish(article=article)
-        messages.success(request, f"Published {queryset.count()} stories.")
-
-    @admin.action(description="Unpublish")
-    def unpublish(self, request, queryset):
-        for article in queryset:
-            services.article_unpublish(article=article)
-        messages.success(request, f"Unpublished {queryset.count()} stories.")
-
-
-class CollectionItemInline(admin.TabularInline):
-    model = CollectionItem
-    autocomplete_fields = ["article"]
-    extra = 1
-
-
-@admin.register(Collection)
-class CollectionAdmin(admin.ModelAdmin):
-    list_display = ["title", "key"]
-    inlines = [CollectionItemInline]
-
-    def save_related(self, request, form, formsets, change):
-        super().save_related(request, form, formsets, change)
-        from dateline.pagecache import invalidate
-
-        invalidate({f"list:{form.instance.key}", "front"})
 
 
 @admin.register(Publication)

@@ -1,11 +1,21 @@
 """Every write to news content goes through one of these functions, whoever calls it
 (admin, import, CLI, demo, later the newsroom and API). Each one invalidates exactly the
-pages that show what it changed, after the transaction commits."""
+pages that show what it changed, after the transaction commits.
+
+What readers see changes only through the newsroom's actions (`dateline.newsroom.actions`):
+they check the actor's role, run preflight and write the audit entry, and then open the
+door (`_through_door`) for the writes below. A save that would publish, unpublish,
+reschedule, withdraw, delete or edit a live story outside the door is refused with
+`DoorRequired`; `newsroom/tests/test_one_door.py` fails if any module but the actions
+uses the door or the private visibility functions.
+"""
 
 from __future__ import annotations
 
+import contextlib
+import contextvars
 import datetime as dt
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 
 from django.db import transaction
 
@@ -30,6 +40,31 @@ from dateline.pagecache import invalidate
 
 class CurationError(ValueError):
     pass
+
+
+class DoorRequired(PermissionError):
+    """A change to what readers see was attempted outside the newsroom's actions."""
+
+
+_door: contextvars.ContextVar[bool] = contextvars.ContextVar("dateline_door", default=False)
+
+
+@contextlib.contextmanager
+def _through_door() -> Iterator[None]:
+    """Private to dateline.newsroom.actions: the writes inside may change what readers see."""
+    token = _door.set(True)
+    try:
+        yield
+    finally:
+        _door.reset(token)
+
+
+def _require_door(what: str) -> None:
+    if not _door.get():
+        raise DoorRequired(
+            f"{what} changes what readers see: it goes through the newsroom's actions "
+            "(dateline.newsroom.actions), which check the role and write the audit log."
+        )
 
 
 class SlugTaken(ValueError):
@@ -126,10 +161,15 @@ def article_save(
     elif Article.objects.filter(slug=article.slug).exclude(pk=article.pk).exists():
         raise SlugTaken(f"Another story already uses the address /story/{article.slug}/.")
     stored = (
-        Article.objects.filter(pk=article.pk).values_list("section_id", "version").first()
+        Article.objects.filter(pk=article.pk)
+        .values_list("section_id", "version", "status", "published_at")
+        .first()
         if article.pk
         else None
     )
+    # Published covers scheduled too: its text is what goes live at its second.
+    if article.status == Status.PUBLISHED or (stored and stored[2] == Status.PUBLISHED):
+        _require_door("Saving a published or scheduled story")
     if previous_section_id is None and stored:
         previous_section_id = stored[0]
     if article.pk and expected_version is not None:
@@ -183,28 +223,29 @@ def article_relations_saved(*, article: Article, previous_section_id: int | None
 
 
 @transaction.atomic
-def article_publish(*, article: Article, at: dt.datetime | None = None) -> Article:
-    """Publish now, or at `at` (a future time schedules it: visibility is decided at query
-    time, so nothing has to run when that time comes)."""
-    if not article.headline.strip():
-        raise ValueError("A story needs a headline before it is published.")
-    article.status = Status.PUBLISHED
-    article.published_at = at or article.published_at or clock.now()
+def _article_set_visibility(
+    *, article: Article, status: str, published_at: dt.datetime | None = None
+) -> Article:
+    """Private to dateline.newsroom.actions. Publish at `published_at` (a future time
+    schedules it: visibility is decided at query time, so nothing has to run when that time
+    comes), or take down (draft, withdrawn)."""
+    _require_door("Publishing or unpublishing")
+    if status == Status.PUBLISHED:
+        if not article.headline.strip():
+            raise ValueError("A story needs a headline before it is published.")
+        article.published_at = published_at or clock.now()
+    article.status = status
     return article_save(article=article)
 
 
 @transaction.atomic
-def article_unpublish(*, article: Article) -> Article:
-    article.status = Status.DRAFT
-    return article_save(article=article)
-
-
-@transaction.atomic
-def article_withdraw(*, article: Article) -> Article:
-    """Take a story down for good: its source killed it (a wire item canceled by the
-    agency). Unlike a draft, a withdrawn story is not worked on again."""
-    article.status = Status.WITHDRAWN
-    return article_save(article=article)
+def _article_delete(*, article: Article) -> None:
+    """Private to dateline.newsroom.actions: delete a story and refresh every page that
+    showed it (computed before the rows go)."""
+    _require_door("Deleting a story")
+    tags = article_dependency_tags(article)
+    article.delete()
+    invalidate(tags)
 
 
 @transaction.atomic
@@ -215,6 +256,9 @@ def article_correct(
     note: str = "",
     expected_version: int | None = None,
     by=None,
+    authors: Sequence[Author] | None = None,
+    tags: Sequence[Tag] | None = None,
+    topics: Sequence[Topic] | None = None,
 ) -> Correction:
     """Save a change to a published story as a typed correction. Substantive kinds move the
     "Updated" time readers see; a typo fix does not."""
@@ -225,7 +269,14 @@ def article_correct(
     now = clock.now()
     if kind in Correction.SUBSTANTIVE:
         article.updated_at = now
-    article_save(article=article, expected_version=expected_version, by=by)
+    article_save(
+        article=article,
+        expected_version=expected_version,
+        by=by,
+        authors=authors,
+        tags=tags,
+        topics=topics,
+    )
     correction = Correction.objects.create(article=article, kind=kind, note=note.strip(), at=now)
     if kind in Correction.SHOWN:
         invalidate({"corrections"})
@@ -273,7 +324,9 @@ COLLECTION_TITLES = {"dont-miss": "Don't Miss", "lead": "Lead story", "top": "To
 def collection_set(
     *, key: str, articles: Sequence[Article], title: str | None = None
 ) -> Collection:
-    """Replace the stories of a curated list, in the given order."""
+    """Replace the stories of a curated list, in the given order (through the door:
+    newsroom.actions.workflow.front_curate)."""
+    _require_door("Curating a list")
     if len({a.pk for a in articles}) != len(articles):
         raise CurationError("A story can appear only once in a list.")
     collection, created = Collection.objects.get_or_create(

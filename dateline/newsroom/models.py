@@ -28,6 +28,9 @@ class Workflow(models.Model):
         related_name="+",
     )
     changed_at = models.DateTimeField(auto_now=True)
+    # Set when a person unpublished or withdrew the story (a legal takedown, say): no
+    # source and no importer may put it back; only a person publishing it again does.
+    taken_down = models.BooleanField(default=False)
 
     def __str__(self) -> str:
         return f"{self.article}: {self.get_state_display()}"
@@ -40,6 +43,9 @@ class AuditEntry(models.Model):
     actor = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
     )
+    # Who, in words: the person's username or the system actor's name ("wire source AFP",
+    # "wordpress import"). Kept as text so the entry survives the user's deletion.
+    actor_name = models.CharField(max_length=150, blank=True)
     action = models.CharField(max_length=40)
     article = models.ForeignKey(
         "news.Article", null=True, on_delete=models.SET_NULL, related_name="audit_entries"
@@ -51,7 +57,7 @@ class AuditEntry(models.Model):
         verbose_name_plural = "audit entries"
 
     def __str__(self) -> str:
-        return f"{self.at:%Y-%m-%d %H:%M:%S} {self.actor} {self.action} {self.article}"
+        return f"{self.at:%Y-%m-%d %H:%M:%S} {self.actor_name} {self.action} {self.article}"
 
 
 class Presence(models.Model):

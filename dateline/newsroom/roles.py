@@ -15,6 +15,9 @@ class Role(StrEnum):
 def roles_of(user) -> frozenset[Role]:
     if user is None or not user.is_authenticated or not user.is_active:
         return frozenset()
+    system_roles = getattr(user, "roles", None)
+    if isinstance(system_roles, frozenset):  # a newsroom.actors.SystemActor
+        return system_roles
     cached = getattr(user, "_dateline_roles", None)
     if cached is None:
         names = set(user.groups.values_list("name", flat=True))

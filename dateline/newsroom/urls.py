@@ -7,7 +7,6 @@ urlpatterns = [
     route("", views.queue, "queue"),
     route("action/", views.action, "action"),
     route("front/", views.front, "front"),
-    route("wire/", views.wire, "wire"),
     route("revisions/", views.revisions, "revisions"),
     route("autosave/", views.autosave, "autosave"),
     route("pictures/", views.pictures, "pictures"),

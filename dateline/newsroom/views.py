@@ -49,13 +49,6 @@ def queue(request: HttpRequest) -> HttpResponse:
     )
 
 
-def wire(request: HttpRequest) -> HttpResponse:
-    """The wire desk: what the agencies sent, newest first, near-duplicates grouped."""
-    from dateline.ingest.selectors import wire_desk_items
-
-    return render(request, "newsroom/wire.html", {"items": wire_desk_items()})
-
-
 def action(request: HttpRequest) -> HttpResponse:
     article = _article(request.POST)
     name = request.POST.get("action", "")

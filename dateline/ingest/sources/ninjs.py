@@ -37,9 +37,13 @@ from dateline.ingest.pipeline import (
 from dateline.news import body as body_format
 from dateline.news import services as news
 from dateline.news.models import Article, Status, Topic
+from dateline.newsroom.actions.intake import DRAFT, PUBLISH, WITHDRAW, article_receive
+from dateline.newsroom.actors import importer_actor
 from dateline.pictures.services import PictureRejected, picture_create_or_update
 
 SOURCE = "ninjs"
+IMPORTER = importer_actor("ninjs")
+_WANT = {Status.PUBLISHED: PUBLISH, Status.DRAFT: DRAFT, Status.WITHDRAWN: WITHDRAW}
 HTML_BODY_ROLES = ("main", "html", "html5", "richhtml5", "", None)
 _CREDIT = re.compile(
     r"^(?P<text>.*?)(?:,\s*|\s+|(?<=[.…]))(?P<credit>reports\s+[^.,;:!?…]{2,80})\s*$", re.S
@@ -402,14 +406,12 @@ def _save_item(item, *, uri, headline, existing, fingerprint, base_dir) -> ItemR
     article.source_credit = credit[:200]
     article.language = str(item.get("language") or "")[:20]
     article.located = str(item.get("located") or "")[:200]
-    article.status = _status(item)
     first = _datetime(item.get("firstcreated"))
     version = _datetime(item.get("versioncreated"))
     embargo = _datetime(item.get("embargoed"))
     published = first or version or clock.now()
     if embargo and embargo > published:
         published = embargo
-    article.published_at = published
     article.updated_at = version if version and version > published else None
     if not article.slug or article.status == Status.PLACEHOLDER:
         article.slug = ""
@@ -447,13 +449,17 @@ def _save_item(item, *, uri, headline, existing, fingerprint, base_dir) -> ItemR
                 topics.append(news.topic_get_or_create(kind=kind, name=str(entry["name"])[:200]))
     authors = [news.author_get_or_create(name=n) for n in _bylines(item.get("by"))]
     article.body = _resolve_body(body_source, refs, uri_to_article)
-    news.article_save(
+    received = article_receive(
         article=article,
+        by=IMPORTER,
+        want=_WANT[_status(item)],
+        published_at=published,
         authors=authors,
         tags=tags,
         topics=topics,
         previous_section_id=previous_section_id,
     )
+    notes.extend(received.notes)
     outcome = UPDATED if existing else CREATED
     return ItemResult(outcome, uri, _public_path(article), notes)
 

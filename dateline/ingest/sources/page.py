@@ -31,9 +31,12 @@ from dateline.ingest.pipeline import CREATED, FAILED, UNCHANGED, UPDATED, ItemRe
 from dateline.ingest.sources.wordpress_body import split_credit
 from dateline.news import services as news
 from dateline.news.models import Article, Status
+from dateline.newsroom.actions.intake import KEEP, article_receive
+from dateline.newsroom.actors import importer_actor
 from dateline.pictures.services import PictureRejected, picture_create_or_update
 
 SOURCE = "page"
+IMPORTER = importer_actor("web page")
 _BOILERPLATE = re.compile(
     r"^\s*(also read|read also|read more|related( stories| articles)?|previous story|"
     r"next story|latest from\b|don'?t miss|more from\b|share( this)?( on| article| story)?\b|"
@@ -249,19 +252,23 @@ def import_page(source: str) -> ItemResult:
         article.lead_picture = picture or (article.lead_picture if existing else None)
         article.source_version = fingerprint
         # An imported page lands as a draft for the desk, with its original time kept.
-        article.status = Status.DRAFT
         article.published_at = page.published
         if not article.slug:
             article.slug = news.article_free_slug(page.headline)
-        news.article_save(
-            article=article, authors=[news.author_get_or_create(name=a) for a in page.authors]
+        received = article_receive(
+            article=article,
+            by=IMPORTER,
+            want=KEEP,
+            authors=[news.author_get_or_create(name=a) for a in page.authors],
         )
+        notes.extend(received.notes)
     if page.published:
         notes.append(f"first published {page.published.isoformat()}")
     else:
         notes.append("no publication time found")
     outcome = UPDATED if existing else CREATED
-    return ItemResult(outcome, source_id, f"draft /story/{article.slug}/", notes)
+    state = "live" if article.status == Status.PUBLISHED else "draft"
+    return ItemResult(outcome, source_id, f"{state} /story/{article.slug}/", notes)
 
 
 def import_pages(sources: list[str], *, report: Report | None = None) -> Report:

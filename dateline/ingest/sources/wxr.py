@@ -49,6 +49,8 @@ from dateline.ingest.sources import wordpress_body
 from dateline.news import services as news
 from dateline.news.body import picture_placeholder
 from dateline.news.models import Article, Redirect, Section, Status
+from dateline.newsroom.actions.intake import DRAFT, PUBLISH, article_receive
+from dateline.newsroom.actors import importer_actor
 from dateline.pictures.services import PictureRejected, picture_create_or_update
 
 CONTENT_NS = "http://purl.org/rss/1.0/modules/content/"
@@ -266,6 +268,7 @@ class Importer:
         self.report = report
         self.progress = progress
         self.W = f"{{{found.wp}}}"
+        self.actor = importer_actor("WordPress")
         self.pictures: dict[str, int | None] = _RunCache()
         self.picture_notes: dict[str, str] = {}
         self.sections: dict[str, Section] = _RunCache()
@@ -485,14 +488,10 @@ class Importer:
         article.headline = headline[:300]
         article.standfirst = html_to_text(_text(item, f"{{{self.scan.excerpt}}}encoded"))
         article.body = converted.html
-        article.status = status
-        if status == Status.PUBLISHED:
-            article.published_at = published or clock.now()
-        else:
-            article.published_at = None
+        when = (published or clock.now()) if status == Status.PUBLISHED else None
         if wp_status == "private":
             notes.append("private: kept out of public view")
-        if wp_status == "future" and article.published_at and article.published_at <= clock.now():
+        if wp_status == "future" and when and when <= clock.now():
             notes.append("scheduled time has passed: published")
         if not article.slug or new:
             wanted = urllib.parse.unquote(_text(item, f"{W}post_name").strip()) or headline
@@ -515,16 +514,21 @@ class Importer:
         ]
         login = _text(item, f"{{{DC_NS}}}creator").strip()
         authors = [self._author(self.scan.authors.get(login, login))] if login else []
-        news.article_save(
+        received = article_receive(
             article=article,
+            by=self.actor,
+            want=PUBLISH if status == Status.PUBLISHED else DRAFT,
+            published_at=when,
             authors=authors,
             tags=tags,
             previous_section_id=previous_section_id,
         )
+        notes.extend(received.notes)
         self._redirects(item, article, post_id)
         outcome = CREATED if new else UPDATED
-        detail = article.get_absolute_url() if status == Status.PUBLISHED else f"{wp_status}"
-        if status == Status.PUBLISHED and article.published_at > clock.now():
+        live = article.status == Status.PUBLISHED
+        detail = article.get_absolute_url() if live else f"{wp_status}"
+        if live and article.published_at > clock.now():
             detail = f"{detail} (scheduled {article.published_at.isoformat()})"
         return ItemResult(outcome, post_id, detail, notes)
 

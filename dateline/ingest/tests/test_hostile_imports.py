@@ -15,8 +15,8 @@ from dateline.ingest.models import WireSource
 from dateline.ingest.sources.page import import_page
 from dateline.ingest.sources.wxr import import_wxr
 from dateline.ingest.wire import wire_poll
-from dateline.news import services as news
 from dateline.news.models import Article, Status
+from dateline.news.tests import factories
 from dateline.news.tests.test_hostile_input import (
     CHUNK,
     chromium_failures,
@@ -122,6 +122,7 @@ def test_hostile_imports_run_no_script_in_chromium(shared_dir, tmp_path, live_se
         location=str(_rss(payloads, tmp_path / "wire")),
         format=WireSource.Format.FEED,
         publish_directly=True,
+        default_section=factories.section("Wire"),
     )
     wire_report = wire_poll(source=source)
     # A title that was nothing but markup has no text left once cleaned: that item is
@@ -138,7 +139,7 @@ def test_hostile_imports_run_no_script_in_chromium(shared_dir, tmp_path, live_se
         r.line() for r in pages if r.outcome == "failed"
     ][:5]
     for story in Article.objects.filter(source="page"):
-        news.article_publish(article=story, at=story.published_at or None)
+        factories.publish(story, story.published_at or None)
 
     stories = list(Article.objects.filter(status=Status.PUBLISHED).exclude(source=""))
     by_source = {}

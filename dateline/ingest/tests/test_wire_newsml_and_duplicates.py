@@ -12,6 +12,7 @@ from dateline.ingest.models import WireItem, WireSource
 from dateline.ingest.tests.http_server import serving
 from dateline.ingest.wire import wire_poll
 from dateline.news.models import Article, Status
+from dateline.news.services import section_get_or_create
 
 DUPLICATES = Path(__file__).parent / "fixtures" / "wire" / "duplicates"
 REUTERS = "tag_reuters.com_2016_newsml_L1N14N0FF_version_"
@@ -66,6 +67,7 @@ def test_reuters_versions_update_in_place_and_the_cancel_withdraws(shared_dir, s
             location=f"{server.base}/reuters",
             format="newsml",
             publish_directly=True,
+            default_section=section_get_or_create(name="World"),
         )
         results = []
         for version in ("978556838", "978556838", "1542761538", "978556838"):
@@ -90,6 +92,7 @@ def _source(tmp_path, name: str, files: list[str], **fields) -> WireSource:
     folder.mkdir()
     for i, filename in enumerate(files):
         shutil.copy(DUPLICATES / filename, folder / f"{i}-{filename}")
+    fields.setdefault("default_section", section_get_or_create(name="News"))
     return WireSource.objects.create(
         name=name, kind="folder", location=str(folder), format="ninjs", **fields
     )

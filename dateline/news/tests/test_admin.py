@@ -101,13 +101,14 @@ def test_admin_requires_staff(client):
 
 @pytest.mark.django_db
 def test_saving_over_a_newer_save_is_refused_and_names_who(editor_client):
-    from dateline.news import services
+    from dateline.newsroom.roles import Role, role_group
 
     article = factories.article(headline="Pier lights restored")
     opened = article.version
     other = User.objects.create_user("rival", password="x-long-password-2", is_staff=True)
+    other.groups.add(role_group(Role.EDITOR))
     article.headline = "Pier lights restored at last"
-    services.article_save(article=article, expected_version=opened, by=other)
+    factories.save(article, expected_version=opened, by=other)
     response = editor_client.post(
         f"/admin/news/article/{article.pk}/change/",
         {

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from dateline.news import body as body_format
-from dateline.news.models import Article, Status
+from dateline.news.models import Article
 from dateline.news.tests import factories
 
 
@@ -49,13 +49,11 @@ def test_reference_to_unpublished_story_renders_nothing(client):
         headline="Visible story",
         body="<p>Text.</p>" + body_format.also_read_placeholder(hidden.pk),
     )
-    from dateline.news import services
 
-    services.article_save(article=a)
+    factories.save(a)
     html = client.get(a.get_absolute_url()).content.decode()
     assert "Embargoed report" not in html
-    hidden.status = Status.PUBLISHED
-    services.article_publish(article=hidden)
+    factories.publish(hidden)
     html = client.get(a.get_absolute_url()).content.decode()
     assert f'<a href="{hidden.get_absolute_url()}">Embargoed report</a>' in html
 

@@ -68,7 +68,7 @@ def test_front_page_shows_no_story_twice(client):
     stories = [
         factories.article(section_obj=desk, headline=f"Harbour item {i:02d}") for i in range(12)
     ]
-    services.collection_set(key="dont-miss", articles=[stories[0], stories[5]])
+    factories.curate("dont-miss", [stories[0], stories[5]])
     html = client.get("/").content.decode()
     assert html.count(">Harbour item 00<") == 1 and html.count(">Harbour item 05<") == 1
     for i in range(12):
@@ -81,7 +81,7 @@ def test_topic_tag_and_author_pages_list_their_stories(client):
     person = services.topic_get_or_create(kind=Topic.Kind.PERSON, name="Ada Mayor")
     tag = services.tag_get_or_create(name="Bridges")
     author = services.author_get_or_create(name="Jo Reporter")
-    services.article_save(article=a, topics=[person], tags=[tag], authors=[author])
+    factories.save(a, topics=[person], tags=[tag], authors=[author])
     for url in (person.get_absolute_url(), tag.get_absolute_url(), author.get_absolute_url()):
         response = client.get(url)
         assert response.status_code == 200
@@ -156,7 +156,7 @@ def test_lead_picture_shows_above_the_body_unless_the_body_carries_it(client):
     html = client.get(a.get_absolute_url()).content.decode()
     assert 'class="picture lead"' in html and "Pic credits Desk" in html
     a.body = "<p>x</p>" + body_format.picture_placeholder(lead.pk)
-    services.article_save(article=a)
+    factories.save(a)
     html = client.get(a.get_absolute_url()).content.decode()
     assert 'class="picture lead"' not in html and html.count("Pic credits Desk") == 1
 
@@ -167,8 +167,8 @@ def test_front_page_slots_pinned_by_editors_beat_automatic_fill(client):
     stories = [
         factories.article(section_obj=desk, headline=f"Slot story {i:02d}") for i in range(10)
     ]
-    services.collection_set(key="lead", articles=[stories[9]])
-    services.collection_set(key="top", articles=[stories[8], stories[7]])
+    factories.curate("lead", [stories[9]])
+    factories.curate("top", [stories[8], stories[7]])
     html = client.get("/").content.decode()
     lead = html.index('class="lead-story"')
     top = html.index('class="teasers top"')

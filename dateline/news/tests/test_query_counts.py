@@ -8,7 +8,6 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
 from dateline.news import body as body_format
-from dateline.news import services
 from dateline.news.tests import factories
 from dateline.pagecache import memo
 from dateline.pictures.models import Picture
@@ -43,8 +42,8 @@ def _site(n: int):
         + body_format.picture_placeholder(picture.pk)
         + body_format.also_read_placeholder(stories[0].pk)
     )
-    services.article_save(article=target)
-    services.collection_set(key="dont-miss", articles=[stories[1], stories[2]])
+    factories.save(target)
+    factories.curate("dont-miss", [stories[1], stories[2]])
     return target, sections
 
 

@@ -53,8 +53,8 @@ def test_neighbours_match_the_orm_with_ties_drafts_sections_and_schedules():
 @pytest.mark.django_db
 def test_labels_are_the_stories_authors_topics_and_tags_by_name():
     a = factories.article()
-    services.article_save(
-        article=a,
+    factories.save(
+        a,
         authors=[services.author_get_or_create(name=n) for n in ("Zoe Pike", "Ari Dunn")],
         topics=[
             services.topic_get_or_create(kind=Topic.Kind.PLACE, name="Quay"),

@@ -9,8 +9,17 @@ from dataclasses import dataclass
 from django.db import transaction
 
 from dateline.news import services as news
-from dateline.news.models import Article, Revision
-from dateline.newsroom.actions.workflow import EDITORS, ActionRefused, _audit, _require
+from dateline.news.models import Article, Revision, Status
+from dateline.newsroom.actions.base import (
+    EDITORS,
+    ActionRefused,
+    _audit,
+    _locked,
+    _require,
+    _require_own,
+)
+from dateline.newsroom.actions.workflow import _proposal_file
+from dateline.newsroom.actors import is_person
 from dateline.newsroom.roles import Role
 
 _BLOCK_END = re.compile(r"(</(?:p|h2|h3|h4|blockquote|li|figure)>)")
@@ -49,15 +58,37 @@ def revision_diff(old: Revision, new: Revision) -> list[FieldDiff]:
 
 @transaction.atomic
 def article_restore(*, article: Article, revision: Revision, by, expected_version=None) -> Article:
-    """Bring back the headline, standfirst and body of `revision` as a new save."""
+    """Bring back the headline, standfirst and body of `revision`. A draft takes it as a new
+    save; a live or scheduled story gets it as a proposal, reviewed like any other change
+    while the published text stays up. Only the story's writer or an editor may, and only
+    from the version they were looking at."""
     _require(by, {Role.WRITER, *EDITORS}, "restore a revision")
     if revision.article_id != article.pk:
         raise ActionRefused("That revision belongs to another story.")
+    article, workflow = _locked(article)
+    _require_own(by, article, "restore a revision of it")
+    if expected_version is not None and article.version != expected_version:
+        raise ActionRefused(str(news.EditConflict(article, expected_version)))
+    if article.status == Status.PUBLISHED:
+        _proposal_file(
+            article,
+            workflow,
+            by=by,
+            headline=revision.headline,
+            standfirst=revision.standfirst,
+            body=revision.body,
+        )
+        _audit(by, "propose", article, restored_from=revision.version)
+        return article
     article.headline = revision.headline
     article.standfirst = revision.standfirst
     article.body = revision.body
     try:
-        news.article_save(article=article, expected_version=expected_version, by=by)
+        news.article_save(
+            article=article,
+            expected_version=expected_version,
+            by=by if is_person(by) else None,
+        )
     except news.EditConflict as exc:
         raise ActionRefused(str(exc)) from None
     _audit(by, "restore", article, version=revision.version)

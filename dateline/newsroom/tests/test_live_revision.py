@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import pytest
 
-from dateline.news import services
 from dateline.news.models import Article, Revision
 from dateline.news.tests import factories as news_factories
 from dateline.newsroom.actions import workflow as actions
@@ -47,7 +46,7 @@ def test_proposal_against_an_old_version_is_not_applied_over_a_newer_live_story(
         article=live, by=writer, headline="Quay closes early", standfirst="", body="<p>x</p>"
     )
     live.headline = "Quay closes at six"
-    services.article_save(article=live, expected_version=live.version, by=editor)
+    news_factories.save(live, expected_version=live.version, by=editor)
     with pytest.raises(actions.ActionRefused, match="changed"):
         actions.article_approve(article=live, by=editor)
     assert Article.objects.get(pk=live.pk).headline == "Quay closes at six"

@@ -16,7 +16,7 @@ from dateline.newsroom.tests.factories import staff
 def _edit(article, **fields):
     for name, value in fields.items():
         setattr(article, name, value)
-    return services.article_save(article=article, expected_version=article.version)
+    return news_factories.save(article, expected_version=article.version)
 
 
 @pytest.mark.django_db

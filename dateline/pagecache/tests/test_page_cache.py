@@ -129,7 +129,7 @@ def test_dont_miss_change_reaches_every_article_page(app, world):
     cached, _ = app
     c_url = world["c"].get_absolute_url()
     get(cached, c_url)
-    services.collection_set(key="dont-miss", articles=[world["b"]])
+    factories.curate("dont-miss", [world["b"]])
     commit()
     _, headers, body = get(cached, c_url)
     assert headers["X-Cache"] == "miss"
@@ -142,7 +142,7 @@ def test_headline_edit_reaches_pages_that_link_to_the_story(app, world):
     from dateline.news import body as body_format
 
     world["a"].body = "<p>Text.</p>" + body_format.also_read_placeholder(world["c"].pk)
-    services.article_save(article=world["a"])
+    factories.save(world["a"])
     commit()
     url = world["a"].get_absolute_url()
     assert "Rowing club wins" in get(cached, url)[2]
@@ -161,7 +161,7 @@ def test_scheduled_story_appears_on_the_second_through_the_cache(app, world):
     )
     topic = services.topic_get_or_create(kind="place", name="Kell Bridge")
     tag = services.tag_get_or_create(name="Bridges")
-    services.article_save(article=scheduled, topics=[topic], tags=[tag])
+    factories.save(scheduled, topics=[topic], tags=[tag])
     services.article_save(article=world["a"], topics=[topic], tags=[tag])
     commit()
     a_url, s_url = world["a"].get_absolute_url(), scheduled.get_absolute_url()

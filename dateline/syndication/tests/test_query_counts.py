@@ -58,7 +58,7 @@ def _site(n: int):
             + body_format.picture_placeholder(picture.pk)
             + (body_format.also_read_placeholder(stories[0].pk) if stories else "")
         )
-        services.article_save(article=story, authors=[author], tags=[tag], topics=[topic])
+        factories.save(story, authors=[author], tags=[tag], topics=[topic])
         stories.append(story)
     return {
         "section": sections[0].get_absolute_url(),

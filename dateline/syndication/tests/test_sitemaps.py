@@ -10,7 +10,6 @@ from urllib.parse import urlsplit
 import pytest
 from lxml import etree
 
-from dateline.news import services
 from dateline.news.models import Article
 from dateline.news.tests import factories
 from dateline.syndication import sitemaps
@@ -107,9 +106,9 @@ def test_lastmod_has_the_offset_and_moves_only_with_substantive_changes(client, 
     assert lastmod() == "2026-07-01T09:15:42+01:00"
     story = Article.objects.get(pk=world.story.pk)
     story.body += "<p>Corrected a misspelt street name.</p>"
-    services.article_correct(article=story, kind="typo")
+    factories.correct(story, kind="typo")
     assert lastmod() == "2026-07-01T09:15:42+01:00"
-    services.article_correct(article=story, kind="update", note="Council meeting moved.")
+    factories.correct(story, kind="update", note="Council meeting moved.")
     assert lastmod() == NOW.isoformat()
 
 

@@ -96,9 +96,9 @@ def build(*, headline: str = "Harbour wall gives way in the night storm") -> Wor
     ]
     tags = [services.tag_get_or_create(name="Storms")]
     services.article_save(article=story, authors=authors, topics=topics, tags=tags)
-    services.article_publish(article=story, at=PUBLISHED)
+    factories.publish(story, PUBLISHED)
     story.updated_at = UPDATED
-    services.article_save(article=story)
+    factories.save(story)
     return World(publication, section, story, linked, lead, inline)
 
 

@@ -14,10 +14,9 @@ from markupsafe import escape
 from PIL import Image
 
 from dateline.core import clock
-from dateline.news import services
-from dateline.news.demo.pictures import draw_picture
-from dateline.news.demo.spec import blocks
-from dateline.news.demo.stories import DONT_MISS, LEAD, SECTIONS, STORIES
+from dateline.ingest.demo.pictures import draw_picture
+from dateline.ingest.demo.spec import blocks
+from dateline.ingest.demo.stories import DONT_MISS, LEAD, SECTIONS, STORIES
 from dateline.news.models import (
     Article,
     Author,
@@ -216,7 +215,7 @@ def test_demo_pages_show_the_demo_headlines():
 def test_demo_keeps_a_story_an_editor_unpublished():
     run_demo()
     story = Article.objects.get(source_id=f"demo:{STORIES[5].slug}")
-    services.article_unpublish(article=story)
+    factories.unpublish(story)
 
     run_demo()
 

@@ -1,6 +1,6 @@
 """World: the invented neighbouring states across the Northern Sea."""
 
-from dateline.news.demo.spec import Story, org, person, place
+from dateline.ingest.demo.spec import Story, org, person, place
 
 STORIES = [
     Story(

@@ -1,6 +1,6 @@
 """Business: the port, the shipyard and the shops of Kelbridge."""
 
-from dateline.news.demo.spec import Story, org, person, place
+from dateline.ingest.demo.spec import Story, org, person, place
 
 STORIES = [
     Story(

@@ -1,6 +1,6 @@
 """News: the city of Kelbridge and its council, hospital, schools and streets."""
 
-from dateline.news.demo.spec import Story, org, person, place
+from dateline.ingest.demo.spec import Story, org, person, place
 
 STORIES = [
     Story(

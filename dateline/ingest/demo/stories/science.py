@@ -1,6 +1,6 @@
 """Science: the university, the hospital and the estuary."""
 
-from dateline.news.demo.spec import Story, org, person, place
+from dateline.ingest.demo.spec import Story, org, person, place
 
 STORIES = [
     Story(

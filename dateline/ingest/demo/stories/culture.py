@@ -1,6 +1,6 @@
 """Culture: galleries, stages, books and festivals of Kelbridge."""
 
-from dateline.news.demo.spec import Story, org, person, place
+from dateline.ingest.demo.spec import Story, org, person, place
 
 STORIES = [
     Story(

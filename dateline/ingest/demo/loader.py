@@ -16,12 +16,15 @@ from dataclasses import dataclass
 from django.db import transaction
 
 from dateline.core import clock
+from dateline.ingest.demo.pictures import draw_picture
+from dateline.ingest.demo.spec import Story, blocks
+from dateline.ingest.demo.stories import DONT_MISS, LEAD, SECTIONS, STORIES
 from dateline.news import body as body_format
 from dateline.news import services
-from dateline.news.demo.pictures import draw_picture
-from dateline.news.demo.spec import Story, blocks
-from dateline.news.demo.stories import DONT_MISS, LEAD, SECTIONS, STORIES
 from dateline.news.models import Article, Collection, Publication, Section
+from dateline.newsroom.actions.intake import PUBLISH, article_receive
+from dateline.newsroom.actions.workflow import front_curate
+from dateline.newsroom.actors import importer_actor
 from dateline.pictures.models import Picture
 from dateline.pictures.services import picture_create_or_update
 
@@ -132,7 +135,10 @@ def _set_collection(key: str, articles: list[Article]) -> None:
     collection = Collection.objects.filter(key=key).first()
     current = list(collection.items.values_list("article_id", flat=True)) if collection else None
     if current != [a.pk for a in articles]:
-        services.collection_set(key=key, articles=articles)
+        front_curate(key=key, articles=articles, by=DEMO)
+
+
+DEMO = importer_actor("demo")
 
 
 @transaction.atomic
@@ -163,7 +169,7 @@ def load(
     created = updated = 0
     unresolved: list[Story] = []
 
-    def write(story: Story, article: Article) -> bool:
+    def write(story: Story, article: Article, at: dt.datetime | None = None) -> bool:
         """Make `article` say what `story` says; False when it already did."""
         related = [known[slug] for slug in story.also_read if slug in known]
         if len(related) < len(story.also_read):
@@ -183,7 +189,15 @@ def load(
         wanted = tuple(frozenset(x.pk for x in xs) for xs in (authors, tags, topics))
         if before == (_fields(article), wanted):
             return False
-        services.article_save(article=article, authors=authors, tags=tags, topics=topics)
+        article_receive(
+            article=article,
+            by=DEMO,
+            want=PUBLISH,
+            published_at=at,
+            authors=authors,
+            tags=tags,
+            topics=topics,
+        )
         known[story.slug] = article.pk
         return True
 
@@ -193,8 +207,7 @@ def load(
             article = Article(source=SOURCE, source_id=story.source_id)
             if not Article.objects.filter(slug=story.slug).exists():
                 article.slug = story.slug
-            write(story, article)
-            services.article_publish(article=article, at=at)
+            write(story, article, at)
             created += 1
         elif write(story, article):
             updated += 1

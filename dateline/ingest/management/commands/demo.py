@@ -8,7 +8,7 @@ import time
 
 from django.core.management.base import BaseCommand
 
-from dateline.news.demo import load
+from dateline.ingest.demo import load
 from dateline.news.models import Article
 
 

@@ -1,6 +1,6 @@
 """Sport: Kelbridge Athletic, the regatta, and the county's clubs."""
 
-from dateline.news.demo.spec import Story, org, person, place
+from dateline.ingest.demo.spec import Story, org, person, place
 
 STORIES = [
     Story(

@@ -7,6 +7,6 @@ module per section) ← `loader` (writes through news and media services), with 
 used by the loader only. Nothing outside the `demo` management command imports this.
 """
 
-from dateline.news.demo.loader import LoadResult, load
+from dateline.ingest.demo.loader import LoadResult, load
 
 __all__ = ["LoadResult", "load"]

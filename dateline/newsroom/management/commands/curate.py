@@ -6,8 +6,10 @@ from __future__ import annotations
 from django.core.management.base import BaseCommand, CommandError
 from django.urls import Resolver404, resolve
 
-from dateline.news import services
-from dateline.news.models import Article
+from dateline.news.models import Article, Collection
+from dateline.newsroom.actions.base import ActionRefused
+from dateline.newsroom.actions.workflow import front_curate
+from dateline.newsroom.actors import command_line_actor
 
 
 def article_from_ref(ref: str) -> Article | None:
@@ -48,11 +50,15 @@ class Command(BaseCommand):
                 returncode=1,
             )
         try:
-            collection = services.collection_set(
-                key=options["list"], articles=articles, title=options.get("title")
+            front_curate(
+                key=options["list"],
+                articles=articles,
+                by=command_line_actor(),
+                title=options.get("title"),
             )
-        except services.CurationError as exc:
-            raise CommandError(str(exc), returncode=1) from None
+        except ActionRefused as exc:
+            raise CommandError(f"{exc} The list was not changed.", returncode=1) from None
         for i, a in enumerate(articles, 1):
             self.stdout.write(f"{i}. {a.headline} ({a.get_absolute_url()})")
-        self.stdout.write(f"{collection.title}: {len(articles)} stories")
+        title = Collection.objects.get(key=options["list"]).title
+        self.stdout.write(f"{title}: {len(articles)} stories")

@@ -6,8 +6,8 @@ them, as a real front page would.
 
 from itertools import chain, zip_longest
 
-from dateline.news.demo.spec import Story
-from dateline.news.demo.stories import business, culture, news, science, sport, world
+from dateline.ingest.demo.spec import Story
+from dateline.ingest.demo.stories import business, culture, news, science, sport, world
 
 SECTIONS = ("News", "World", "Business", "Sport", "Culture", "Science")
 

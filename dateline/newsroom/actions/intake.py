@@ -1,0 +1,167 @@
+"""Copy from outside — wire sources, migrations, web pages — enters through one action.
+
+`article_receive` takes a story whose fields the importer has filled from its source (a new
+row, or the stored one with the source's new text) and what the source says of it (file it
+as a draft, publish it, withdraw it), and decides with the same rules for every source:
+
+- a story the desk took down stays down: the new version is kept as a proposal for the desk;
+- a live story the desk has edited is not overwritten: the new version becomes a proposal;
+- otherwise the text is saved (a live story's update is audited), and the story is
+  published, scheduled, unpublished or withdrawn through the publication actions, as the
+  actor's role allows.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+
+from django.db import transaction
+
+from dateline.core import clock
+from dateline.news import services as news
+from dateline.news.models import Article, Author, Status, Tag, Topic
+from dateline.newsroom.actions.base import (
+    EDITORS,
+    ActionRefused,
+    _audit,
+    _require,
+    workflow_of,
+)
+from dateline.newsroom.actions.publication import (
+    article_schedule,
+    article_unpublish,
+    article_withdraw,
+)
+from dateline.newsroom.actions.workflow import _proposal_file
+from dateline.newsroom.models import Workflow
+from dateline.newsroom.roles import Role, roles_of
+
+# What the source asks: file the copy and leave its publication as it is (KEEP), have it
+# be a draft (DRAFT: a live one is taken off), publish it (PUBLISH), withdraw it.
+KEEP, DRAFT, PUBLISH, WITHDRAW = "keep", "draft", "publish", "withdraw"
+
+# What happened to the story, for the importer's result line and the wire desk.
+SAVED, HELD, PROPOSED = "saved", "held", "proposed"
+
+
+@dataclass
+class Received:
+    article: Article
+    outcome: str = SAVED
+    notes: list[str] = field(default_factory=list)
+
+
+@transaction.atomic
+def article_receive(
+    *,
+    article: Article,
+    by,
+    want: str = KEEP,
+    published_at: dt.datetime | None = None,
+    authors: Sequence[Author] | None = None,
+    tags: Sequence[Tag] | None = None,
+    topics: Sequence[Topic] | None = None,
+    previous_section_id: int | None = None,
+) -> Received:
+    """Save copy from a source and set its state as the source asks (`want`), within what
+    the desk allows. `by` is the source's system actor (newsroom.actors)."""
+    _require(by, {Role.WIRE, *EDITORS}, "file copy")
+    if want not in (KEEP, DRAFT, PUBLISH, WITHDRAW):
+        raise ValueError(f"unknown state {want!r}")
+    received = Received(article)
+    stored = None
+    workflow: Workflow | None = None
+    if article.pk:
+        stored = (
+            Article.objects.select_for_update()
+            .filter(pk=article.pk)
+            .values("status", "modified_by_id", "version", "published_at")
+            .first()
+        )
+        workflow = workflow_of(article)
+    stored_status = stored["status"] if stored else None
+    # Status, and a live story's time, are the publication actions' to set, below, never
+    # the importer's. (A draft may carry the time it had at its source, for the desk.)
+    article.status = stored_status or Status.DRAFT
+    if stored_status == Status.PUBLISHED:
+        article.published_at = stored["published_at"]
+
+    if workflow is not None and workflow.taken_down:
+        if want != WITHDRAW:
+            _proposal_file(
+                article,
+                workflow,
+                by=by,
+                headline=article.headline,
+                standfirst=article.standfirst,
+                body=article.body,
+            )
+        _audit(by, "held", article, reason="taken down by the desk", source=article.source_version)
+        received.outcome = HELD
+        received.notes.append("held: the desk took this story down; the new version waits")
+        return received
+
+    if stored_status == Status.PUBLISHED and want != WITHDRAW and stored["modified_by_id"]:
+        # Someone at the desk edited the live story since it came in: the source's new
+        # version must not overwrite their work, so it goes to review.
+        _proposal_file(
+            article,
+            workflow,
+            by=by,
+            headline=article.headline,
+            standfirst=article.standfirst,
+            body=article.body,
+        )
+        _audit(by, "propose", article, reason="the desk edited the live story")
+        received.outcome = PROPOSED
+        received.notes.append("the desk edited the live story: the new version is a proposal")
+        return received
+
+    if want == WITHDRAW:
+        if stored_status is not None and stored_status != Status.WITHDRAWN:
+            article_withdraw(article=article, by=by, note="withdrawn by its source")
+        return received
+
+    # The source's text. A live story's update is public: it goes through the door, audited.
+    keep_status = stored_status if stored_status == Status.PUBLISHED else None
+    if keep_status == Status.PUBLISHED:
+        with news._through_door():
+            news.article_save(
+                article=article,
+                authors=authors,
+                tags=tags,
+                topics=topics,
+                previous_section_id=previous_section_id,
+            )
+        _audit(by, "update", article, version=article.version, source=article.source_version)
+    else:
+        # A placeholder gets its text; copy its source withdrew and sends again is a draft.
+        article.status = Status.DRAFT
+        news.article_save(
+            article=article,
+            authors=authors,
+            tags=tags,
+            topics=topics,
+            previous_section_id=previous_section_id,
+        )
+
+    if want == PUBLISH:
+        if not roles_of(by) & EDITORS:
+            return received  # an untrusted source files drafts for the desk
+        if keep_status == Status.PUBLISHED and published_at in (None, article.published_at):
+            return received  # live already, at the time the source gives
+        wanted_at = published_at or clock.now()
+        backdate = getattr(by, "may_backdate", False)
+        at = wanted_at if backdate or wanted_at > clock.now() else None
+        try:
+            article_schedule(article=article, by=by, at=at)
+        except ActionRefused as exc:
+            received.notes.append(f"kept as a draft: {exc}")
+        else:
+            article.refresh_from_db()
+    elif want == DRAFT and keep_status == Status.PUBLISHED:
+        article_unpublish(article=article, by=by, note="its source no longer publishes it")
+        article.refresh_from_db()
+    return received
