@@ -264,6 +264,9 @@ def wire_item_apply(
         item = known or WireItem(source=source, guid=entry.guid, received_at=now)
         if known is None:
             item.duplicate_of_id = index.group_of(words, fingerprint)
+        if item.duplicate_of_id:
+            head = WireItem.objects.select_related("source").get(pk=item.duplicate_of_id)
+            notes.append(f"near-duplicate of {head.guid} from {head.source.name}")
         want = KEEP
         if entry.pub_status == USABLE and source.publish_directly:
             want = PUBLISH
@@ -296,9 +299,6 @@ def wire_item_apply(
         )
         item.updated_at = now
         item.save()
-        if item.duplicate_of_id:
-            head = WireItem.objects.select_related("source").get(pk=item.duplicate_of_id)
-            notes.append(f"near-duplicate of {head.guid} from {head.source.name}")
     index.add(item.pk, fingerprint, item.duplicate_of_id)
     outcome = CREATED if known is None else UPDATED
     return ItemResult(outcome, entry.guid, public_path(article), notes), item

@@ -87,6 +87,7 @@ def article(
         _publish(a, published_at or clock.now() - dt.timedelta(minutes=n))
     return a
 
+
 _publish = publish
 
 

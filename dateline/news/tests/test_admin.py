@@ -68,6 +68,12 @@ def test_editor_writes_and_publishes_a_story_with_a_picture(editor_client):
     article = Article.objects.get(slug="quay-reopens")
     assert "<script" not in article.body
     assert list(article.body_pictures.all()) == [picture]
+    # The form has no status: publishing is the "Publish now" action, audited.
+    assert article.status == Status.DRAFT
+    response = editor_client.post(
+        "/admin/news/article/", {"action": "publish_now", "_selected_action": [article.pk]}
+    )
+    assert response.status_code == 302
     editor_client.logout()
     html = editor_client.get("/story/quay-reopens/").content.decode()
     assert "Quay reopens after repairs" in html

@@ -26,5 +26,7 @@ def test_generated_slugs_never_collide():
 @pytest.mark.django_db
 def test_a_story_appears_only_once_in_a_list():
     a = factories.article()
-    with pytest.raises(services.CurationError):
-        services.collection_set(key="dont-miss", articles=[a, a])
+    from dateline.newsroom.actions.base import ActionRefused
+
+    with pytest.raises(ActionRefused, match="only once"):
+        factories.curate("dont-miss", [a, a])

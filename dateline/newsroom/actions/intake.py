@@ -122,6 +122,7 @@ def article_receive(
     if want == WITHDRAW:
         if stored_status is not None and stored_status != Status.WITHDRAWN:
             article_withdraw(article=article, by=by, note="withdrawn by its source")
+            article.refresh_from_db()
         return received
 
     # The source's text. A live story's update is public: it goes through the door, audited.

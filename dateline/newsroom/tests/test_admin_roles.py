@@ -46,11 +46,28 @@ def test_writer_cannot_publish_or_change_a_live_story_in_admin(client):
 
 
 @pytest.mark.django_db
-def test_editor_can_publish_in_admin(client):
-    client.force_login(staff(Role.EDITOR))
-    assert client.post("/admin/news/article/add/", FORM).status_code == 302
-    assert Article.objects.get(slug="writers-story").status == Status.PUBLISHED
+def test_editor_publishes_in_admin_only_through_the_audited_action(client):
+    from dateline.newsroom.models import AuditEntry
+
+    editor = staff(Role.EDITOR)
+    client.force_login(editor)
+    # The form's status and time fields are gone: posting them changes nothing.
+    section = news_factories.section("Harbour")
+    assert (
+        client.post("/admin/news/article/add/", {**FORM, "section": section.pk}).status_code == 302
+    )
+    article = Article.objects.get(slug="writers-story")
+    assert article.status == Status.DRAFT and article.published_at is None
+    assert not AuditEntry.objects.filter(article=article).exists()
     assert "publish_now" in client.get("/admin/news/article/").content.decode()
+    response = client.post(
+        "/admin/news/article/", {"action": "publish_now", "_selected_action": [article.pk]}
+    )
+    assert response.status_code == 302
+    article.refresh_from_db()
+    assert article.is_visible
+    entry = AuditEntry.objects.get(article=article, action="publish")
+    assert entry.actor == editor and entry.actor_name == editor.username
 
 
 @pytest.mark.django_db

@@ -33,7 +33,7 @@ def _save(pk: int, headline: str, version: int, user, results: dict, barrier=Non
 
 @pytest.mark.django_db(transaction=True)
 def test_two_editors_saving_one_version_one_wins_and_the_other_is_told_who():
-    article = news_factories.article(headline="Ferry fares frozen")
+    article = news_factories.article(headline="Ferry fares frozen", publish=False)
     version = article.version
     ann, bob = staff(Role.EDITOR, "ann"), staff(Role.EDITOR, "bob")
     results: dict[str, str] = {}
@@ -66,7 +66,7 @@ def test_two_editors_saving_one_version_one_wins_and_the_other_is_told_who():
 
 @pytest.mark.django_db
 def test_saving_from_the_current_version_succeeds_repeatedly():
-    article = news_factories.article()
+    article = news_factories.article(publish=False)
     for i in range(3):
         article.headline = f"Draft {i}"
         services.article_save(article=article, expected_version=article.version)

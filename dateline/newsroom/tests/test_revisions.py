@@ -7,8 +7,10 @@ import pytest
 from dateline.news import services
 from dateline.news.models import Article, Revision
 from dateline.news.tests import factories as news_factories
+from dateline.newsroom.actions.base import ActionRefused, workflow_of
 from dateline.newsroom.actions.revisions import article_restore, revision_diff
-from dateline.newsroom.models import AuditEntry
+from dateline.newsroom.actions.workflow import article_approve
+from dateline.newsroom.models import AuditEntry, WorkflowState
 from dateline.newsroom.roles import Role
 from dateline.newsroom.tests.factories import staff
 
@@ -53,7 +55,9 @@ def test_diff_shows_headline_and_paragraph_changes():
 
 @pytest.mark.django_db
 def test_restore_brings_back_an_old_text_as_a_new_save(client):
-    article = news_factories.article(headline="Ferry on time", body="<p>Original.</p>")
+    article = news_factories.article(
+        headline="Ferry on time", body="<p>Original.</p>", publish=False
+    )
     first = article.revisions.first()
     _edit(article, headline="Ferry late", body="<p>Rewritten.</p>")
     editor = staff(Role.EDITOR)
@@ -65,3 +69,50 @@ def test_restore_brings_back_an_old_text_as_a_new_save(client):
     client.force_login(editor)
     page = client.get(f"/newsroom/revisions/?article={article.pk}").content.decode()
     assert "Revisions of" in page and "Ferry late" in page
+
+
+@pytest.mark.django_db
+def test_restore_by_another_writer_is_refused():
+    owner, other = staff(Role.WRITER, "owner"), staff(Role.WRITER, "other")
+    article = news_factories.article(
+        headline="Harbour dues", body="<p>Mine.</p>", publish=False, created_by=owner
+    )
+    first = article.revisions.first()
+    _edit(article, headline="Harbour dues rise", body="<p>Mine, revised.</p>")
+    with pytest.raises(ActionRefused, match="writer or an editor"):
+        article_restore(article=article, revision=first, by=other, expected_version=article.version)
+    stored = Article.objects.get(pk=article.pk)
+    assert stored.headline == "Harbour dues rise"
+    assert not AuditEntry.objects.filter(action="restore").exists()
+
+
+@pytest.mark.django_db
+def test_restore_of_a_live_story_goes_to_review_while_the_live_text_stays():
+    writer, editor = staff(Role.WRITER), staff(Role.EDITOR)
+    article = news_factories.article(
+        headline="Quay open", body="<p>Live text.</p>", created_by=writer
+    )
+    first = article.revisions.first()
+    article.headline = "Quay open all night"
+    news_factories.save(article)
+    version = Article.objects.get(pk=article.pk).version
+    article_restore(article=article, revision=first, by=writer, expected_version=version)
+    stored = Article.objects.get(pk=article.pk)
+    assert stored.headline == "Quay open all night" and stored.version == version
+    proposal = stored.revisions.get(pending=True)
+    assert proposal.headline == "Quay open" and proposal.saved_by == writer
+    assert workflow_of(stored).state == WorkflowState.IN_REVIEW
+    article_approve(article=stored, by=editor)
+    assert Article.objects.get(pk=article.pk).headline == "Quay open"
+
+
+@pytest.mark.django_db
+def test_restore_from_an_old_version_is_refused():
+    editor = staff(Role.EDITOR)
+    article = news_factories.article(headline="Tide", publish=False)
+    first = article.revisions.first()
+    opened = article.version
+    _edit(article, headline="Tide turns")
+    with pytest.raises(ActionRefused, match="after you opened"):
+        article_restore(article=article, revision=first, by=editor, expected_version=opened)
+    assert Article.objects.get(pk=article.pk).headline == "Tide turns"

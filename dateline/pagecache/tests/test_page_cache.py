@@ -147,7 +147,7 @@ def test_headline_edit_reaches_pages_that_link_to_the_story(app, world):
     url = world["a"].get_absolute_url()
     assert "Rowing club wins" in get(cached, url)[2]
     world["c"].headline = "Rowing club wins the regatta"
-    services.article_save(article=world["c"])
+    factories.save(world["c"])
     commit()
     assert "Rowing club wins the regatta" in get(cached, url)[2]
 
@@ -162,7 +162,7 @@ def test_scheduled_story_appears_on_the_second_through_the_cache(app, world):
     topic = services.topic_get_or_create(kind="place", name="Kell Bridge")
     tag = services.tag_get_or_create(name="Bridges")
     factories.save(scheduled, topics=[topic], tags=[tag])
-    services.article_save(article=world["a"], topics=[topic], tags=[tag])
+    factories.save(world["a"], topics=[topic], tags=[tag])
     commit()
     a_url, s_url = world["a"].get_absolute_url(), scheduled.get_absolute_url()
     listings = [

@@ -8,7 +8,7 @@ import email.utils
 import feedparser
 import pytest
 
-from dateline.news import services
+from dateline.news.tests import factories
 from dateline.syndication.identity import story_uri
 from dateline.syndication.tests.world import PUBLISHED, UPDATED
 
@@ -97,7 +97,7 @@ def test_guid_never_changes_on_edit(client, world):
     before = _entry(_parse(client, "/feeds/rss.xml")[1], world).id
     world.story.headline = "Harbour wall collapses in the night storm"
     world.story.slug = "harbour-wall-collapses"
-    services.article_save(article=world.story)
+    factories.save(world.story)
     after = _entry(_parse(client, "/feeds/rss.xml")[1], world)
     assert after.id == before and after.title == "Harbour wall collapses in the night storm"
 
