@@ -5,24 +5,37 @@ article-extraction benchmarks: 0.960 F1 on the 181 pages in ../shared/corpora, m
 there), not by heuristics of ours. What trafilatura does not give we read from the page's
 own metadata: the publication time with its offset (`article:published_time`, JSON-LD,
 `<time datetime>`; trafilatura keeps only the date), and the lead picture's caption and
-credit from its `<figure>`. Newsroom boilerplate that sometimes survives extraction
-("ALSO READ", "Previous Story", "Latest from…", "Don't Miss", share bars) is dropped.
+credit from its `<figure>`.
 
-The canonical URL (`<link rel=canonical>`, else `og:url`, else the address fetched) is the
-story's source id, so importing the same page again updates it in place.
+Furniture is dropped in two places. By its place in the page: trafilatura already leaves out
+`nav`, `aside`, `footer`, menus and link-dense lists. By what it is: some furniture sits
+inside the story's own markup and survives ("ALSO READ: <headline>", "Previous Story",
+"Latest from…", "Don't Miss", share bars), so a block whose *whole* text is such a label (or
+a label followed only by links, network names or, for "also read", a headline), and the run
+of bare links under such a label, are dropped. Never a block that merely starts with one of
+those words: "Share prices fell…" is the story.
+
+Relative addresses resolve as a browser would: against the address the page was fetched
+from, or the file it was read from (its `<base href>` first). A page saved to disk finds its
+picture beside it, read from that folder only. The canonical URL (`<link rel=canonical>`,
+else `og:url`, else the address fetched) stays the story's source id, so importing the same
+page again, from the web or from disk, updates it in place.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import hashlib
+import html as html_lib
 import json
 import re
 import urllib.parse
+import urllib.request
 from dataclasses import dataclass, field
 from pathlib import Path
 
 import trafilatura
+from django.conf import settings
 from django.db import transaction
 from lxml import html as lxml_html
 
@@ -37,13 +50,35 @@ from dateline.pictures.services import PictureRejected, picture_create_or_update
 
 SOURCE = "page"
 IMPORTER = importer_actor("web page")
-_BOILERPLATE = re.compile(
-    r"^\s*(also read|read also|read more|related( stories| articles)?|previous story|"
-    r"next story|latest from\b|don'?t miss|more from\b|share( this)?( on| article| story)?\b|"
-    r"follow us\b|subscribe to\b|sign up for\b|advertisement\s*$|go to top|back to top)",
+# Furniture labels. Each is matched against a block's whole text (or the part before a
+# separator), never as the prefix of a sentence.
+_NAME = r"[^.!?:;,]{1,40}"  # "Latest from <section>": a short name, not a clause
+_READ_ON = (
+    r"also read|read also|see also|read more|read next|more to read|"
+    r"related(?: (?:stor(?:y|ies)|articles?|posts?|news|content|coverage|reading|links|"
+    r"topics?|roundup|videos?))?"
+)
+_LABEL = re.compile(
+    rf"(?:{_READ_ON}|more (?:stories|news)|more (?:from|in|on) {_NAME}|"
+    rf"latest(?: (?:news|stories|posts))?(?: (?:from|in|on) {_NAME})?|"
+    r"(?:previous|next)(?: (?:story|article|post))?|don'?t miss|must read|"
+    r"most (?:read|popular|shared)|top stories|trending(?: now)?|"
+    r"share(?: this)?(?: (?:story|article|page|post))?(?: (?:on|via))?|"
+    r"(?:go|back) ?to ?top|advertisement|advertising|sponsored(?: content)?|"
+    rf"follow us(?: on {_NAME})?|subscribe(?: to {_NAME})?|sign up(?: for {_NAME})?|"
+    r"newsletter|comments?)",
+    re.I,
+)
+_SEPARATOR = r"\s*[:|»›>→–—-]+\s*"
+_ENDS_LABEL = re.compile(r"[\s:|»›>→…\-–—.]+$")
+_SOCIAL = re.compile(
+    r"(?:\s*(?:facebook|twitter|x|whatsapp|telegram|linkedin|pinterest|reddit|threads|"
+    r"bluesky|mastodon|e-?mail|print|copy link|messenger)\b\s*[,|·•]?)+",
     re.I,
 )
 _BLOCK = re.compile(r"<(p|h[1-6]|li|blockquote)\b[^>]*>(.*?)</\1>", re.S | re.I)
+_LINK = re.compile(r"<a\b[^>]*>(.*?)</a>", re.S | re.I)
+_EMPTY_LIST = re.compile(r"<(ul|ol)\b[^>]*>\s*</\1>", re.I)
 _TAGS = re.compile(r"<[^>]+>")
 
 
@@ -110,21 +145,75 @@ def _json_ld(tree) -> list[dict]:
     return found
 
 
+def _plain(fragment: str) -> str:
+    text = html_lib.unescape(_TAGS.sub(" ", fragment)).replace("\u2019", "'")
+    return " ".join(text.split())
+
+
+def _furniture(inner: str) -> str:
+    """'label' for a block that is only a furniture label (a list of links may follow it),
+    'item' for one that is furniture on its own, '' for the story's own text."""
+    text = _plain(inner)
+    if _LABEL.fullmatch(_ENDS_LABEL.sub("", text)):
+        return "label"
+    if _SOCIAL.fullmatch(text):
+        return "item"
+    # "Share this article: <a>Facebook</a> <a>X</a>", "ALSO READ: <a>Fares rise</a>",
+    # "DON'T MISS<br><a>…</a> [NEWS]<br><a>…</a>": a label, then (almost) only links.
+    if _LINK.search(inner):
+        own = _ENDS_LABEL.sub("", _plain(_LINK.sub(" ", inner)))
+        lead = re.match(rf"(?:{_LABEL.pattern})(?={_SEPARATOR}|\s|$)", own, re.I)
+        if lead:
+            rest = len(own) - lead.end()
+            linked = len(_plain(" ".join(_LINK.findall(inner))))
+            if rest <= 0.2 * (rest + linked):
+                return "item"
+    head = re.fullmatch(rf"({_LABEL.pattern}){_SEPARATOR}(.+)", text, re.I)
+    if head:
+        label, rest = head.group(1), head.group(2)
+        if _SOCIAL.fullmatch(rest):
+            return "item"
+        # "ALSO READ: Next-gen takes over the family business, says report" in plain text
+        # names a headline (short, no full stop); "Related: the auditors said so." is prose.
+        if re.fullmatch(_READ_ON, label, re.I) and len(rest.split()) <= 20:
+            return "" if rest.endswith(".") else "item"
+    return ""
+
+
 def _drop_boilerplate(body: str) -> str:
+    under_label = False
+
     def keep(match: re.Match) -> str:
-        text = _TAGS.sub("", match.group(2))
-        return "" if _BOILERPLATE.match(text) else match.group(0)
+        nonlocal under_label
+        inner = match.group(2)
+        kind = _furniture(inner)
+        # Bare links straight after a furniture label are its list ("Latest from News",
+        # then the stories it names); the first block with text of its own ends the run.
+        only_links = bool(_LINK.search(inner)) and not _ENDS_LABEL.sub(
+            "", _plain(_LINK.sub(" ", inner))
+        )
+        if kind == "label" or (under_label and only_links):
+            under_label = True
+            return ""
+        under_label = False
+        return "" if kind else match.group(0)
 
-    return _BLOCK.sub(keep, body)
+    return _EMPTY_LIST.sub("", _BLOCK.sub(keep, body))
 
 
-def _lead_figure(tree, image_url: str, base: str) -> tuple[str, str, str]:
-    """Caption, credit and alt text of the lead picture, from its <figure> on the page."""
+def _lead_figure(tree, image_url: str, base: str) -> tuple[str, str, str, str]:
+    """The lead picture's address, caption, credit and alt text, from its <figure> on the
+    page: the figure showing `image_url` (matched by file name, as a saved page keeps it),
+    else, when the page names no picture, the article's first figure."""
     name = Path(urllib.parse.urlsplit(image_url).path).name if image_url else ""
-    for figure in tree.xpath("//figure[.//img]"):
+    figures = tree.xpath("//figure[.//img]")
+    if not name:  # the lead is the story's own first figure, not one in the page's header
+        figures = tree.xpath("//article//figure[.//img]") or figures
+    for figure in figures:
         img = figure.xpath(".//img")[0]
-        src = urllib.parse.urljoin(base, img.get("src") or img.get("data-src") or "")
-        if name and Path(urllib.parse.urlsplit(src).path).name != name:
+        src = (img.get("src") or img.get("data-src") or "").strip()
+        src = urllib.parse.urljoin(base, src) if src else ""
+        if not src or (name and Path(urllib.parse.urlsplit(src).path).name != name):
             continue
         caption = " ".join(" ".join(figure.xpath(".//figcaption//text()")).split())
         text, credit = split_credit(caption)
@@ -135,11 +224,14 @@ def _lead_figure(tree, image_url: str, base: str) -> tuple[str, str, str]:
                 r"^(pic(ture)?s? credits?|photo|credit)s?:?\s*", "", credit_text, flags=re.I
             )
             text = caption.replace(credit_text, "").strip()
-        return text, credit, img.get("alt") or ""
-    return "", "", ""
+        return src, text, credit, img.get("alt") or ""
+    return "", "", "", ""
 
 
-def extract(html_text: str, *, url: str = "") -> Extracted:
+def extract(html_text: str, *, url: str = "", base: str = "") -> Extracted:
+    """The article on the page. `url` is the address it was fetched from, if it was; `base`
+    is where it was read from, for its relative addresses (the fetched URL, or a saved
+    page's `file:` URI)."""
     if not html_text.strip():
         raise PageError("the page is empty")
     tree = lxml_html.fromstring(html_text)
@@ -196,10 +288,19 @@ def extract(html_text: str, *, url: str = "") -> Extracted:
             body,
         )
     authors = [a.strip() for a in re.split(r";|,|\band\b", document.author or "") if a.strip()]
-    picture = document.image or _meta(tree, "og:image")
-    # Relative addresses resolve against where the page was fetched from, if it was.
-    base = url or canonical
-    caption, credit, alt = _lead_figure(tree, picture, base)
+    # Relative addresses resolve as the browser showing this copy of the page resolves them:
+    # against its <base href>, else where it was read from (the canonical URL only when the
+    # caller knows neither), so a saved page's "lifeboat.jpg" is the file beside it.
+    base = base or url or canonical
+    declared = (tree.xpath("//base/@href") or [""])[0].strip()
+    base = urllib.parse.urljoin(base, declared) if declared else base
+    named = document.image or _meta(tree, "og:image")
+    named = urllib.parse.urljoin(base, named) if named else ""
+    shown, caption, credit, alt = _lead_figure(tree, named, base)
+    # A saved page still names the site's copy of its picture in og:image; the copy the
+    # browser saved beside it (same file name) is the one at hand.
+    local = base.startswith("file:") and shown.startswith("file:")
+    picture = shown if not named or local else named
     return Extracted(
         url=canonical,
         headline=headline,
@@ -208,18 +309,42 @@ def extract(html_text: str, *, url: str = "") -> Extracted:
         published=published,
         body=body,
         language=(document.language or (tree.get("lang") or ""))[:20],
-        picture_url=urllib.parse.urljoin(base, picture) if picture else "",
+        picture_url=picture,
         picture_caption=caption,
         picture_credit=credit or _meta(tree, "og:image:credit", "twitter:image:credit"),
         picture_alt=alt,
     )
 
 
+def read_picture(url: str, *, folder: Path | None) -> bytes:
+    """The picture at `url`: fetched if it is on the web; if it is a file, read only from
+    `folder` (the saved page's own folder, or below it), never through `..` or a symbolic
+    link that leads out of it. A page from the web (`folder` None) reads no file at all."""
+    parts = urllib.parse.urlsplit(url)
+    if parts.scheme != "file":
+        return fetch_url(url)
+    if folder is None or parts.netloc not in ("", "localhost"):
+        raise FetchError("a page from the web may not name a file on this machine")
+    folder = folder.resolve()
+    path = Path(urllib.request.url2pathname(parts.path)).resolve()
+    if not path.is_relative_to(folder):
+        raise FetchError(f"{path.name} is outside the page's folder")
+    if not path.is_file():
+        raise FetchError(f"{path.name} is not beside the page")
+    limit = settings.DATELINE_FETCH_MAX_BYTES
+    if path.stat().st_size > limit:
+        raise FetchError(f"{path.name} is larger than {limit} bytes")
+    return path.read_bytes()
+
+
 def import_page(source: str) -> ItemResult:
     try:
         data, fetched_from = read_location(source, accept="text/html,application/xhtml+xml")
         html_text = data.decode("utf-8", "replace")
-        page = extract(html_text, url=fetched_from)
+        # A file's pictures are beside it; a fetched page's are relative to its final URL.
+        folder = None if fetched_from else Path(source).absolute().parent
+        base = fetched_from or Path(source).absolute().as_uri()
+        page = extract(html_text, url=fetched_from, base=base)
     except (FetchError, PageError, ValueError) as exc:
         return ItemResult(FAILED, source, str(exc))
     source_id = page.url or f"file:{Path(source).resolve()}"
@@ -231,7 +356,7 @@ def import_page(source: str) -> ItemResult:
     picture = None
     if page.picture_url:
         try:
-            data = fetch_url(page.picture_url)
+            data = read_picture(page.picture_url, folder=folder)
             picture, _ = picture_create_or_update(
                 data=data,
                 filename=Path(urllib.parse.urlsplit(page.picture_url).path).name or "lead.jpg",

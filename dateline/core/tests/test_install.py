@@ -1,0 +1,193 @@
+"""Install as users do: `pip install .` without the test extras must give a working
+`dateline`. The runtime list in pyproject.toml is checked against what the code uses, so a
+module that only a test dependency happens to bring (as extruct brought lxml_html_clean,
+which web page import needs) fails `make test`, not a user's first import. CI (.ci/run) also
+installs the package without extras into a fresh virtualenv and runs every command there."""
+
+from __future__ import annotations
+
+import ast
+import importlib.metadata
+import json
+import os
+import re
+import subprocess
+import sys
+import tomllib
+from pathlib import Path
+
+import pytest
+from django.conf import settings
+from packaging.requirements import Requirement
+
+ROOT = Path(__file__).resolve().parents[3]
+OURS = {"dateline", "config", "__future__"}
+STDLIB = set(sys.stdlib_module_names)
+
+# Used at run time, but neither imported by a statement of ours nor when our modules load.
+NOT_IMPORTED = {
+    "psycopg": "Django's PostgreSQL backend, when DATABASE_URL is postgres://",
+    "redis": "Django's Redis cache, when CACHE_URL is redis://",
+    "granian": "`dateline serve` runs `python -m granian`",
+    "gunicorn": "`dateline serve --server gunicorn` runs `python -m gunicorn`",
+}
+
+
+def _normal(name: str) -> str:
+    return re.sub(r"[-_.]+", "-", name).lower()
+
+
+def _requirements() -> list[str]:
+    project = tomllib.loads((ROOT / "pyproject.toml").read_text(encoding="utf-8"))["project"]
+    return project["dependencies"]
+
+
+def _runtime() -> dict[str, str]:
+    """{distribution: pinned version} from [project] dependencies."""
+    pins = {}
+    for requirement in _requirements():
+        match = re.fullmatch(r"([A-Za-z0-9._-]+)(?:\[[^\]]*\])?==([^;\s]+)", requirement)
+        assert match, f"{requirement!r}: a runtime dependency is pinned to one version"
+        pins[_normal(match.group(1))] = match.group(2)
+    return pins
+
+
+def _distributions(modules) -> set[str]:
+    providers = importlib.metadata.packages_distributions()
+    return {_normal(d) for top in modules for d in providers.get(top, [])}
+
+
+def _shipped_modules() -> list[Path]:
+    """Every module `pip install .` ships and runs: not the tests and their helpers."""
+    return [
+        path
+        for folder in ("dateline", "config")
+        for path in sorted((ROOT / folder).rglob("*.py"))
+        if "tests" not in path.relative_to(ROOT).parts
+        and not path.name.startswith("test_")
+        and path.name != "conftest.py"
+    ]
+
+
+def _imported_by_statements() -> dict[str, set[str]]:
+    """{third-party top-level module: our files importing it}, imports in functions too."""
+    found: dict[str, set[str]] = {}
+    for path in _shipped_modules():
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if isinstance(node, ast.Import):
+                names = [alias.name for alias in node.names]
+            elif isinstance(node, ast.ImportFrom) and node.level == 0 and node.module:
+                names = [node.module]
+            else:
+                continue
+            for name in names:
+                top = name.partition(".")[0]
+                if top not in OURS | STDLIB:
+                    found.setdefault(top, set()).add(str(path.relative_to(ROOT)))
+    return found
+
+
+def _named_by_settings() -> set[str]:
+    """Third-party modules the settings name by dotted path: apps, middleware, backends."""
+    dotted = [*settings.INSTALLED_APPS, *settings.MIDDLEWARE]
+    dotted += [s["BACKEND"] for s in settings.STORAGES.values()]
+    dotted += [t["BACKEND"] for t in settings.TEMPLATES]
+    dotted += [c["BACKEND"] for c in settings.CACHES.values()]
+    return {d.partition(".")[0] for d in dotted} - OURS - STDLIB
+
+
+@pytest.fixture(scope="module")
+def loaded_by_our_modules(tmp_path_factory) -> set[str]:
+    """Third-party top-level modules that loading every shipped module of ours loads, in a
+    fresh interpreter (this one has the test dependencies loaded) with production settings."""
+    tmp = tmp_path_factory.mktemp("install")
+    names = []
+    for path in _shipped_modules():
+        parts = path.relative_to(ROOT).with_suffix("").parts
+        names.append(".".join(parts[:-1] if parts[-1] == "__init__" else parts))
+    script = (
+        "import importlib, json, sys\n"
+        "before = set(sys.modules)\n"  # what the interpreter and its .pth files load
+        "import django\n"
+        "django.setup()\n"
+        "for name in sys.argv[1:]: importlib.import_module(name)\n"
+        "print(json.dumps(sorted({m.partition('.')[0] for m in set(sys.modules) - before})))\n"
+    )
+    env = {k: v for k, v in os.environ.items() if k not in ("DATABASE_URL", "CACHE_URL")}
+    env |= {
+        "DJANGO_SETTINGS_MODULE": "config.settings.production",
+        "DATELINE_VAR_DIR": str(tmp / "var"),
+        "TMPDIR": str(tmp),  # config.settings.test makes its var/ there when imported
+    }
+    done = subprocess.run(
+        [sys.executable, "-c", script, *names],
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert done.returncode == 0, done.stderr[-3000:]
+    return set(json.loads(done.stdout.splitlines()[-1])) - OURS - STDLIB
+
+
+def _installed_by_pip_install_dot() -> set[str]:
+    """The distributions `pip install .` brings: ours with the extras we name, and what each
+    requires in turn; not the extras one dependency asks of another, which pip may not
+    resolve (pip 23, the one Python 3.11's venv brings, does not find justext's
+    lxml[html_clean] in lxml 6, and web page import crashed). What such an extra holds must
+    be a runtime dependency of our own."""
+    found: set[str] = set()
+    todo = [(Requirement(r), True) for r in _requirements()]
+    while todo:
+        requirement, ours = todo.pop()
+        name = _normal(requirement.name)
+        if name in found:
+            continue
+        found.add(name)
+        extras = {""} | (requirement.extras if ours else set())
+        for line in importlib.metadata.requires(name) or []:
+            needed = Requirement(line)
+            if not needed.marker or any(needed.marker.evaluate({"extra": e}) for e in extras):
+                todo.append((needed, False))
+    return found
+
+
+def test_every_module_our_code_imports_is_a_runtime_dependency():
+    runtime = _runtime()
+    used = _imported_by_statements()
+    for top in _named_by_settings():
+        used.setdefault(top, set()).add("config/settings")
+    for top, why in NOT_IMPORTED.items():
+        used.setdefault(top, set()).add(why)
+    missing = {
+        top: (sorted(_distributions([top])) or "not installed", sorted(where)[:3])
+        for top, where in sorted(used.items())
+        if not _distributions([top]) & runtime.keys()
+    }
+    assert missing == {}, "add these to [project] dependencies, pinned"
+
+
+def test_loading_our_code_needs_nothing_a_runtime_install_lacks(loaded_by_our_modules):
+    installed = _installed_by_pip_install_dot()
+    strays = {
+        top: sorted(_distributions([top]))
+        for top in sorted(loaded_by_our_modules)
+        if _distributions([top]) and not _distributions([top]) & installed
+    }
+    assert strays == {}, "only a test dependency installs these: add them to [project]"
+
+
+def test_every_runtime_dependency_is_used_and_pinned_to_the_version_installed(
+    loaded_by_our_modules,
+):
+    runtime = _runtime()
+    used = _distributions(
+        set(_imported_by_statements())
+        | _named_by_settings()
+        | NOT_IMPORTED.keys()
+        | loaded_by_our_modules
+    )
+    assert sorted(runtime.keys() - used) == [], "nothing needs these: drop them, or say why"
+    installed = {name: importlib.metadata.version(name) for name in runtime}
+    assert installed == runtime
