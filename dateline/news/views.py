@@ -96,6 +96,7 @@ def corrections(request: HttpRequest) -> HttpResponse:
     )
 
 
+@require_safe
 def favicon(request):
     """Browsers ask for /favicon.ico on every page they show, admin included."""
     from django.shortcuts import redirect
