@@ -1,8 +1,10 @@
 """Install as users do: `pip install .` without the test extras must give a working
 `dateline`. The runtime list in pyproject.toml is checked against what the code uses, so a
 module that only a test dependency happens to bring (as extruct brought lxml_html_clean,
-which web page import needs) fails `make test`, not a user's first import. CI (.ci/run) also
-installs the package without extras into a fresh virtualenv and runs every command there."""
+which web page import needs) fails `make test`, not a user's first import. The wheel is
+checked against the files the site reads (templates and static files once lay beside the
+package, and every page of an installed site was a 500). CI (.ci/run) also installs the
+package without extras into a fresh virtualenv and runs every command there."""
 
 from __future__ import annotations
 
@@ -11,9 +13,11 @@ import importlib.metadata
 import json
 import os
 import re
+import shutil
 import subprocess
 import sys
 import tomllib
+import zipfile
 from pathlib import Path
 
 import pytest
@@ -191,3 +195,50 @@ def test_every_runtime_dependency_is_used_and_pinned_to_the_version_installed(
     assert sorted(runtime.keys() - used) == [], "nothing needs these: drop them, or say why"
     installed = {name: importlib.metadata.version(name) for name in runtime}
     assert installed == runtime
+
+
+@pytest.fixture(scope="session")
+def wheel(tmp_path_factory) -> Path:
+    """The wheel `pip install .` builds and installs, built once per test run from a copy of
+    the package (a build writes build/ and *.egg-info into the folder it reads)."""
+    tmp = tmp_path_factory.mktemp("wheel")
+    source = tmp / "source"
+    for folder in ("dateline", "config"):
+        shutil.copytree(
+            ROOT / folder, source / folder, ignore=shutil.ignore_patterns("__pycache__")
+        )
+    for name in ("pyproject.toml", "README.md"):
+        shutil.copy2(ROOT / name, source / name)
+    built = subprocess.run(
+        [sys.executable, "-m", "pip", "wheel", "--no-deps", "-q", "-w", str(tmp), str(source)],
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
+    assert built.returncode == 0, built.stderr[-3000:]
+    (path,) = tmp.glob("dateline-*.whl")
+    return path
+
+
+def _ours(path: Path) -> str | None:
+    """`path` relative to the checkout, as a wheel names it; None for installed packages'
+    files (Django's admin, the prose editor), wherever the virtualenv is."""
+    path = path.resolve()
+    if path.is_relative_to(Path(sys.prefix).resolve()) or not path.is_relative_to(ROOT):
+        return None
+    return path.relative_to(ROOT).as_posix()
+
+
+def test_the_wheel_holds_every_template_and_static_file_the_site_reads(wheel):
+    from django.contrib.staticfiles.finders import get_finders
+    from django.template import engines
+
+    used = set()
+    for engine in engines.all():
+        for folder in engine.template_dirs:
+            used |= {_ours(p) for p in Path(folder).rglob("*") if p.is_file()}
+    for finder in get_finders():
+        used |= {_ours(Path(storage.path(path))) for path, storage in finder.list([])}
+    used.discard(None)
+    assert {"dateline/news/jinja2/news/500.html", "dateline/news/static/news/site.css"} <= used
+    assert sorted(used - set(zipfile.ZipFile(wheel).namelist())) == []
