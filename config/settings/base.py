@@ -77,7 +77,7 @@ TEMPLATES = [
 
 DATABASES = {"default": dj_database_url.parse(env.DATABASE_URL, conn_max_age=600)}
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
-    VAR_DIR.mkdir(parents=True, exist_ok=True)
+    env.var_dir_make()
     DATABASES["default"]["OPTIONS"] = {
         # WAL lets readers proceed while a writer commits; IMMEDIATE avoids the
         # "database is locked" upgrade deadlock between two writers.
