@@ -47,9 +47,11 @@ WSGI_APPLICATION = "config.wsgi.application"
 
 TEMPLATES = [
     {
-        # Public pages render with Jinja2: it is the cheaper engine on the hot path.
+        # Public pages render with Jinja2: it is the cheaper engine on the hot path. Every
+        # template lives in an app (the site's shell in news/jinja2/news/), so that it ships
+        # in the wheel: nothing is read from beside the package.
         "BACKEND": "django.template.backends.jinja2.Jinja2",
-        "DIRS": [BASE_DIR / "templates"],
+        "DIRS": [],
         "APP_DIRS": True,
         "OPTIONS": {
             "environment": "config.jinja.environment",
@@ -75,7 +77,7 @@ TEMPLATES = [
 
 DATABASES = {"default": dj_database_url.parse(env.DATABASE_URL, conn_max_age=600)}
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
-    VAR_DIR.mkdir(parents=True, exist_ok=True)
+    env.var_dir_make()
     DATABASES["default"]["OPTIONS"] = {
         # WAL lets readers proceed while a writer commits; IMMEDIATE avoids the
         # "database is locked" upgrade deadlock between two writers.
@@ -120,9 +122,10 @@ TIME_ZONE = "UTC"
 USE_I18N = True
 USE_TZ = True
 
+# Static files come from the apps' static/ folders only (the site's own in news/static/news/),
+# which ship in the wheel; collectstatic gathers them into var/static for whitenoise.
 STATIC_URL = "/static/"
 STATIC_ROOT = VAR_DIR / "static"
-STATICFILES_DIRS = [BASE_DIR / "static"]
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"},
