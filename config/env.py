@@ -10,11 +10,23 @@ import os
 import secrets
 from pathlib import Path
 
+from django.core.exceptions import ImproperlyConfigured
+
 BASE_DIR = Path(__file__).resolve().parent.parent
 
 
 def _str(name: str, default: str = "") -> str:
     return os.environ.get(name, default)
+
+
+def _int(name: str, default: int) -> int:
+    value = os.environ.get(name, "").strip()
+    if not value:
+        return default
+    try:
+        return int(value)
+    except ValueError:
+        raise ImproperlyConfigured(f"{name} must be a whole number, not {value!r}") from None
 
 
 def _bool(name: str, default: bool) -> bool:
@@ -27,7 +39,9 @@ def _bool(name: str, default: bool) -> bool:
 VAR_DIR = Path(_str("DATELINE_VAR_DIR", str(BASE_DIR / "var")))
 
 DATABASE_URL = _str("DATABASE_URL", f"sqlite:///{VAR_DIR / 'dateline.sqlite3'}")
-CACHE_URL = _str("CACHE_URL", "locmem://")
+CACHE_URL = _str("CACHE_URL") or "locmem://"
+# The page cache's memory, per worker process.
+PAGE_CACHE_MB = _int("DATELINE_PAGE_CACHE_MB", 256)
 DEBUG = _bool("DATELINE_DEBUG", False)
 ALLOWED_HOSTS = [h.strip() for h in _str("DATELINE_ALLOWED_HOSTS", "").split(",") if h.strip()]
 SITE_URL = _str("DATELINE_SITE_URL", "http://127.0.0.1:8000").rstrip("/")

@@ -9,9 +9,14 @@ import sys
 
 def main(argv: list[str] | None = None) -> None:
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings.production")
+    from django.core.exceptions import ImproperlyConfigured
     from django.core.management import execute_from_command_line
 
-    execute_from_command_line(["dateline", *(sys.argv[1:] if argv is None else argv)])
+    try:
+        execute_from_command_line(["dateline", *(sys.argv[1:] if argv is None else argv)])
+    except ImproperlyConfigured as exc:
+        # A setting the environment got wrong (an unknown CACHE_URL, …): its message.
+        sys.exit(f"dateline: {exc}")
 
 
 if __name__ == "__main__":
