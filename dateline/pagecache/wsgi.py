@@ -294,8 +294,10 @@ class PageCacheApp:
 
     def _render(self, key: str, environ, start_response):
         # Before the render reads anything: a bump from here on makes what it builds stale.
-        # None while the version store cannot be read: the page is served, not kept.
-        stamp = versions().stamp()
+        # None while the version store cannot be read: the page is served, not kept. A HEAD
+        # is never kept, so it need not ask.
+        keep = environ.get("REQUEST_METHOD") == "GET"
+        stamp = versions().stamp() if keep else None
         started = time.time()
         captured = {}
 
@@ -331,7 +333,7 @@ class PageCacheApp:
             # A view that knows when its content changed (a feed) says so itself.
             kept += [("Last-Modified", formatdate(started, usegmt=True))]
         entry = Entry(status, kept + _cdn_tags(deps), body, deps, stamp, expires, etag)
-        if stamp is not None and environ.get("REQUEST_METHOD") == "GET":
+        if stamp is not None:
             entry.checks = versions().prepare(deps)
             store.put(key, entry)
         return self._serve(entry, environ, start_response, fresh=True)
