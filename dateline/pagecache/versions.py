@@ -45,13 +45,36 @@ Prepared = Any  # what a store's `prepare` returns for a set of tags
 
 
 class Versions(Protocol):
-    def prepare(self, tags: Iterable[str]) -> Prepared: ...
-    def stamp(self) -> Stamp | None: ...
-    def fresh(self, prepared: Prepared, stamp: Stamp) -> bool: ...
-    def bump(self, tags: Iterable[str]) -> int | None: ...
-    def latest(self, tags: Iterable[str]) -> int: ...
-    def check(self) -> None: ...
-    def reset(self) -> None: ...
+    """What the page cache and the memo ask of a version store."""
+
+    def stamp(self) -> Stamp | None:
+        """The counter now, read before a render reads anything; None when the store
+        cannot be read, and what is built then must not be kept."""
+        ...
+
+    def prepare(self, tags: Iterable[str]) -> Prepared:
+        """`tags` in the form `fresh` reads fastest; made once for each kept entry."""
+        ...
+
+    def fresh(self, prepared: Prepared, stamp: Stamp) -> bool:
+        """True while none of the tags was bumped after `stamp` was read."""
+        ...
+
+    def bump(self, tags: Iterable[str]) -> int | None:
+        """Mark `tags` changed; the new counter, or None when it will be sent later."""
+        ...
+
+    def latest(self, tags: Iterable[str]) -> int:
+        """The highest version among `tags` (for tests and tools)."""
+        ...
+
+    def check(self) -> None:
+        """Raise ImproperlyConfigured, at start, when the store cannot be used."""
+        ...
+
+    def reset(self) -> None:
+        """Forget every version (tests)."""
+        ...
 
 
 _lost: list[Callable[[], None]] = []
@@ -80,7 +103,6 @@ class FileVersions:
 
     def __init__(self, path: str) -> None:
         self.path = path
-        self._map: mmap.mmap | None = None
         self._view: memoryview | None = None
         self._open = threading.Lock()
         # flock excludes other processes, not other threads of this one: every thread
@@ -96,8 +118,7 @@ class FileVersions:
                     try:
                         if os.fstat(fd).st_size < self.SLOTS * 8:
                             os.ftruncate(fd, self.SLOTS * 8)
-                        self._map = mmap.mmap(fd, self.SLOTS * 8)
-                        self._view = memoryview(self._map).cast("q")
+                        self._view = memoryview(mmap.mmap(fd, self.SLOTS * 8)).cast("q")
                     finally:
                         os.close(fd)
         return self._view
@@ -150,10 +171,10 @@ class FileVersions:
             ) from exc
 
     def reset(self) -> None:
-        self._slots()
+        slots = self._slots()
         with self._bumping, open(self.path, "rb") as lock:
             fcntl.flock(lock, fcntl.LOCK_EX)
-            self._map[:] = bytes(self.SLOTS * 8)
+            slots[:] = memoryview(bytes(self.SLOTS * 8)).cast("q")
 
 
 # KEYS[1]: the hash; ARGV[1]: an epoch for a hash that has none; ARGV[2..]: tag fields.
