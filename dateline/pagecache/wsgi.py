@@ -72,6 +72,7 @@ class Entry:
         "stamp",
         "expires",
         "etag",
+        "size",
     )
 
     def __init__(self, status, headers, body, deps, stamp, expires, etag):
@@ -85,13 +86,14 @@ class Entry:
         self.stamp = stamp
         self.expires = expires
         self.etag = etag
+        self.size = 0  # bytes counted against the store's budget, once kept
 
     def gzip(self) -> bytes:
         if self.gzipped is None:
             self.gzipped = gzip.compress(self.body, compresslevel=6, mtime=0)
         return self.gzipped
 
-    def size(self, key: str) -> int:
+    def measure(self, key: str) -> int:
         headers = sum(len(k) + len(v) for k, v in self.headers)
         return len(self.body) + len(self.gzipped or b"") + headers + len(key) + _ENTRY_OVERHEAD
 
@@ -106,7 +108,7 @@ class PageStore:
     """
 
     def __init__(self) -> None:
-        self.entries: OrderedDict[str, tuple[Entry, int]] = OrderedDict()
+        self.entries: OrderedDict[str, Entry] = OrderedDict()
         self.bytes = 0
         self.lock = Lock()
 
@@ -120,11 +122,10 @@ class PageStore:
 
     def get(self, key: str) -> Entry | None:
         with self.lock:
-            found = self.entries.get(key)
-            if found is None:
-                return None
-            self.entries.move_to_end(key)
-            return found[0]
+            entry = self.entries.get(key)
+            if entry is not None:
+                self.entries.move_to_end(key)
+            return entry
 
     def put(self, key: str, entry: Entry) -> bool:
         """Keep `entry` under `key`, evicting the least recently used; False when it is
@@ -132,19 +133,19 @@ class PageStore:
         if len(entry.body) > self.max_entry():
             return False
         entry.gzip()  # once, here, so that every hit that accepts gzip gets it for free
-        size = entry.size(key)
-        if size > self.max_entry():
+        entry.size = entry.measure(key)
+        if entry.size > self.max_entry():
             return False
         budget = self.budget()
         with self.lock:
             old = self.entries.pop(key, None)
             if old is not None:
-                self.bytes -= old[1]
-            self.entries[key] = (entry, size)
-            self.bytes += size
+                self.bytes -= old.size
+            self.entries[key] = entry
+            self.bytes += entry.size
             while self.bytes > budget:
-                _, (_, evicted) = self.entries.popitem(last=False)
-                self.bytes -= evicted
+                _, evicted = self.entries.popitem(last=False)
+                self.bytes -= evicted.size
         return True
 
     def __len__(self) -> int:

@@ -60,8 +60,9 @@ class RedisServer:
                 time.sleep(0.02)  # waiting for the port to open, not timing anything
 
     def stop(self) -> None:
+        """Killed, as a crash or an out-of-memory kill would: nothing is saved."""
         if self.process is not None:
-            self.process.terminate()
+            self.process.kill()
             self.process.wait(timeout=20)
             self.process = None
 

@@ -136,6 +136,19 @@ def test_scheduled_story_appears_on_the_second_through_the_cache(app, world):
 
 
 @pytest.mark.django_db
+def test_head_gets_the_headers_of_a_kept_page_and_keeps_nothing_itself(app, world):
+    cached, django = app
+    url = world["a"].get_absolute_url()
+    status, headers, body = get(cached, url, REQUEST_METHOD="HEAD")
+    assert status.startswith("200") and body == "" and len(store) == 0
+    _, full, _ = get(cached, url)
+    status, headers, body = get(cached, url, REQUEST_METHOD="HEAD")
+    assert headers["X-Cache"] == "hit" and body == ""
+    assert headers["ETag"] == full["ETag"] and headers["Content-Length"] == full["Content-Length"]
+    assert django.calls == 2
+
+
+@pytest.mark.django_db
 def test_staff_with_a_session_are_never_served_or_stored(app, world):
     cached, django = app
     url = world["a"].get_absolute_url()

@@ -53,7 +53,7 @@ def test_the_store_never_exceeds_its_budget_and_evicts_least_recently_used(app, 
     for url in pages[10:]:
         get(cached, url)
         assert store.bytes <= 1_000_000 and len(store) == 9
-    assert store.bytes == sum(size for _, size in store.entries.values())
+    assert store.bytes == sum(entry.size for entry in store.entries.values())
     assert list(store.entries) == pages[-9:]
 
 
