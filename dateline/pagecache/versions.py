@@ -105,9 +105,6 @@ class FileVersions:
         self.path = path
         self._view: memoryview | None = None
         self._open = threading.Lock()
-        # flock excludes other processes, not other threads of this one: every thread
-        # locks through its own descriptor, but they would all be granted the lock at once.
-        self._bumping = threading.Lock()
 
     def _slots(self) -> memoryview:
         if self._view is None:
@@ -150,9 +147,10 @@ class FileVersions:
     def bump(self, tags: Iterable[str]) -> int:
         prepared = self.prepare(tags)
         slots = self._slots()
-        # A descriptor of our own for each bump: one inherited across fork() would share
-        # its lock with the parent, and the two would no longer exclude each other.
-        with self._bumping, open(self.path, "rb") as lock:
+        # A descriptor of its own for each bump: flock excludes open file descriptions, so
+        # this serialises threads as well as processes, where a descriptor inherited
+        # across fork() would share its lock with the parent.
+        with open(self.path, "rb") as lock:
             fcntl.flock(lock, fcntl.LOCK_EX)
             n = slots[0] + 1
             # Tags first, counter last: a render stamped between the two sees the old
@@ -172,7 +170,7 @@ class FileVersions:
 
     def reset(self) -> None:
         slots = self._slots()
-        with self._bumping, open(self.path, "rb") as lock:
+        with open(self.path, "rb") as lock:
             fcntl.flock(lock, fcntl.LOCK_EX)
             slots[:] = memoryview(bytes(self.SLOTS * 8)).cast("q")
 

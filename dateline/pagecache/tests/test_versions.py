@@ -104,3 +104,12 @@ def test_no_story_shares_a_slot_with_a_tag_every_page_depends_on(tmp_path):
     for pk in range(1, 20_000):
         store.bump([f"article:{pk}"])
     assert store.fresh(store.prepare(["settings", "sections", "front"]), built)
+
+
+def test_concurrent_bumps_from_threads_of_one_process_are_never_lost(tmp_path):
+    from concurrent.futures import ThreadPoolExecutor
+
+    store = FileVersions(str(tmp_path / "tag-counters"))
+    with ThreadPoolExecutor(WORKERS) as pool:
+        runs = list(pool.map(lambda _: [store.bump(TAGS) for _ in range(BUMPS)], range(WORKERS)))
+    assert sorted(n for run in runs for n in run) == list(range(1, WORKERS * BUMPS + 1))
