@@ -20,6 +20,8 @@ import os
 import secrets
 from pathlib import Path
 
+from django.core.exceptions import ImproperlyConfigured
+
 BASE_DIR = Path(__file__).resolve().parent.parent
 # site-packages never holds a pyproject.toml beside config/; a checkout always does.
 CHECKOUT = (BASE_DIR / "pyproject.toml").is_file()
@@ -27,6 +29,16 @@ CHECKOUT = (BASE_DIR / "pyproject.toml").is_file()
 
 def _str(name: str, default: str = "") -> str:
     return os.environ.get(name, default)
+
+
+def _int(name: str, default: int) -> int:
+    value = os.environ.get(name, "").strip()
+    if not value:
+        return default
+    try:
+        return int(value)
+    except ValueError:
+        raise ImproperlyConfigured(f"{name} must be a whole number, not {value!r}") from None
 
 
 def _bool(name: str, default: bool) -> bool:
@@ -40,7 +52,9 @@ VAR_DIR_SET = bool(_str("DATELINE_VAR_DIR"))
 VAR_DIR = Path(_str("DATELINE_VAR_DIR") or ((BASE_DIR if CHECKOUT else Path.cwd()) / "var"))
 
 DATABASE_URL = _str("DATABASE_URL", f"sqlite:///{VAR_DIR / 'dateline.sqlite3'}")
-CACHE_URL = _str("CACHE_URL", "locmem://")
+CACHE_URL = _str("CACHE_URL") or "locmem://"
+# The page cache's memory, per worker process.
+PAGE_CACHE_MB = _int("DATELINE_PAGE_CACHE_MB", 256)
 DEBUG = _bool("DATELINE_DEBUG", False)
 ALLOWED_HOSTS = [h.strip() for h in _str("DATELINE_ALLOWED_HOSTS", "").split(",") if h.strip()]
 SITE_URL = _str("DATELINE_SITE_URL", "http://127.0.0.1:8000").rstrip("/")

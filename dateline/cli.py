@@ -26,9 +26,14 @@ def main(argv: list[str] | None = None) -> None:
             "(DATELINE_VAR_DIR chooses another folder)\n"
         )
 
+    from django.core.exceptions import ImproperlyConfigured
     from django.core.management import execute_from_command_line
 
-    execute_from_command_line(["dateline", *(sys.argv[1:] if argv is None else argv)])
+    try:
+        execute_from_command_line(["dateline", *(sys.argv[1:] if argv is None else argv)])
+    except ImproperlyConfigured as exc:
+        # A setting the environment got wrong (an unknown CACHE_URL, …): its message.
+        sys.exit(f"dateline: {exc}")
 
 
 if __name__ == "__main__":
