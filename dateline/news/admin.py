@@ -1,18 +1,20 @@
 """Django admin for news content, good enough to write and publish a story with a picture.
-Saves go through the services, so admin edits sanitise, link and invalidate like any other."""
+Saves and deletes go through the services, so admin edits sanitise, link and invalidate
+like any other."""
 
 from __future__ import annotations
 
 from django import forms
 from django.contrib import admin, messages
 
-from dateline.news import services
+from dateline.news import services, touches
 from dateline.news.models import (
     Article,
     Author,
     Collection,
     CollectionItem,
     Publication,
+    Redirect,
     Section,
     Status,
     Tag,
@@ -20,34 +22,43 @@ from dateline.news.models import (
 )
 
 
+class LabelAdmin(admin.ModelAdmin):
+    """Sections, authors, tags and topics: saved and deleted through the services, so the
+    pages that show their names (bylines, labels, navigation) are refreshed."""
+
+    def save_model(self, request, obj, form, change):
+        services.label_save(label=obj)
+
+    def delete_model(self, request, obj):
+        services.label_delete(label=obj)
+
+    def delete_queryset(self, request, queryset):
+        for label in queryset:
+            services.label_delete(label=label)
+
+
 @admin.register(Section)
-class SectionAdmin(admin.ModelAdmin):
+class SectionAdmin(LabelAdmin):
     list_display = ["name", "slug", "position", "in_navigation"]
     list_editable = ["position", "in_navigation"]
     prepopulated_fields = {"slug": ["name"]}
 
-    def save_model(self, request, obj, form, change):
-        super().save_model(request, obj, form, change)
-        from dateline.pagecache import invalidate
-
-        invalidate({"sections", f"section:{obj.pk}", "front"})
-
 
 @admin.register(Author)
-class AuthorAdmin(admin.ModelAdmin):
+class AuthorAdmin(LabelAdmin):
     list_display = ["name", "slug"]
     search_fields = ["name"]
     prepopulated_fields = {"slug": ["name"]}
 
 
 @admin.register(Tag)
-class TagAdmin(admin.ModelAdmin):
+class TagAdmin(LabelAdmin):
     search_fields = ["name"]
     prepopulated_fields = {"slug": ["name"]}
 
 
 @admin.register(Topic)
-class TopicAdmin(admin.ModelAdmin):
+class TopicAdmin(LabelAdmin):
     list_display = ["name", "kind"]
     list_filter = ["kind"]
     search_fields = ["name"]
@@ -135,9 +146,9 @@ class ArticleAdmin(admin.ModelAdmin):
             from dateline.core import clock
 
             obj.published_at = clock.now()
-        obj._previous_section_id = (
-            Article.objects.filter(pk=obj.pk).values_list("section_id", flat=True).first()
-        )
+        # The form saves authors, tags and topics after this; what the story showed on
+        # before any of it is read now, so the listings it leaves are known.
+        obj._touches_before = touches.story_state(obj.pk)
         # The form checked the version; this conditional save closes the race between
         # that check and now.
         services.article_save(
@@ -149,9 +160,15 @@ class ArticleAdmin(admin.ModelAdmin):
     def save_related(self, request, form, formsets, change):
         super().save_related(request, form, formsets, change)
         services.article_relations_saved(
-            article=form.instance,
-            previous_section_id=getattr(form.instance, "_previous_section_id", None),
+            article=form.instance, before=getattr(form.instance, "_touches_before", None)
         )
+
+    def delete_model(self, request, obj):
+        services.article_delete(article=obj)
+
+    def delete_queryset(self, request, queryset):
+        for article in queryset:
+            services.article_delete(article=article)
 
     @admin.action(description="Publish now")
     def publish_now(self, request, queryset):
@@ -177,11 +194,23 @@ class CollectionAdmin(admin.ModelAdmin):
     list_display = ["title", "key"]
     inlines = [CollectionItemInline]
 
+    def save_model(self, request, obj, form, change):
+        # The inline saves the items after this: read what the list showed first.
+        obj._touches_before = touches.collection_state(obj.pk)
+        super().save_model(request, obj, form, change)
+
     def save_related(self, request, form, formsets, change):
         super().save_related(request, form, formsets, change)
-        from dateline.pagecache import invalidate
+        services.collection_saved(
+            collection=form.instance, before=getattr(form.instance, "_touches_before", None)
+        )
 
-        invalidate({f"list:{form.instance.key}", "front"})
+    def delete_model(self, request, obj):
+        services.collection_delete(collection=obj)
+
+    def delete_queryset(self, request, queryset):
+        for collection in queryset:
+            services.collection_delete(collection=collection)
 
 
 @admin.register(Publication)
@@ -195,7 +224,24 @@ class PublicationAdmin(admin.ModelAdmin):
         return False
 
     def save_model(self, request, obj, form, change):
-        super().save_model(request, obj, form, change)
-        from dateline.pagecache import invalidate
+        services.publication_update(publication=obj)
 
-        invalidate({"settings"})
+
+@admin.register(Redirect)
+class RedirectAdmin(admin.ModelAdmin):
+    """Old addresses of migrated stories: correct where one points, or drop it."""
+
+    list_display = ["old_path", "article", "source"]
+    search_fields = ["old_path", "article__headline"]
+    autocomplete_fields = ["article"]
+    readonly_fields = ["source"]
+
+    def save_model(self, request, obj, form, change):
+        services.redirect_save(redirect=obj)
+
+    def delete_model(self, request, obj):
+        services.redirect_delete(redirect=obj)
+
+    def delete_queryset(self, request, queryset):
+        for redirect in queryset:
+            services.redirect_delete(redirect=redirect)

@@ -25,8 +25,11 @@ from dateline.syndication.sitemaps import (
     TopicSitemap,
 )
 
-# Whatever story changes, "front" is bumped (news.services.article_dependency_tags).
-SITEMAP_DEPS = ("front", "settings", "sections")
+# Sitemaps list every visible story ("stories") and say where each story, section, topic
+# and author lives and when it last changed ("sitemaps"); the Google News sitemap also
+# gives headlines (news.touches).
+SITEMAP_DEPS = ("settings", "stories", "sitemaps")
+NEWS_SITEMAP_DEPS = (*SITEMAP_DEPS, "sitemap:news")
 
 
 def public(view):
@@ -47,14 +50,14 @@ def _sitemaps(site: Site) -> dict:
     }
 
 
-def _cached(response: TemplateResponse, site: Site) -> HttpResponse:
+def _cached(response: TemplateResponse, site: Site, deps=SITEMAP_DEPS) -> HttpResponse:
     # Rendered here into a plain response, so conditional_page compares its bytes (a
     # template response rendered later would bypass the 304).
     response.render()
     plain = HttpResponse(response.content, status=response.status_code)
     for name, value in response.headers.items():
         plain.headers[name] = value
-    return mark_cacheable(plain, deps=SITEMAP_DEPS, expires_at=site.expires_at)
+    return mark_cacheable(plain, deps=deps, expires_at=site.expires_at)
 
 
 @public
@@ -92,7 +95,7 @@ def sitemap(request: HttpRequest, section: str) -> HttpResponse:
         raise Http404("No such sitemap.")
     template = "syndication/news_sitemap.xml" if section == "news" else "syndication/sitemap.xml"
     response = django_sitemap(request, maps, section=section, template_name=template)
-    return _cached(response, site)
+    return _cached(response, site, NEWS_SITEMAP_DEPS if section == "news" else SITEMAP_DEPS)
 
 
 @public
@@ -123,7 +126,5 @@ def story_ninjs(request: HttpRequest, slug: str) -> HttpResponse:
     )
     modified = ninjs_out.last_modified(story)
     response.headers["Last-Modified"] = http_date(modified.timestamp())
-    deps = {*site.deps, f"article:{story.article.pk}"}
-    deps.update(f"article:{pk}" for pk in story.related)
-    deps.update(f"picture:{pk}" for pk in story.pictures)
+    deps = site.deps | selectors.story_deps(story)
     return mark_cacheable(response, deps=deps, expires_at=site.expires_at)
