@@ -104,6 +104,19 @@ class ArticleForm(forms.ModelForm):
         return cleaned
 
 
+def _keep_stored_instants(article: Article) -> None:
+    """The form shows times to the second: one posted back unchanged must keep the stored
+    instant, or every save would move the story in time (and refresh every page that
+    lists it) by the microseconds the form dropped."""
+    stored = (
+        Article.objects.filter(pk=article.pk).values("published_at", "updated_at").first() or {}
+    )
+    for name, value in stored.items():
+        posted = getattr(article, name)
+        if value is not None and posted is not None and posted == value.replace(microsecond=0):
+            setattr(article, name, value)
+
+
 @admin.register(Article)
 class ArticleAdmin(admin.ModelAdmin):
     form = ArticleForm
@@ -149,6 +162,8 @@ class ArticleAdmin(admin.ModelAdmin):
         # The form saves authors, tags and topics after this; what the story showed on
         # before any of it is read now, so the listings it leaves are known.
         obj._touches_before = touches.story_state(obj.pk)
+        if obj._touches_before is not None:
+            _keep_stored_instants(obj)
         # The form checked the version; this conditional save closes the race between
         # that check and now.
         services.article_save(
@@ -235,6 +250,12 @@ class RedirectAdmin(admin.ModelAdmin):
     search_fields = ["old_path", "article__headline"]
     autocomplete_fields = ["article"]
     readonly_fields = ["source"]
+
+    def has_delete_permission(self, request, obj=None):
+        # An old address goes with its story: whoever may delete stories may delete it.
+        return super().has_delete_permission(request, obj) or request.user.has_perm(
+            "news.delete_article"
+        )
 
     def save_model(self, request, obj, form, change):
         services.redirect_save(redirect=obj)

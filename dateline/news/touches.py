@@ -21,7 +21,7 @@ every row it shows, at the grain it shows it:
   section:<id>, author:<id>, tag:<id>, topic:<id>
                           a label's own name and address, wherever it labels a story
   stories                 which stories are visible, newest first (front page, site
-                          feeds, sitemaps)
+                          feeds)
   stories:section:<id>    a section's visible stories (its listing and feeds, and every
                           article page of the section: Latest from, previous/next);
                           stories:section:none for stories without a section
@@ -29,11 +29,14 @@ every row it shows, at the grain it shows it:
                           the stories a label's listing and feeds show
   list:<key>              a curated list's stories and their teasers (memoised whole)
   sections                navigation: which sections, their names and order
-  sitemaps                what sitemaps say besides the list: addresses and lastmods
-  sitemap:news            the headlines of the Google News sitemap
+  sitemap:stories, sitemap:news, sitemap:sections, sitemap:topics, sitemap:authors
+                          each sitemap file: which stories or labels, their addresses and
+                          lastmods (and the news sitemap's headlines)
+  sitemap:index           the lastmod of each sitemap file
   corrections             the corrections page
   redirects               old addresses (news.Redirect) and where they point
-  settings                publication settings (every page)
+  settings                publication settings (every page and feed)
+  settings:time-zone      the time zone alone (sitemaps: their lastmods are local times)
   schedule                the next scheduled time; pages take their expiry from it
 
 Pictures are below news in the dependency direction: their state and touches are in
@@ -73,10 +76,11 @@ SHOWN_FIELDS = (
     "standfirst",
     "source_credit",
     "body",
-    "updated_at",
+    "updated",
     "language",
     "located",
 )
+_STORED_FIELDS = [f for f in SHOWN_FIELDS if f != "updated"] + ["updated_at"]
 
 
 def section_stories(section_id: int | None) -> str:
@@ -123,7 +127,7 @@ def story_state(pk: int | None, *, now: dt.datetime | None = None) -> StoryState
         return None
     row = (
         Article.objects.filter(pk=pk)
-        .values("status", "published_at", "section_id", *SHOWN_FIELDS)
+        .values("status", "published_at", "section_id", *_STORED_FIELDS)
         .first()
     )
     if row is None:
@@ -136,6 +140,10 @@ def story_state(pk: int | None, *, now: dt.datetime | None = None) -> StoryState
     now = now or clock.now()
     at = row["published_at"]
     live = row["status"] == Status.PUBLISHED and at is not None
+    # Readers see an update time only when it is later than the publication time (the
+    # "Updated" line, every output's modified time): anything else shows nowhere.
+    updated = row.pop("updated_at")
+    row["updated"] = updated if updated and at and updated > at else None
     return StoryState(
         pk=pk,
         visible=live and at <= now,
@@ -155,8 +163,12 @@ def _story_lists(state: StoryState) -> set[str]:
     """Every page that lists the story while it is visible."""
     return {
         "stories",
-        "sitemaps",
+        "sitemap:index",
+        "sitemap:stories",
         "sitemap:news",
+        *(["sitemap:sections"] if state.section_id else []),
+        *(["sitemap:topics"] if state.topics else []),
+        *(["sitemap:authors"] if state.authors else []),
         section_stories(state.section_id),
         *(f"stories:tag:{pk}" for pk in state.tags),
         *(f"stories:topic:{pk}" for pk in state.topics),
@@ -193,23 +205,35 @@ def _story_edit(before: StoryState, after: StoryState) -> set[str]:
         # A list is memoised with its stories' teasers.
         tags.update(f"list:{key}" for key in before.lists | after.lists)
     if _changed(before, after, LINK_FIELDS):
-        tags.update({f"article:{pk}:link", "sitemap:news"})
+        tags.add(f"article:{pk}:link")
     if before.section_id != after.section_id:
         tags.update({section_stories(before.section_id), section_stories(after.section_id)})
     tags.update(f"stories:tag:{t}" for t in before.tags ^ after.tags)
     tags.update(f"stories:topic:{t}" for t in before.topics ^ after.topics)
     tags.update(f"stories:author:{a}" for a in before.authors ^ after.authors)
-    # Sitemaps give each story's address and lastmod, and list the sections, topics and
-    # authors that have visible stories.
-    if (
-        _changed(before, after, ("slug", "updated_at"))
-        or before.section_id != after.section_id
-        or before.topics != after.topics
-        or before.authors != after.authors
+    # Sitemaps give each story's address and lastmod (the news sitemap its headline too),
+    # and list the sections, topics and authors that have visible stories.
+    if _changed(before, after, ("slug", "updated")):
+        tags.update({"sitemap:stories", "sitemap:news"})
+    if _changed(before, after, ("updated",)) or any(
+        bool(x) != bool(y)
+        for x, y in (
+            (before.section_id, after.section_id),
+            (before.topics, after.topics),
+            (before.authors, after.authors),
+        )
     ):
-        tags.add("sitemaps")
-    if _changed(before, after, ("updated_at",)):
+        # The index gives each file's newest change: the story's own, or, for the
+        # sections, topics and authors files, that of the newest story with any.
+        tags.add("sitemap:index")
+    if _changed(before, after, ("headline",)):
         tags.add("sitemap:news")
+    if before.section_id != after.section_id:
+        tags.add("sitemap:sections")
+    if before.topics != after.topics:
+        tags.add("sitemap:topics")
+    if before.authors != after.authors:
+        tags.add("sitemap:authors")
     if before.corrected != after.corrected:
         tags.update({"corrections", f"article:{pk}"})
     return tags
@@ -250,6 +274,12 @@ def story_touches(before: StoryState | None, after: StoryState | None) -> set[st
 LabelModel = Section | Author | Tag | Topic
 _LABEL_KINDS = {Section: "section", Author: "author", Tag: "tag", Topic: "topic"}
 # What a page shows of each: a label's name and address; a section's place in navigation.
+# Tags have no sitemap.
+_LABEL_SITEMAPS = {
+    "section": "sitemap:sections",
+    "topic": "sitemap:topics",
+    "author": "sitemap:authors",
+}
 _LABEL_FIELDS = {
     "section": ("name", "slug"),
     "author": ("name", "slug"),
@@ -299,8 +329,8 @@ def label_touches(before: LabelState | None, after: LabelState | None) -> set[st
     if before is None or after is None:
         if before is not None:
             tags.add(row)
-            if before.listed:
-                tags.add("sitemaps")
+            if before.listed and before.kind in _LABEL_SITEMAPS:
+                tags.update({_LABEL_SITEMAPS[before.kind], "sitemap:index"})
                 if before.kind == "section":
                     # Its stories lose their section: previous/next now runs among them.
                     tags.add(section_stories(None))
@@ -310,7 +340,7 @@ def label_touches(before: LabelState | None, after: LabelState | None) -> set[st
         if (after.listed or before.listed) and any(
             before.fields[n] != after.fields[n] for n in slug
         ):
-            tags.add("sitemaps")
+            tags.add(_LABEL_SITEMAPS.get(state.kind, row))
     if state.kind == "section":
         shown = [s.navigation for s in (before, after) if s and s.navigation["in_navigation"]]
         if shown and (before is None or after is None or before.navigation != after.navigation):
@@ -357,7 +387,12 @@ def publication_state(pk: int | None) -> dict[str, Any] | None:
 
 
 def publication_touches(before: dict | None, after: dict | None) -> set[str]:
-    return {"settings"} if before != after else set()
+    if before == after:
+        return set()
+    tags = {"settings"}
+    if (before or {}).get("time_zone") != (after or {}).get("time_zone"):
+        tags.add("settings:time-zone")
+    return tags
 
 
 def redirect_state(pk: int | None) -> tuple[str, int] | None:

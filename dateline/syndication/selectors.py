@@ -175,7 +175,8 @@ def feed_page(
     items = stories(articles, site.now)
     # The same list as the matching page (news.touches): "stories" for the whole site, or
     # the subject's own list and its name.
-    deps = site.deps | (
+    # No navigation in a feed: only the settings, the list and its stories.
+    deps = {"settings"} | (
         {"stories"} if subject is None else {f"{kind}:{subject.pk}", f"stories:{kind}:{subject.pk}"}
     )
     for story in items:

@@ -25,11 +25,16 @@ from dateline.syndication.sitemaps import (
     TopicSitemap,
 )
 
-# Sitemaps list every visible story ("stories") and say where each story, section, topic
-# and author lives and when it last changed ("sitemaps"); the Google News sitemap also
-# gives headlines (news.touches).
-SITEMAP_DEPS = ("settings", "stories", "sitemaps")
-NEWS_SITEMAP_DEPS = (*SITEMAP_DEPS, "sitemap:news")
+# Each sitemap file has its own tag (news.touches); their lastmods are local times. The
+# Google News sitemap also names the publication and its language.
+SITEMAP_DEPS = {
+    "articles": ("sitemap:stories", "settings:time-zone"),
+    "sections": ("sitemap:sections", "settings:time-zone"),
+    "topics": ("sitemap:topics", "settings:time-zone"),
+    "authors": ("sitemap:authors", "settings:time-zone"),
+    "news": ("sitemap:news", "settings"),
+}
+INDEX_DEPS = ("sitemap:index", "settings:time-zone")
 
 
 def public(view):
@@ -50,7 +55,7 @@ def _sitemaps(site: Site) -> dict:
     }
 
 
-def _cached(response: TemplateResponse, site: Site, deps=SITEMAP_DEPS) -> HttpResponse:
+def _cached(response: TemplateResponse, site: Site, deps) -> HttpResponse:
     # Rendered here into a plain response, so conditional_page compares its bytes (a
     # template response rendered later would bypass the 304).
     response.render()
@@ -84,7 +89,7 @@ def sitemap_index(request: HttpRequest) -> HttpResponse:
         content_type="application/xml",
         headers=headers,
     )
-    return _cached(response, site)
+    return _cached(response, site, INDEX_DEPS)
 
 
 @public
@@ -95,7 +100,7 @@ def sitemap(request: HttpRequest, section: str) -> HttpResponse:
         raise Http404("No such sitemap.")
     template = "syndication/news_sitemap.xml" if section == "news" else "syndication/sitemap.xml"
     response = django_sitemap(request, maps, section=section, template_name=template)
-    return _cached(response, site, NEWS_SITEMAP_DEPS if section == "news" else SITEMAP_DEPS)
+    return _cached(response, site, SITEMAP_DEPS[section])
 
 
 @public
@@ -110,7 +115,8 @@ def robots_txt(request: HttpRequest) -> HttpResponse:
         "",
     ]
     response = HttpResponse("\n".join(lines), content_type="text/plain; charset=utf-8")
-    return mark_cacheable(response, deps=("settings",))
+    # Made of the public address alone (config): nothing stored changes it.
+    return mark_cacheable(response, deps=())
 
 
 @public
@@ -126,5 +132,6 @@ def story_ninjs(request: HttpRequest, slug: str) -> HttpResponse:
     )
     modified = ninjs_out.last_modified(story)
     response.headers["Last-Modified"] = http_date(modified.timestamp())
-    deps = site.deps | selectors.story_deps(story)
+    # No navigation here: only the settings and the story.
+    deps = {"settings"} | selectors.story_deps(story)
     return mark_cacheable(response, deps=deps, expires_at=site.expires_at)

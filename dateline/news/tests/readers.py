@@ -18,6 +18,8 @@ class Reading:
     status: int
     headers: dict[str, str]
     body: bytes
+    # The tags the page declared (read straight from Django only: the cache keeps them).
+    deps: frozenset[str] = frozenset()
 
     @property
     def cache(self) -> str:
@@ -68,7 +70,9 @@ def read(app, path: str) -> Reading:
     finally:
         signals.request_started.connect(close_old_connections)
         signals.request_finished.connect(close_old_connections)
-    return Reading(seen["status"], seen["headers"], body)
+    marked = getattr(response, "dateline_cache", None)
+    deps = frozenset(marked[0]) if marked else frozenset()
+    return Reading(seen["status"], seen["headers"], body, deps)
 
 
 def _application():

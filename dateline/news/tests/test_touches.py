@@ -291,3 +291,100 @@ def test_wire_copy_landing_as_drafts_leaves_every_public_page_a_hit(world, tmp_p
     run_on_commit()
     assert services.Article.objects.filter(source_id="urn:eastwire:9001", status="draft").exists()
     assert_all_hits(EVERY_PAGE)
+
+
+# The rules themselves, on states written out by hand.
+
+
+def state(**changes):
+    from dateline.news.touches import SHOWN_FIELDS, StoryState
+
+    fields = dict.fromkeys(SHOWN_FIELDS, "") | changes.pop("fields", {})
+    at = dt.datetime(2031, 3, 12, 9, 0, tzinfo=dt.UTC)
+    base = dict(
+        pk=7, visible=True, scheduled=False, published_at=at, section_id=3, fields=fields,
+        tags=frozenset({4}), topics=frozenset(), authors=frozenset({5}), lists=frozenset(),
+    )  # fmt: skip
+    return StoryState(**(base | changes))
+
+
+DRAFT = {"visible": False, "published_at": None}
+
+
+def test_a_draft_touches_no_public_page_whatever_it_changes():
+    from dateline.news.touches import story_touches
+
+    assert story_touches(None, state(**DRAFT)) == set()
+    moved = state(**DRAFT, section_id=9, tags=frozenset({1}), fields={"headline": "New"})
+    assert story_touches(state(**DRAFT), moved) == set()
+    assert story_touches(state(**DRAFT), None) == set()
+
+
+def test_a_save_that_changes_nothing_readers_see_touches_nothing():
+    from dateline.news.touches import story_touches
+
+    assert story_touches(state(), state()) == set()
+
+
+def test_a_body_edit_reaches_only_pages_that_show_the_story_whole():
+    from dateline.news.touches import story_touches
+
+    assert story_touches(state(), state(fields={"body": "<p>More.</p>"})) == {"article:7"}
+
+
+def test_a_headline_edit_reaches_teasers_links_lists_and_the_news_sitemap():
+    from dateline.news.touches import story_touches
+
+    before, after = state(lists=frozenset({"dont-miss"})), None
+    after = state(lists=frozenset({"dont-miss"}), fields={"headline": "New"})
+    assert story_touches(before, after) == {
+        "article:7",
+        "article:7:teaser",
+        "article:7:link",
+        "list:dont-miss",
+        "sitemap:news",
+    }
+
+
+def test_labels_taken_off_a_story_are_known_from_the_state_before():
+    from dateline.news.touches import story_touches
+
+    touched = story_touches(state(), state(tags=frozenset(), authors=frozenset({6})))
+    assert {"stories:tag:4", "stories:author:5", "stories:author:6"} <= touched
+    assert "stories" not in touched  # the site's list is the same
+
+
+def test_publishing_and_deleting_reach_every_list_the_story_is_in():
+    from dateline.news.touches import story_touches
+
+    everywhere = {
+        "article:7",
+        "article:7:teaser",
+        "article:7:link",
+        "stories",
+        "stories:section:3",
+        "stories:tag:4",
+        "stories:author:5",
+        "sitemap:index",
+        "sitemap:stories",
+        "sitemap:news",
+        "sitemap:sections",
+        "sitemap:authors",
+    }
+    assert story_touches(state(**DRAFT), state()) == everywhere
+    assert story_touches(state(), None) == everywhere
+
+
+def test_a_scheduled_story_refreshes_now_the_pages_that_will_list_it_at_its_time():
+    from dateline.news.touches import story_touches
+
+    at = dt.datetime(2031, 3, 12, 15, 0, tzinfo=dt.UTC)
+    scheduled = state(visible=False, scheduled=True, published_at=at)
+    touched = story_touches(state(**DRAFT), scheduled)
+    assert {"schedule", "stories", "stories:section:3"} <= touched
+    # An edit at the same time, in the same lists: those pages already expire then.
+    edited = state(visible=False, scheduled=True, published_at=at, fields={"headline": "New"})
+    assert story_touches(scheduled, edited) == set()
+    later = state(visible=False, scheduled=True, published_at=at + dt.timedelta(hours=1))
+    assert {"schedule", "stories"} <= story_touches(scheduled, later)
+    assert story_touches(scheduled, state(**DRAFT)) == {"schedule"}
