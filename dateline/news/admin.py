@@ -161,7 +161,7 @@ class ArticleAdmin(admin.ModelAdmin):
             obj.published_at = clock.now()
         # The form saves authors, tags and topics after this; what the story showed on
         # before any of it is read now, so the listings it leaves are known.
-        obj._touches_before = touches.story_state(obj.pk)
+        obj._touches_before = touches.story_state(obj.pk, lock=True)
         if obj._touches_before is not None:
             _keep_stored_instants(obj)
         # The form checked the version; this conditional save closes the race between

@@ -223,7 +223,8 @@ def section_newest(section_id: int, site: Site) -> list[Article]:
     tags = (*listed, *(f"article:{pk}:teaser" for pk in ids))
     stories = memoized(key, tags, load, expires_at=site.expires_at)
     if [a.pk for a in stories] != ids:
-        # Kept before the list changed (its tags were not bumped after this load).
+        # Teasers kept for another list (the two memos were loaded at different moments,
+        # one across an expiry): load those of this one.
         forget(key)
         stories = memoized(key, tags, load, expires_at=site.expires_at)
     return stories

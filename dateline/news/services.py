@@ -115,7 +115,7 @@ def article_save(
     # Read before anything is written: the old section, labels and lists are what the
     # pages that must forget the story show. (`previous_section_id` is no longer needed:
     # the stored row says it.)
-    before = touches.story_state(article.pk)
+    before = touches.story_state(article.pk, lock=True)
     stored = (
         Article.objects.filter(pk=article.pk).values_list("version", flat=True).first()
         if article.pk
@@ -177,7 +177,7 @@ def article_relations_saved(*, article: Article, before: touches.StoryState | No
 def article_delete(*, article: Article) -> None:
     """Delete a story. What it showed on is read first: once it is gone, nothing says
     which lists, labels and pages held it."""
-    before = touches.story_state(article.pk)
+    before = touches.story_state(article.pk, lock=True)
     article.delete()
     invalidate(touches.story_touches(before, None))
 

@@ -121,15 +121,20 @@ SELECT 'c', kind FROM news_correction WHERE article_id = %(id)s
 """
 
 
-def story_state(pk: int | None, *, now: dt.datetime | None = None) -> StoryState | None:
-    """The stored state of story `pk` (two queries), or None when there is none."""
+def story_state(
+    pk: int | None, *, lock: bool = False, now: dt.datetime | None = None
+) -> StoryState | None:
+    """The stored state of story `pk` (two queries), or None when there is none.
+
+    Read before a change with `lock`: the row stays locked until the change commits
+    (PostgreSQL), so a save committed in between cannot add a label this change then
+    takes away unseen. Every writer of a story's relations saves the story first."""
     if pk is None:
         return None
-    row = (
-        Article.objects.filter(pk=pk)
-        .values("status", "published_at", "section_id", *_STORED_FIELDS)
-        .first()
-    )
+    rows = Article.objects.filter(pk=pk)
+    if lock:
+        rows = rows.select_for_update()
+    row = rows.values("status", "published_at", "section_id", *_STORED_FIELDS).first()
     if row is None:
         return None
     relations: dict[str, set[str]] = {"g": set(), "t": set(), "a": set(), "l": set(), "c": set()}

@@ -388,3 +388,32 @@ def test_a_scheduled_story_refreshes_now_the_pages_that_will_list_it_at_its_time
     later = state(visible=False, scheduled=True, published_at=at + dt.timedelta(hours=1))
     assert {"schedule", "stories"} <= story_touches(scheduled, later)
     assert story_touches(scheduled, state(**DRAFT)) == {"schedule"}
+
+
+@pytest.mark.django_db
+def test_an_admin_save_keeps_the_instant_its_form_shows_to_the_second(world, editor):
+    """Else every save of a published story would move it in time by the microseconds
+    the form dropped, and refresh every page that lists it."""
+    from dateline.news.models import Article
+
+    stored = Article.objects.get(pk=world["story"].pk).published_at
+    assert stored.microsecond  # published by the factories at clock.now()
+    post_form(editor, f"/admin/news/article/{world['story'].pk}/change/", {"headline": "Q"})
+    assert Article.objects.get(pk=world["story"].pk).published_at == stored
+
+
+@pytest.mark.django_db
+def test_an_old_address_answers_with_its_tags_and_refreshes_only_when_it_changes(
+    world, monkeypatch
+):
+    asked: list[set[str]] = []
+    monkeypatch.setattr(services, "invalidate", lambda tags: asked.append(set(tags)))
+    services.redirects_point(article=world["story"], old_paths=["/2024/06/quay/"])
+    services.redirects_point(article=world["story"], old_paths=["/2024/06/quay/"])
+    services.redirects_point(article=world["neighbour"], old_paths=["/2024/06/quay/"])
+    assert asked == [{"redirects"}, {"redirects"}]
+    from django.test import Client
+
+    response = Client().get("/2024/06/quay/")
+    assert response.status_code == 301 and response["Location"] == "/story/ferry/"
+    assert set(response.dateline_cache[0]) == {"redirects", f"article:{world['neighbour'].pk}:link"}
