@@ -26,6 +26,7 @@ from zoneinfo import ZoneInfo
 import pytest
 import time_machine
 from django.contrib.auth.models import User
+from django.contrib.messages import get_messages
 from django.core.management import call_command
 from django.db import connection, transaction
 from django.test import Client
@@ -263,7 +264,8 @@ class Doors:
             "/newsroom/action/", {"article": self.world[name], "action": action, **extra}
         )
         assert response.status_code == 302
-        assert not [m for m in response.wsgi_request._messages if m.level_tag == "error"]
+        refused = [m for m in get_messages(response.wsgi_request) if m.level_tag == "error"]
+        assert not refused, refused
 
     def command(self, *args):
         call_command(*args, stdout=io.StringIO())
@@ -271,9 +273,10 @@ class Doors:
 
 @pytest.fixture
 def bumped(monkeypatch) -> set[str]:
-    """The tags the change asked to bump. A page none of whose tags were bumped may still
-    be rendered again, when one of its tags shares a slot with a bumped one in the
-    version table (an extra render, never a stale page): that is not the change's doing."""
+    """The tags the change asked the services to bump. A page none of whose tags were
+    bumped may still be rendered again, when one of its tags shares a slot with a bumped
+    one in the version table (an extra render, never a stale page): that is not the
+    change's doing."""
     from dateline.news import services as news_services
     from dateline.pagecache import invalidate
     from dateline.pictures import services as picture_services
@@ -654,6 +657,7 @@ def through_the_cache(row: Row) -> tuple[dict[str, Reading], dict[str, Reading]]
     now = read_all(truth)
     stale = [name for name in PAGES if seen[name].shown() != now[name].shown()]
     assert not stale, f"{row.change.name}: stale through the cache: {stale}"
+    assert now["front"].deps, "the tags a page declares are read from mark_cacheable's mark"
     row.cells = {name: seen[name].cache or "-" for name in PAGES}
     return seen, now
 
