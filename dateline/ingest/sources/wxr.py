@@ -48,7 +48,7 @@ from dateline.ingest.pipeline import (
 from dateline.ingest.sources import wordpress_body
 from dateline.news import services as news
 from dateline.news.body import picture_placeholder
-from dateline.news.models import Article, Redirect, Section, Status
+from dateline.news.models import Article, Section, Status
 from dateline.newsroom.actions.intake import DRAFT, PUBLISH, article_receive
 from dateline.newsroom.actors import importer_actor
 from dateline.pictures.services import PictureRejected, picture_create_or_update
@@ -538,15 +538,7 @@ class Importer:
             old = _path_of(url, self.scan.site) if url.strip() and self.scan.site else None
             if old and old not in ("/", ""):
                 olds.add(old)
-        Redirect.objects.bulk_create(
-            [
-                Redirect(old_path=old[:1000], article=article, source=self.scan.source)
-                for old in olds
-            ],
-            update_conflicts=True,
-            unique_fields=["old_path"],
-            update_fields=["article", "source"],
-        )
+        news.redirects_point(article=article, old_paths=olds, source=self.scan.source)
 
 
 def import_wxr(
