@@ -338,20 +338,6 @@ def collection_set(
 
 
 @transaction.atomic
-def collection_saved(*, collection: Collection, before: tuple[str, tuple[int, ...]] | None) -> None:
-    """After a form saved a list and its items itself (admin's inline): `before` is
-    `touches.collection_state` read before the form saved anything."""
-    invalidate(touches.collection_touches(before, touches.collection_state(collection.pk)))
-
-
-@transaction.atomic
-def collection_delete(*, collection: Collection) -> None:
-    before = touches.collection_state(collection.pk)
-    collection.delete()
-    invalidate(touches.collection_touches(before, None))
-
-
-@transaction.atomic
 def publication_update(*, publication: Publication, **fields) -> Publication:
     """Change publication settings (`fields`, or what a form already set on the instance)."""
     before = touches.publication_state(publication.pk)
