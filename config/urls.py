@@ -12,8 +12,10 @@ urlpatterns = [
     # The wire desk is ingest's screen inside the newsroom: composed here, where the apps
     # meet, so that the newsroom never imports ingest (docs/architecture.md).
     path("newsroom/", include((newsroom + wire_desk, "newsroom"))),
+    # One address per rendition: no leading zeros, which would name the same file under
+    # as many cache keys (ours, a CDN's) as anyone cares to make.
     re_path(
-        r"^media/r/(?P<pk>\d+)/(?P<token>[0-9a-f]{12})/(?P<width>\d+)w"
+        r"^media/r/(?P<pk>[1-9]\d*)/(?P<token>[0-9a-f]{12})/(?P<width>[1-9]\d*)w"
         r"(?:-(?P<ratio>16x9|4x3|3x2|1x1))?\.(?P<fmt>jpg|webp)$",
         serve_rendition,
         name="rendition",

@@ -19,6 +19,9 @@ ALLOWED_TYPES = {"image/jpeg", "image/png", "image/webp", "image/gif"}
 @require_safe
 def serve_media(request: HttpRequest, path: str):
     path = posixpath.normpath(path).lstrip("/")
+    # A NUL (%00) is no file name's; the OS would refuse it with a ValueError, a 500.
+    if "\x00" in path:
+        raise Http404("No such file.")
     try:
         full = safe_join(str(settings.MEDIA_ROOT), path)
     except Exception:
@@ -28,7 +31,7 @@ def serve_media(request: HttpRequest, path: str):
         raise Http404("No such file.")
     try:
         response = FileResponse(open(full, "rb"), content_type=content_type)
-    except (FileNotFoundError, IsADirectoryError):
+    except OSError:  # missing, a folder, a name or path too long for the file system
         raise Http404("No such file.") from None
     response["X-Content-Type-Options"] = "nosniff"
     response["Content-Security-Policy"] = "default-src 'none'; sandbox"

@@ -104,3 +104,35 @@ def test_srcset_urls_are_the_rendition_urls():
             for w in renditions.widths_for(picture)
         )
         assert renditions.srcset(picture, ratio=ratio, fmt="webp") == expected
+
+
+@pytest.mark.django_db
+def test_a_rendition_has_one_address_only(client):
+    """Leading zeros in the id or width would name the same file under other addresses:
+    as many cache keys (ours, a CDN's) for one picture as an attacker cares to make."""
+    picture = _picture()
+    canonical = renditions.url(picture, 320)
+    assert client.get(canonical).status_code == 200
+    token = canonical.split("/")[4]
+    for other in (
+        f"/media/r/00{picture.pk}/{token}/320w.jpg",
+        f"/media/r/{picture.pk}/{token}/0320w.jpg",
+        f"/media/r/0{picture.pk}/{token}/00320w-1x1.jpg",
+        f"/media/r/{picture.pk}/{token.upper()}/320w.jpg",
+    ):
+        response = client.get(other)
+        assert response.status_code == 404, other
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    "path",
+    [
+        "/media/x%00.jpg",
+        "/media/pictures/%00/x.jpg",
+        "/media/" + "a" * 300 + ".jpg",  # longer than a file name may be
+        "/media/" + "a/" * 3000 + "x.jpg",  # longer than a path may be
+    ],
+)
+def test_odd_media_paths_are_404_not_500(client, path):
+    assert client.get(path).status_code == 404
