@@ -9,7 +9,8 @@ supported for polling feeds.
 
 Tests serve from 127.0.0.1, which is refused like any loopback address unless
 settings.DATELINE_FETCH_ALLOW_LOOPBACK is on; nothing else (private, link-local, reserved,
-multicast, IPv4-mapped IPv6) is ever allowed.
+multicast) is ever allowed, nor an IPv6 address that wraps one (IPv4-mapped, NAT64,
+IPv4-compatible, IPv4-translated, 6to4, Teredo): of IPv6, only global unicast.
 """
 
 from __future__ import annotations
@@ -52,14 +53,46 @@ class Fetched:
         return self.status == 304
 
 
-def _allowed(address: ipaddress.IPv4Address | ipaddress.IPv6Address) -> bool:
-    if isinstance(address, ipaddress.IPv6Address):
-        mapped = address.ipv4_mapped or address.sixtofour
-        if mapped is not None:
-            return _allowed(mapped)
-    if address.is_loopback and getattr(settings, "DATELINE_FETCH_ALLOW_LOOPBACK", False):
+# IPv6 forms that carry an IPv4 address in their last 32 bits. A packet to one of them
+# reaches that IPv4 address (through a NAT64 gateway, a translator, or a host's own
+# stack), so the IPv4 address is what is checked.
+_NAT64 = ipaddress.IPv6Network("64:ff9b::/96")  # RFC 6052 well-known prefix
+_IPV4_COMPATIBLE = ipaddress.IPv6Network("::/96")  # RFC 4291 2.5.5.1, deprecated
+_IPV4_TRANSLATED = ipaddress.IPv6Network("::ffff:0:0:0/96")  # RFC 2765 (SIIT)
+_GLOBAL_UNICAST = ipaddress.IPv6Network("2000::/3")  # RFC 4291 2.4
+
+
+def _embedded_ipv4(address: ipaddress.IPv6Address) -> list[ipaddress.IPv4Address]:
+    """Every IPv4 address `address` wraps: IPv4-mapped, NAT64, IPv4-compatible and
+    IPv4-translated in the last 32 bits, 6to4 in bits 16-48, Teredo its server and client
+    (the client's obfuscated, as `ipaddress` undoes)."""
+    if address.ipv4_mapped is not None:
+        return [address.ipv4_mapped]
+    if any(address in net for net in (_NAT64, _IPV4_COMPATIBLE, _IPV4_TRANSLATED)):
+        return [ipaddress.IPv4Address(int(address) & 0xFFFFFFFF)]
+    if address.sixtofour is not None:
+        return [address.sixtofour]
+    if address.teredo is not None:
+        return list(address.teredo)
+    return []
+
+
+def _allowed(address: ipaddress.IPv4Address | ipaddress.IPv6Address, *, wrapped=False) -> bool:
+    # The tests' loopback is 127.0.0.1 or ::1 as such, never wrapped in another form.
+    if address.is_loopback and not wrapped and settings.DATELINE_FETCH_ALLOW_LOOPBACK:
         return True
-    return address.is_global and not address.is_multicast
+    if isinstance(address, ipaddress.IPv4Address):
+        return address.is_global and not address.is_multicast
+    embedded = _embedded_ipv4(address)
+    if not all(_allowed(inner, wrapped=True) for inner in embedded):
+        return False
+    if address.ipv4_mapped is not None or address in _NAT64:
+        # Only ever the wrapped IPv4 address is reached, and it is public.
+        return True
+    # Otherwise only global unicast that IANA calls globally reachable: not the
+    # IPv4-compatible or -translated forms, not Teredo, documentation, discard-only,
+    # unique local, link-local, multicast, nor NAT64's local-use prefix (RFC 8215).
+    return address in _GLOBAL_UNICAST and address.is_global and not address.teredo
 
 
 def public_address(host: str, port: int) -> str:

@@ -3,6 +3,7 @@ every redirect is checked again. Loopback is allowed only by an explicit test se
 
 from __future__ import annotations
 
+import ipaddress
 import threading
 
 import pytest
@@ -27,6 +28,22 @@ FORBIDDEN = [
     "http://[fe80::1]/",
     "http://[fc00::1]/",
     "http://[2002:7f00:1::]/",  # 6to4 wrapping 127.0.0.1
+    "http://[2002:a9fe:a9fe::]/",  # 6to4 wrapping the cloud metadata address
+    # IPv6 forms that carry an IPv4 address inside: each decoded and checked.
+    "http://[64:ff9b::7f00:1]/",  # NAT64 well-known prefix (RFC 6052) + 127.0.0.1
+    "http://[64:ff9b::a9fe:a9fe]/",  # NAT64 + 169.254.169.254
+    "http://[64:ff9b:1::a00:1]/",  # NAT64 local-use prefix (RFC 8215): never public
+    "http://[::127.0.0.1]/",  # IPv4-compatible (deprecated, RFC 4291)
+    "http://[::10.0.0.1]/",
+    "http://[::8.8.8.8]/",  # not global unicast, whatever it wraps
+    "http://[::ffff:0:7f00:1]/",  # IPv4-translated (RFC 2765)
+    "http://[::ffff:0:808:808]/",
+    "http://[2001:0:4136:e378:8000:63bf:80ff:fffe]/",  # Teredo, client 127.0.0.1
+    "http://[2001:0:4136:e378:8000:63bf:3fff:fdd2]/",  # Teredo, client 192.0.2.45
+    "http://[2001:db8::1]/",  # documentation
+    "http://[100::1]/",  # discard-only
+    "http://[ff02::1]/",  # multicast
+    "http://[::]/",
     "http://224.0.0.1/",
     "http://2130706433/",  # 127.0.0.1 as one number
     "http://0x7f.0.0.1/",
@@ -41,8 +58,32 @@ def loopback_allowed(settings):
 @pytest.mark.parametrize("url", FORBIDDEN)
 def test_non_public_addresses_are_refused(url, settings):
     settings.DATELINE_FETCH_ALLOW_LOOPBACK = False
-    with pytest.raises(FetchError):
+    # Refused for what the address is, before any connection: this machine has no route
+    # out, so a connection's failure must not pass for a refusal.
+    with pytest.raises(FetchError, match="which is not a public address"):
         fetch(url)
+
+
+@pytest.mark.parametrize(
+    "address",
+    [
+        "8.8.8.8",
+        "2606:4700:4700::1111",  # global unicast
+        "::ffff:8.8.8.8",  # IPv4-mapped: the IPv4 address is where it goes
+        "64:ff9b::808:808",  # NAT64 of a public address, as a DNS64 resolver answers
+        "2002:808:808::1",  # 6to4 of a public address
+    ],
+)
+def test_public_addresses_in_every_form_are_fetched(address, settings):
+    settings.DATELINE_FETCH_ALLOW_LOOPBACK = False
+    assert ipaddress.ip_address(public_address(address, 80)) == ipaddress.ip_address(address)
+
+
+def test_the_loopback_setting_opens_loopback_only_not_what_wraps_it(loopback_allowed):
+    assert public_address("::1", 80) == "::1"
+    for host in ("64:ff9b::7f00:1", "::127.0.0.1", "::ffff:0:7f00:1", "2002:7f00:1::"):
+        with pytest.raises(FetchError):
+            public_address(host, 80)
 
 
 def test_only_http_and_https(settings):
