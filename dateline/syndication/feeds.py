@@ -4,6 +4,8 @@ readers use (full content, the picture with its credit, every author)."""
 
 from __future__ import annotations
 
+import re
+
 from django.contrib.syndication.views import Feed
 from django.http import Http404, HttpResponse
 from django.utils.feedgenerator import Atom1Feed, Rss201rev2Feed
@@ -44,7 +46,35 @@ def _add_media(handler, media: dict | None) -> None:
     handler.endElement("media:content")
 
 
-class NewsRssFeed(Rss201rev2Feed):
+# What XML 1.0 cannot carry (section 2.2): C0 controls but tab, newline and carriage
+# return; lone surrogates; U+FFFE and U+FFFF.
+_NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
+
+
+def _xml_text(value):
+    """`value` with what XML cannot carry left out, in every string it holds."""
+    if isinstance(value, str):
+        return _NOT_XML.sub("", value)
+    if isinstance(value, list | tuple):
+        return type(value)(_xml_text(v) for v in value)
+    if isinstance(value, dict):
+        return {k: _xml_text(v) for k, v in value.items()}
+    return value
+
+
+class _XMLText:
+    """Every text a feed is given, cleaned for XML 1.0. Django refuses a control character
+    with an exception, so one tag name from a wire source would otherwise take down every
+    feed that shows it."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*_xml_text(args), **_xml_text(kwargs))
+
+    def add_item(self, *args, **kwargs):
+        super().add_item(*_xml_text(args), **_xml_text(kwargs))
+
+
+class NewsRssFeed(_XMLText, Rss201rev2Feed):
     def rss_attributes(self):
         return {
             **super().rss_attributes(),
@@ -62,7 +92,7 @@ class NewsRssFeed(Rss201rev2Feed):
         _add_media(handler, item["media"])
 
 
-class NewsAtomFeed(Atom1Feed):
+class NewsAtomFeed(_XMLText, Atom1Feed):
     def root_attributes(self):
         return {**super().root_attributes(), "xmlns:media": MEDIA_NS}
 
@@ -112,12 +142,15 @@ class StoryFeed(Feed):
         return f"{page.subject.name} – {name}" if page.subject else name
 
     def subtitle(self, page: FeedPage) -> str:
-        return self.description(page)
-
-    def description(self, page: FeedPage) -> str:
+        # Atom's subtitle is text (RFC 4287 3.1.1: no type attribute means "text").
         if page.subject is None:
             return page.site.publication.tagline or f"The latest from {page.site.publication.name}"
         return f"The latest stories: {page.subject.name}"
+
+    def description(self, page: FeedPage) -> str:
+        # An RSS description is read as HTML, like the items' (item_description): a name
+        # with markup in it is text, shown as typed.
+        return escape(self.subtitle(page))
 
     def link(self, page: FeedPage) -> str:
         return absolute(page.subject.get_absolute_url() if page.subject else "/")

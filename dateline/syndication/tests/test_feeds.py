@@ -4,10 +4,13 @@ from __future__ import annotations
 
 import datetime as dt
 import email.utils
+import re
 
 import feedparser
+import lxml.html
 import pytest
 
+from dateline.news import services
 from dateline.news.tests import factories
 from dateline.syndication.identity import story_uri
 from dateline.syndication.tests.world import PUBLISHED, UPDATED
@@ -209,3 +212,81 @@ def test_cached_feed_answers_conditional_gets_with_one_last_modified(world, froz
     older = "Mon, 01 Jun 2026 00:00:00 GMT"
     status, _, _ = get(cached, "/feeds/rss.xml", HTTP_IF_MODIFIED_SINCE=older)
     assert status.startswith("200")
+
+
+HOSTILE = 'Gales <b>&amp;</b> <i>tides</i> <script>alert(1)</script>\x0b\x01\ufffe & "more"'
+SHOWN = 'Gales <b>&amp;</b> <i>tides</i> <script>alert(1)</script> & "more"'
+
+
+def _shown(detail) -> str:
+    """What a reader shows for a feed text: feedparser hands HTML on as HTML (sanitised),
+    and text as text."""
+    if detail.type == "text/html":
+        return lxml.html.fragment_fromstring(detail.value, create_parent="div").text_content()
+    return detail.value
+
+
+@pytest.mark.django_db
+def test_names_with_markup_and_control_characters_are_text_in_every_feed(client, world):
+    """Tag, section, topic and author names come from wire sources and imports too: in a
+    channel's title and description, in categories and authors, they are text, and a
+    character XML cannot carry is left out instead of failing the feed."""
+    story = world.story
+    tag = services.tag_get_or_create(name=HOSTILE)
+    topic = services.topic_get_or_create(kind="place", name=HOSTILE)
+    author = services.author_get_or_create(name=HOSTILE)
+    story.section = factories.section(HOSTILE)
+    factories.save(story, tags=[tag], topics=[topic], authors=[author])
+    subjects = [tag, topic, author, story.section]
+    urls = ["/feeds/rss.xml", "/feeds/atom.xml"] + [
+        s.get_absolute_url() + name for s in subjects for name in ("rss.xml", "atom.xml")
+    ]
+    for url in urls:
+        _, parsed = _parse(client, url)
+        if url.startswith("/feeds/"):
+            assert "Gales" not in parsed.feed.subtitle, url
+        else:
+            assert _shown(parsed.feed.title_detail) == f"{SHOWN} – The Harbour Courier", url
+            assert _shown(parsed.feed.subtitle_detail) == f"The latest stories: {SHOWN}", url
+        entry = _entry(parsed, world)
+        assert SHOWN in [t.term for t in entry.tags], url
+        assert SHOWN in [a.get("name") for a in entry.get("authors", [])] + [entry.get("author")], (
+            url
+        )
+
+
+@pytest.mark.django_db
+def test_every_xss_corpus_payload_as_a_name_is_text_in_rss_and_atom(world, shared_dir, rf):
+    """Each payload of ../shared/corpora/security/xss/ as the name of a feed's subject, of
+    a tag and of an author of its story: the feed is well-formed and shows it as text."""
+    from dateline.news.tests.test_hostile_input import xss_payloads
+    from dateline.syndication.feeds import StoryFeed
+    from dateline.syndication.selectors import feed_page
+
+    tag = world.story.tags.get()
+    page = feed_page(kind="tag", slug=tag.slug)
+    page.path = tag.get_absolute_url() + "rss.xml"
+    [story] = page.stories
+    request = rf.get(page.path)
+    failures = []
+    for payload in xss_payloads(shared_dir):
+        page.subject.name = story.tags[0].name = story.authors[0].name = payload
+        shown = " ".join(re.sub("[\x00-\x08\x0b\x0c\x0e-\x1f]", "", payload).split())
+        for atom in (False, True):
+            generator = StoryFeed("tag", atom=atom).get_feed(page, request)
+            parsed = feedparser.parse(generator.writeString("utf-8").encode())
+            entry = parsed.entries[0] if parsed.entries else {}
+            seen = {
+                "bozo": parsed.bozo,
+                "subtitle": " ".join(_shown(parsed.feed.subtitle_detail).split()),
+                "tags": [" ".join(t.term.split()) for t in entry.get("tags", [])],
+                "authors": [" ".join(a.get("name", "").split()) for a in entry.get("authors", [])],
+            }
+            if (
+                seen["bozo"]
+                or seen["subtitle"] != f"The latest stories: {shown}".strip()
+                or shown not in seen["tags"]
+                or shown not in seen["authors"]
+            ):
+                failures.append((payload, atom, seen))
+    assert not failures, failures[:5]
