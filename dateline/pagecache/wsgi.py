@@ -17,6 +17,7 @@ from urllib.parse import unquote_plus
 
 from django.conf import settings
 from django.http.cookie import parse_cookie
+from django.http.request import split_domain_port, validate_host
 
 from dateline.pagecache.versions import on_loss, versions
 
@@ -212,6 +213,38 @@ def _private(environ) -> bool:
     return any(cookies.get(name) for name in names)
 
 
+# Hosts Django would accept, each with the ALLOWED_HOSTS it was checked against, so that a
+# hit checks its host with one lookup. Refused hosts are not kept: they go to Django anyway.
+_accepted_hosts: dict[str, list[str]] = {}
+_ACCEPTED_HOSTS_MAX = 1_000
+_DEBUG_HOSTS = [".localhost", "127.0.0.1", "[::1]"]  # Django's own, under DEBUG
+
+
+def _host_allowed(environ) -> bool:
+    """Whether Django would accept the request's host (HttpRequest.get_host, the same
+    header and the same rules): a hit must not answer what Django would refuse with 400,
+    nor may a refused host key anything. A request without a Host header (HTTP/1.0) is
+    left to Django."""
+    if settings.USE_X_FORWARDED_HOST and "HTTP_X_FORWARDED_HOST" in environ:
+        host = environ["HTTP_X_FORWARDED_HOST"]
+    else:
+        host = environ.get("HTTP_HOST")
+        if host is None:
+            return False
+    allowed = settings.ALLOWED_HOSTS
+    if settings.DEBUG and not allowed:
+        allowed = _DEBUG_HOSTS
+    if _accepted_hosts.get(host) is allowed:
+        return True
+    domain, _ = split_domain_port(host)
+    if not (domain and validate_host(domain, allowed)):
+        return False
+    if len(_accepted_hosts) >= _ACCEPTED_HOSTS_MAX:  # ALLOWED_HOSTS "*": any name at all
+        _accepted_hosts.clear()
+    _accepted_hosts[host] = allowed
+    return True
+
+
 def _cacheable_request(environ) -> bool:
     return environ.get("REQUEST_METHOD") in ("GET", "HEAD") and not _private(environ)
 
@@ -254,7 +287,7 @@ class PageCacheApp:
             versions().check()
 
     def __call__(self, environ, start_response):
-        if not self.enabled or not _cacheable_request(environ):
+        if not self.enabled or not _cacheable_request(environ) or not _host_allowed(environ):
             return self.app(environ, start_response)
         key = _normalised_key(environ)
         entry = store.get(key)

@@ -328,3 +328,34 @@ def test_cacheable_pages_carry_their_tags_for_a_cdn_to_purge(app, world):
     assert "stories" in headers["Surrogate-Key"].split(" ")
     _, headers, _ = get(cached, "/admin/login/")
     assert "Surrogate-Key" not in headers and "Cache-Tag" not in headers
+
+
+@pytest.mark.django_db
+def test_a_host_django_refuses_gets_400_even_when_the_page_is_kept(app, world, settings):
+    """A hit is answered before Django runs, so the cache makes Django's ALLOWED_HOSTS check
+    itself; a refused host is answered by Django (400) and keys nothing."""
+    settings.ALLOWED_HOSTS = ["news.example.com", ".courier.example"]
+    cached, django = app
+    url = world["a"].get_absolute_url()
+    for host in ("news.example.com", "NEWS.example.com:8443", "www.courier.example."):
+        status, headers, _ = get(cached, url, HTTP_HOST=host)
+        assert status.startswith("200") and headers["X-Cache"] in ("miss", "hit"), host
+    assert django.calls == 1 and len(store) == 1
+    for host in (
+        "evil.example",
+        "news.example.com.evil.example",
+        "news.example.com@evil.example",
+        "news.example.com:80:80",
+        "",
+    ):
+        status, _, _ = get(cached, url, HTTP_HOST=host)
+        assert status.startswith("400"), host
+        status, _, _ = get(cached, "/never-asked-before/", HTTP_HOST=host)
+        assert status.startswith("400"), host
+    assert len(store) == 1
+    # Behind a proxy that sets X-Forwarded-Host, that is the host Django checks.
+    settings.USE_X_FORWARDED_HOST = True
+    status, _, _ = get(cached, url, HTTP_HOST="news.example.com", HTTP_X_FORWARDED_HOST="evil")
+    assert status.startswith("400")
+    status, _, _ = get(cached, url, HTTP_HOST="evil", HTTP_X_FORWARDED_HOST="news.example.com")
+    assert status.startswith("200")
