@@ -165,6 +165,14 @@ class ArticleAdmin(admin.ModelAdmin):
             )
         return super().formfield_for_dbfield(db_field, request, **kwargs)
 
+    def render_change_form(self, request, context, *args, **kwargs):
+        # The body editor's import map is an inline script, the one the desk's
+        # Content-Security-Policy lets run: it carries the page's nonce (config/security.py).
+        from dateline.newsroom.editor import with_nonce
+
+        context["media"] = with_nonce(context["media"], request)
+        return super().render_change_form(request, context, *args, **kwargs)
+
     def has_change_permission(self, request, obj=None):
         allowed = super().has_change_permission(request, obj)
         if not allowed or obj is None or _is_editor(request):

@@ -50,6 +50,8 @@ def test_route_answers_as_the_policy_says(client, route, who):
             data=f"article={article.pk}&action=submit",
             content_type="application/x-www-form-urlencoded",
         )
+        # Whatever the answer, no browser or proxy keeps it: drafts, names, choosers' JSON.
+        assert _never_kept(response), (route, who, method, response.get("Cache-Control"))
         allowed = rules.get(method)
         if allowed is None:
             assert response.status_code == 405, (route, who, method)
@@ -59,6 +61,36 @@ def test_route_answers_as_the_policy_says(client, route, who):
             assert response.status_code == 403, (route, who, method)
         else:
             assert response.status_code in (200, 302), (route, who, method)
+
+
+def _never_kept(response) -> bool:
+    directives = {d.strip().split("=")[0] for d in response.get("Cache-Control", "").split(",")}
+    return {"private", "no-store"} <= directives
+
+
+@pytest.mark.django_db
+def test_admin_pages_are_never_kept_either(client):
+    """Admin is Django's own, whose views are never_cache: held here for every page a
+    member of staff opens, signed in or not."""
+    article = news_factories.article(publish=False)
+    pages = [
+        "/admin/",
+        "/admin/login/",
+        "/admin/news/article/",
+        "/admin/news/article/add/",
+        f"/admin/news/article/{article.pk}/change/",
+        f"/admin/news/article/{article.pk}/history/",
+        "/admin/news/article/999999/change/",
+        "/admin/pictures/picture/",
+        "/admin/newsroom/auditentry/",
+        "/admin/logout/",
+    ]
+    for who in (None, Role.WRITER, Role.EDITOR, Role.ADMIN):
+        if who is not None:
+            client.force_login(staff(who))
+        for url in pages:
+            response = client.get(url)
+            assert _never_kept(response), (who, url, response.status_code)
 
 
 @pytest.mark.django_db

@@ -1,0 +1,96 @@
+"""Response headers that depend on where a request lands: the public site, or the desk
+(admin and the newsroom, which config/urls.py mounts at /admin/ and /newsroom/).
+
+Content-Security-Policy, through django-csp's middleware:
+
+- **Public pages** run no script at all (`script-src 'none'`; a JSON-LD block is data, not
+  script). Their one inline thing is the site's stylesheet (news/jinja.py inlines it), let
+  in by its hash: a nonce would be the same for every reader of a kept page. Pictures come
+  from this site (or from MEDIA_URL's origin when media has one of its own); frames only
+  from the players news/embeds.py builds them for; no plugin, base or foreign form target.
+- **The desk** runs the body editor (django-prose-editor: ES modules from our static files,
+  and an inline import map that carries the page's nonce, newsroom/admin.py) and our own
+  scripts, all from this site, and no other inline script. Inline styles are allowed there:
+  Django's admin and the newsroom's templates use them, and staff write those pages.
+
+Every answer of the desk is `Cache-Control: private, no-store` (with Django's
+never-cache companions), whatever made it: a view, a guard's 403, an error page. Drafts,
+names and the choosers' JSON stay with the person who asked.
+"""
+
+from __future__ import annotations
+
+import base64
+import functools
+import hashlib
+from urllib.parse import urlsplit
+
+from csp.constants import NONCE, NONE, SELF, UNSAFE_INLINE
+from csp.middleware import CSPMiddleware, PolicyParts
+from django.conf import settings
+from django.utils.cache import add_never_cache_headers
+
+DESK_PATHS = ("/admin/", "/newsroom/")
+
+
+def _origin(url: str) -> str | None:
+    parts = urlsplit(url)
+    return f"{parts.scheme}://{parts.netloc}" if parts.scheme and parts.netloc else None
+
+
+def _media_sources() -> list[str]:
+    media = _origin(settings.MEDIA_URL)
+    return [SELF, media] if media else [SELF]
+
+
+@functools.cache
+def public_policy() -> dict[str, list[str]]:
+    from dateline.news.embeds import PROVIDERS
+    from dateline.news.jinja import inline_css
+
+    digest = hashlib.sha256(str(inline_css()).encode("utf-8")).digest()
+    frames = sorted({_origin(p.frame) for p in PROVIDERS.values() if p.frame})
+    return {
+        "default-src": [NONE],
+        "script-src": [NONE],
+        "style-src": [f"'sha256-{base64.b64encode(digest).decode()}'"],
+        # data: for the empty icon base.html names, which keeps browsers from asking for
+        # /favicon.ico on every page; an image cannot run script, whatever its source.
+        "img-src": [*_media_sources(), "data:"],
+        "frame-src": frames,
+        "base-uri": [NONE],
+        "form-action": [SELF],
+        "frame-ancestors": [SELF],
+    }
+
+
+@functools.cache
+def desk_policy() -> dict[str, list[str]]:
+    return {
+        "default-src": [SELF],
+        "script-src": [SELF, NONCE],
+        "style-src": [SELF, UNSAFE_INLINE],
+        # Django's admin draws some icons as data: URLs.
+        "img-src": [*_media_sources(), "data:"],
+        "object-src": [NONE],
+        "base-uri": [NONE],
+        "form-action": [SELF],
+        "frame-ancestors": [SELF],
+    }
+
+
+def is_desk(request) -> bool:
+    return request.path_info.startswith(DESK_PATHS)
+
+
+class SecurityHeadersMiddleware(CSPMiddleware):
+    def process_response(self, request, response):
+        if is_desk(request):
+            add_never_cache_headers(response)
+        return super().process_response(request, response)
+
+    def get_policy_parts(self, request, response, report_only: bool = False) -> PolicyParts:
+        parts = super().get_policy_parts(request, response, report_only)
+        if not report_only and parts.config is None:
+            parts.config = desk_policy() if is_desk(request) else public_policy()
+        return parts
