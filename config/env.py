@@ -58,6 +58,13 @@ PAGE_CACHE_MB = _int("DATELINE_PAGE_CACHE_MB", 256)
 DEBUG = _bool("DATELINE_DEBUG", False)
 ALLOWED_HOSTS = [h.strip() for h in _str("DATELINE_ALLOWED_HOSTS", "").split(",") if h.strip()]
 SITE_URL = _str("DATELINE_SITE_URL", "http://127.0.0.1:8000").rstrip("/")
+# HTTPS behind a proxy that terminates TLS (settings/production.py): the proxy sets
+# X-Forwarded-Proto on every request and drops any a client sent. With an https SITE_URL
+# this turns on the redirect to HTTPS, HSTS and secure cookies.
+TRUSTED_PROXY = _bool("DATELINE_TRUSTED_PROXY", False)
+SSL_REDIRECT = _bool("DATELINE_SSL_REDIRECT", True)
+HSTS_SECONDS = _int("DATELINE_HSTS_SECONDS", 365 * 24 * 3600)
+HSTS_INCLUDE_SUBDOMAINS = _bool("DATELINE_HSTS_INCLUDE_SUBDOMAINS", False)
 MEDIA_ROOT = Path(_str("DATELINE_MEDIA_ROOT", str(VAR_DIR / "media")))
 # Tests that need ../shared/ find it here; a user's machine has none.
 SHARED_DIR = Path(_str("DATELINE_SHARED_DIR", str(BASE_DIR.parent / "shared")))

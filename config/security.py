@@ -8,6 +8,8 @@ Content-Security-Policy, through django-csp's middleware:
   in by its hash: a nonce would be the same for every reader of a kept page. Pictures come
   from this site (or from MEDIA_URL's origin when media has one of its own); frames only
   from the players news/embeds.py builds them for; no plugin, base or foreign form target.
+- **Both** may be framed by nobody, ourselves included (`frame-ancestors 'none'`, as
+  X-Frame-Options DENY says to older browsers): the admin opens its pop-ups as windows.
 - **The desk** runs the body editor (django-prose-editor: ES modules from our static files,
   and an inline import map that carries the page's nonce, newsroom/admin.py) and our own
   scripts, all from this site, and no other inline script. Inline styles are allowed there:
@@ -60,7 +62,7 @@ def public_policy() -> dict[str, list[str]]:
         "frame-src": frames,
         "base-uri": [NONE],
         "form-action": [SELF],
-        "frame-ancestors": [SELF],
+        "frame-ancestors": [NONE],
     }
 
 
@@ -75,7 +77,7 @@ def desk_policy() -> dict[str, list[str]]:
         "object-src": [NONE],
         "base-uri": [NONE],
         "form-action": [SELF],
-        "frame-ancestors": [SELF],
+        "frame-ancestors": [NONE],
     }
 
 

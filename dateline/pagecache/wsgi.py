@@ -245,6 +245,19 @@ def _host_allowed(environ) -> bool:
     return True
 
 
+def _redirected_to_https(environ) -> bool:
+    """Whether Django would redirect the request to HTTPS (SECURE_SSL_REDIRECT, behind a
+    proxy whose header says how the client came: HttpRequest.scheme's rules)."""
+    if not settings.SECURE_SSL_REDIRECT:
+        return False
+    if settings.SECURE_PROXY_SSL_HEADER:
+        header, secure = settings.SECURE_PROXY_SSL_HEADER
+        value = environ.get(header)
+        if value is not None:
+            return value.split(",", 1)[0].strip() != secure
+    return environ.get("wsgi.url_scheme") != "https"
+
+
 def _cacheable_request(environ) -> bool:
     return environ.get("REQUEST_METHOD") in ("GET", "HEAD") and not _private(environ)
 
@@ -287,7 +300,12 @@ class PageCacheApp:
             versions().check()
 
     def __call__(self, environ, start_response):
-        if not self.enabled or not _cacheable_request(environ) or not _host_allowed(environ):
+        if (
+            not self.enabled
+            or not _cacheable_request(environ)
+            or not _host_allowed(environ)
+            or _redirected_to_https(environ)
+        ):
             return self.app(environ, start_response)
         key = _normalised_key(environ)
         entry = store.get(key)

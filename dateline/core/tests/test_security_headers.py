@@ -97,8 +97,8 @@ def test_public_pages_enforce_a_policy_that_runs_no_script(client):
         assert sorted(policy["frame-src"]) == frames, url
         assert policy["base-uri"] == ["'none'"], url
         assert policy["form-action"] == ["'self'"], url
-        assert policy["frame-ancestors"] == ["'self'"], url
-        assert response["X-Frame-Options"] == "SAMEORIGIN", url  # says the same to old browsers
+        assert policy["frame-ancestors"] == ["'none'"], url
+        assert response["X-Frame-Options"] == "DENY", url  # says the same to old browsers
 
 
 @pytest.fixture
@@ -153,7 +153,7 @@ def test_the_desk_runs_our_own_scripts_only(client):
         assert policy["object-src"] == ["'none'"], url
         assert policy["base-uri"] == ["'none'"], url
         assert policy["form-action"] == ["'self'"], url
-        assert policy["frame-ancestors"] == ["'self'"], url
+        assert policy["frame-ancestors"] == ["'none'"], url
         if url.endswith(("/add/", "/change/")) and "article" in url:
             # The body editor's import map is the one inline script, and carries the nonce.
             [nonce] = [s for s in policy["script-src"] if s.startswith("'nonce-")]

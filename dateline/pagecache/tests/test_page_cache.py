@@ -359,3 +359,25 @@ def test_a_host_django_refuses_gets_400_even_when_the_page_is_kept(app, world, s
     assert status.startswith("400")
     status, _, _ = get(cached, url, HTTP_HOST="evil", HTTP_X_FORWARDED_HOST="news.example.com")
     assert status.startswith("200")
+
+
+@pytest.mark.django_db
+def test_behind_a_tls_proxy_a_plain_request_is_redirected_even_when_the_page_is_kept(
+    world, settings
+):
+    """With the HTTPS redirect on (settings/production.py, behind a trusted proxy), a hit
+    must not answer a plain request that Django would redirect."""
+    settings.SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+    settings.SECURE_SSL_REDIRECT = True
+    settings.SECURE_HSTS_SECONDS = 3600
+    django = Counting()  # made now: Django's SecurityMiddleware reads its settings once
+    cached = PageCacheApp(django)
+    url = world["a"].get_absolute_url()
+    for expected in ("miss", "hit"):
+        status, headers, _ = get(cached, url, HTTP_X_FORWARDED_PROTO="https")
+        assert status.startswith("200") and headers["X-Cache"] == expected
+        assert headers["Strict-Transport-Security"] == "max-age=3600"
+    for proto in ({}, {"HTTP_X_FORWARDED_PROTO": "http"}):
+        status, headers, _ = get(cached, url, **proto)
+        assert status.startswith("301") and headers["Location"] == f"https://127.0.0.1{url}"
+    assert django.calls == 3
