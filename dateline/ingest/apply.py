@@ -100,6 +100,8 @@ class Run:
         self.stories: RunCache = RunCache()
         self.pictures_changed = 0
         self._depth = 0
+        # Stored stories found ahead for a batch of items (`prefetch`), each taken once.
+        self._found: dict[tuple[str, str], Article | None] = {}
 
     def _caches(self) -> tuple[RunCache, ...]:
         return (self.sections, self.authors, self.tags, self.topics, self.pictures, self.stories)
@@ -121,6 +123,20 @@ class Run:
         if self._depth == 0:
             for cache in self._caches():
                 cache.settle()
+
+    def prefetch(self, source: str, source_ids: list[str]) -> None:
+        """Find the stored stories of many items in one query (a wire document's), instead
+        of one query per item."""
+        found = Article.objects.filter(source=source, source_id__in=source_ids)
+        self._found.update({(source, sid): None for sid in source_ids})
+        self._found.update({(source, article.source_id): article for article in found})
+
+    def stored(self, source: str, source_id: str) -> Article | None:
+        """The story stored under (source, source_id), if any."""
+        key = (source, source_id)
+        if key in self._found:
+            return self._found.pop(key)
+        return Article.objects.filter(source=source, source_id=source_id).first()
 
     def section(self, wanted: IncomingSection, _seen: frozenset = frozenset()) -> Section:
         key = wanted.source_id or f"name:{wanted.name.strip().lower()}"
@@ -155,6 +171,7 @@ class Run:
         """The id of a story of `source`, made a placeholder if it has not arrived yet."""
         key = (source, source_id)
         if key not in self.stories:
+            self._found.pop(key, None)  # a placeholder made now is not what was found ahead
             found = (
                 Article.objects.filter(source=source, source_id=source_id)
                 .values_list("pk", flat=True)
@@ -210,14 +227,12 @@ class Applied:
     notes: list[str] = field(default_factory=list)
     # What the door did with it (newsroom.actions.intake: saved, held, proposed).
     received: str = ""
+    reason: str = ""  # why it was skipped
 
     def result(self, detail: str | None = None) -> ItemResult:
-        return ItemResult(
-            self.outcome,
-            self.source_id,
-            public_path(self.article) if detail is None else detail,
-            list(dict.fromkeys(self.notes)),
-        )
+        if detail is None:
+            detail = self.reason or public_path(self.article)
+        return ItemResult(self.outcome, self.source_id, detail, list(dict.fromkeys(self.notes)))
 
 
 def public_path(article: Article | None) -> str:
@@ -242,14 +257,14 @@ def story_apply(
     transaction, for the caller's own records (the wire's items): both are saved or
     neither."""
     run = run or Run()
-    existing = Article.objects.filter(source=incoming.source, source_id=incoming.source_id).first()
+    existing = run.stored(incoming.source, incoming.source_id)
     new = existing is None or existing.status == Status.PLACEHOLDER
     early = None
     if not new and not is_newer(incoming.version, existing.source_version):
         early = Applied(UNCHANGED, incoming.source_id, existing)
     elif new and incoming.want == WITHDRAW:
-        note = "withdrawn by its source before we had it"
-        early = Applied(SKIPPED, incoming.source_id, existing, [note])
+        reason = "withdrawn by its source before we had it"
+        early = Applied(SKIPPED, incoming.source_id, existing, reason=reason)
     if early is not None:
         if then is not None:
             with run.item():

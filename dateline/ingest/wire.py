@@ -160,6 +160,7 @@ def _import_document(
         item.guid: item
         for item in WireItem.objects.filter(source=source, guid__in=guids).select_related("article")
     }
+    poll.run.prefetch(source.article_source, guids)
     actor = wire_actor(source.name, trusted=source.publish_directly, source=source.article_source)
     for entry in entries:
         if isinstance(entry, BadEntry):
