@@ -290,19 +290,7 @@ def story_apply(
 
 def _write(incoming, existing, new, actor, run, read, default_section) -> Applied:
     notes = list(incoming.notes)
-    placed: dict[str, int | None] = {}
-    for picture in incoming.pictures:
-        pk, note = run.picture(picture, source=incoming.source, data=read.get(picture.key))
-        placed[picture.key] = pk
-        if note:
-            notes.append(note)
-    lead = None
-    if incoming.lead_picture is not None:
-        lead, note = run.picture(
-            incoming.lead_picture, source=incoming.source, data=read.get(incoming.lead_picture.key)
-        )
-        if note:
-            notes.append(note)
+    placed, lead = _pictures(incoming, run, read, notes)
     linked = {
         source_id: run.story_id(incoming.source, source_id, headline)
         for source_id, headline in incoming.links.items()
@@ -333,18 +321,7 @@ def _write(incoming, existing, new, actor, run, read, default_section) -> Applie
         article.section = run.section(incoming.section)
     elif new:
         article.section = default_section
-
-    now = clock.now()
-    when = max((t for t in (incoming.published_at, incoming.embargo) if t), default=None)
-    live = existing is not None and existing.status == Status.PUBLISHED
-    if not live:
-        # A story not on the site carries the time it had at its source, for the desk.
-        article.published_at = when
-    shown_from = existing.published_at if live else when
-    updated = incoming.updated_at
-    article.updated_at = updated if updated and (not shown_from or updated > shown_from) else None
-    if when is not None and when <= now and not getattr(actor, "may_backdate", False):
-        when = None  # a wire source publishes now (or at its embargo), never in the past
+    when = _times(article, incoming, existing, actor)
 
     received = article_receive(
         article=article,
@@ -358,21 +335,49 @@ def _write(incoming, existing, new, actor, run, read, default_section) -> Applie
     )
     notes.extend(received.notes)
     run.stories[incoming.source, incoming.source_id] = article.pk
-    if (
-        incoming.embargo
-        and incoming.embargo > now
-        and not (article.status == Status.PUBLISHED and article.published_at >= incoming.embargo)
-    ):
-        notes.append(f"embargoed until {incoming.embargo.isoformat()}")
+    embargo = incoming.embargo
+    if embargo and embargo > clock.now():
+        if not (article.status == Status.PUBLISHED and article.published_at >= embargo):
+            notes.append(f"embargoed until {embargo.isoformat()}")
     if incoming.old_paths:
         _redirects(article, incoming.old_paths, incoming.source)
-    return Applied(
-        CREATED if new else UPDATED,
-        incoming.source_id,
-        article,
-        notes,
-        received.outcome,
-    )
+    outcome = CREATED if new else UPDATED
+    return Applied(outcome, incoming.source_id, article, notes, received.outcome)
+
+
+def _pictures(incoming, run, read, notes) -> tuple[dict[str, int | None], int | None]:
+    """The body's pictures by key, and the lead picture, as ids in the library."""
+    placed: dict[str, int | None] = {}
+    for picture in incoming.pictures:
+        placed[picture.key], note = run.picture(
+            picture, source=incoming.source, data=read.get(picture.key)
+        )
+        notes.extend([note] if note else [])
+    lead = None
+    if incoming.lead_picture is not None:
+        lead, note = run.picture(
+            incoming.lead_picture, source=incoming.source, data=read.get(incoming.lead_picture.key)
+        )
+        notes.extend([note] if note else [])
+    return placed, lead
+
+
+def _times(article, incoming, existing, actor):
+    """Set the story's times from the source's, and return when it is to go live: its
+    source's time for an importer (a 2019 post stays dated 2019; a future one is scheduled),
+    now or the embargo for a wire source. A live story keeps its time unless the source
+    moves it."""
+    when = max((t for t in (incoming.published_at, incoming.embargo) if t), default=None)
+    live = existing is not None and existing.status == Status.PUBLISHED
+    if not live:
+        # A story not on the site carries the time it had at its source, for the desk.
+        article.published_at = when
+    shown_from = existing.published_at if live else when
+    updated = incoming.updated_at
+    article.updated_at = updated if updated and (not shown_from or updated > shown_from) else None
+    if when is not None and when <= clock.now() and not getattr(actor, "may_backdate", False):
+        return None
+    return when
 
 
 def _unique(rows) -> list:
