@@ -1,9 +1,10 @@
 """The one shape every source's copy takes on its way in: an `IncomingStory`.
 
 Each source — ninjs files and wire entries, RSS/Atom, NewsML-G2, a WordPress export, a web
-page, the demo site — only *parses* into these records: no database reads or writes, no
-fetching. `ingest.apply.story_apply` then turns a record into a story, with the same rules
-for all of them (identity, versions, placeholders, pictures, takedowns).
+page, the demo site — only *parses* into these records: it writes nothing, and fetches
+nothing but the document itself (a picture is only named, with a way to get its bytes).
+`ingest.apply.story_apply` then turns a record into a story, with the same rules for all of
+them (identity, versions, placeholders, pictures, takedowns).
 
 A record's body is HTML in which pictures and links to other stories of the same source are
 *symbolic*: they name the picture by its key in the record and the story by its source id,
