@@ -2,6 +2,16 @@
 
 Every setting that may differ between machines comes through here, so a reader can see in
 one place what an operator can set (README lists the same variables).
+
+Where the site's local state lives (VAR_DIR: the SQLite database, uploaded media, the secret
+key, collected static files, page-cache versions), unless DATELINE_VAR_DIR says:
+- a source checkout (`make run`, `pip install -e .`: the folder with pyproject.toml beside
+  config/) keeps it beside the code, in ./var;
+- an installed package (`pip install .`) keeps it in var/ under the folder `dateline` runs
+  in: the site owner's site folder. Never beside the code, which is then in site-packages:
+  rebuilding the virtualenv would lose the database and the key, and it may not be writable.
+`dateline` makes the folder on first use and says so; if it cannot be made or written it
+says that and what to do, and stops (dateline/cli.py).
 """
 
 from __future__ import annotations
@@ -10,11 +20,25 @@ import os
 import secrets
 from pathlib import Path
 
+from django.core.exceptions import ImproperlyConfigured
+
 BASE_DIR = Path(__file__).resolve().parent.parent
+# site-packages never holds a pyproject.toml beside config/; a checkout always does.
+CHECKOUT = (BASE_DIR / "pyproject.toml").is_file()
 
 
 def _str(name: str, default: str = "") -> str:
     return os.environ.get(name, default)
+
+
+def _int(name: str, default: int) -> int:
+    value = os.environ.get(name, "").strip()
+    if not value:
+        return default
+    try:
+        return int(value)
+    except ValueError:
+        raise ImproperlyConfigured(f"{name} must be a whole number, not {value!r}") from None
 
 
 def _bool(name: str, default: bool) -> bool:
@@ -24,16 +48,46 @@ def _bool(name: str, default: bool) -> bool:
     return value.strip().lower() in {"1", "true", "yes", "on"}
 
 
-VAR_DIR = Path(_str("DATELINE_VAR_DIR", str(BASE_DIR / "var")))
+VAR_DIR_SET = bool(_str("DATELINE_VAR_DIR"))
+VAR_DIR = Path(_str("DATELINE_VAR_DIR") or ((BASE_DIR if CHECKOUT else Path.cwd()) / "var"))
 
 DATABASE_URL = _str("DATABASE_URL", f"sqlite:///{VAR_DIR / 'dateline.sqlite3'}")
-CACHE_URL = _str("CACHE_URL", "locmem://")
+CACHE_URL = _str("CACHE_URL") or "locmem://"
+# The page cache's memory, per worker process.
+PAGE_CACHE_MB = _int("DATELINE_PAGE_CACHE_MB", 256)
 DEBUG = _bool("DATELINE_DEBUG", False)
 ALLOWED_HOSTS = [h.strip() for h in _str("DATELINE_ALLOWED_HOSTS", "").split(",") if h.strip()]
 SITE_URL = _str("DATELINE_SITE_URL", "http://127.0.0.1:8000").rstrip("/")
 MEDIA_ROOT = Path(_str("DATELINE_MEDIA_ROOT", str(VAR_DIR / "media")))
 # Tests that need ../shared/ find it here; a user's machine has none.
 SHARED_DIR = Path(_str("DATELINE_SHARED_DIR", str(BASE_DIR.parent / "shared")))
+
+
+class VarDirError(Exception):
+    """VAR_DIR cannot be made or written; the message says which folder and what to do."""
+
+
+def var_dir_make() -> bool:
+    """Make VAR_DIR if it is missing, and return whether it was made now; VarDirError if it
+    cannot be made, or exists but cannot be written."""
+    try:
+        made = not VAR_DIR.is_dir()
+        VAR_DIR.mkdir(parents=True, exist_ok=True)
+        problem = None if os.access(VAR_DIR, os.W_OK | os.X_OK) else "it is not writable"
+    except OSError as exc:
+        problem = exc.strerror or str(exc)
+    if problem is None:
+        return made
+    if VAR_DIR_SET:
+        advice = "Set DATELINE_VAR_DIR to a folder this user can write."
+    else:
+        advice = (
+            "Run dateline from your site's folder (it keeps its state in var/ there), or set "
+            "DATELINE_VAR_DIR to a folder this user can write."
+        )
+    raise VarDirError(
+        f"cannot keep the site's database, media and secret key in {VAR_DIR}: {problem}. " + advice
+    )
 
 
 def secret_key() -> str:
@@ -49,7 +103,7 @@ def secret_key() -> str:
     try:
         return path.read_text().strip()
     except FileNotFoundError:
-        VAR_DIR.mkdir(parents=True, exist_ok=True)
+        var_dir_make()
         key = secrets.token_urlsafe(50)
         fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
         with os.fdopen(fd, "w") as fh:

@@ -1,11 +1,18 @@
 """WSGI entry point: the page cache answers anonymous hits before Django is entered."""
 
 import os
+import sys
 
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings.production")
 
+from django.core.exceptions import ImproperlyConfigured  # noqa: E402
 from django.core.wsgi import get_wsgi_application  # noqa: E402
 
 from dateline.pagecache.wsgi import PageCacheApp  # noqa: E402
 
-application = PageCacheApp(get_wsgi_application())
+try:
+    application = PageCacheApp(get_wsgi_application())
+except ImproperlyConfigured as exc:
+    # An unknown CACHE_URL, an unreachable Redis: one line for the operator and a non-zero
+    # exit, which the server reports once per worker it tries, instead of a traceback.
+    sys.exit(f"dateline: {exc}")

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import dj_database_url
+from django.core.exceptions import ImproperlyConfigured
 from js_asset import static_lazy
 
 from config import env
@@ -47,9 +48,11 @@ WSGI_APPLICATION = "config.wsgi.application"
 
 TEMPLATES = [
     {
-        # Public pages render with Jinja2: it is the cheaper engine on the hot path.
+        # Public pages render with Jinja2: it is the cheaper engine on the hot path. Every
+        # template lives in an app (the site's shell in news/jinja2/news/), so that it ships
+        # in the wheel: nothing is read from beside the package.
         "BACKEND": "django.template.backends.jinja2.Jinja2",
-        "DIRS": [BASE_DIR / "templates"],
+        "DIRS": [],
         "APP_DIRS": True,
         "OPTIONS": {
             "environment": "config.jinja.environment",
@@ -75,7 +78,7 @@ TEMPLATES = [
 
 DATABASES = {"default": dj_database_url.parse(env.DATABASE_URL, conn_max_age=600)}
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
-    VAR_DIR.mkdir(parents=True, exist_ok=True)
+    env.var_dir_make()
     DATABASES["default"]["OPTIONS"] = {
         # WAL lets readers proceed while a writer commits; IMMEDIATE avoids the
         # "database is locked" upgrade deadlock between two writers.
@@ -93,20 +96,36 @@ else:
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 
+_REDIS_SCHEMES = ("redis://", "rediss://", "unix://")
+_CACHE_SCHEMES = (*_REDIS_SCHEMES, "locmem://", "dummy://")
+
+
 def _cache(url: str) -> dict:
-    if url.startswith(("redis://", "rediss://", "unix://")):
+    """The cache CACHE_URL names. An unknown scheme is refused rather than taken for local
+    memory: several servers each keeping their own versions would serve each other's
+    stale pages."""
+    if url.startswith(_REDIS_SCHEMES):
         return {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": url}
     if url.startswith("dummy://"):
         return {"BACKEND": "django.core.cache.backends.dummy.DummyCache"}
-    return {
-        "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
-        "LOCATION": "dateline",
-        "OPTIONS": {"MAX_ENTRIES": 20000},
-    }
+    if url.startswith("locmem://"):
+        return {
+            "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+            "LOCATION": "dateline",
+            "OPTIONS": {"MAX_ENTRIES": 20000},
+        }
+    # The scheme only: the rest of the URL may hold a password.
+    scheme = f"scheme {url.partition('://')[0]}://" if "://" in url else "no scheme"
+    raise ImproperlyConfigured(
+        f"CACHE_URL has {scheme}, which Dateline does not know; use one of "
+        + ", ".join(_CACHE_SCHEMES)
+    )
 
 
 CACHES = {"default": _cache(env.CACHE_URL)}
-CACHE_SHARED = not env.CACHE_URL.startswith(("locmem", "dummy"))
+# Page-cache versions live in Redis when there is one (several servers share them), in a
+# file under var/ otherwise (pagecache/versions.py).
+CACHE_SHARED = env.CACHE_URL.startswith(_REDIS_SCHEMES)
 
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
@@ -120,9 +139,10 @@ TIME_ZONE = "UTC"
 USE_I18N = True
 USE_TZ = True
 
+# Static files come from the apps' static/ folders only (the site's own in news/static/news/),
+# which ship in the wheel; collectstatic gathers them into var/static for whitenoise.
 STATIC_URL = "/static/"
 STATIC_ROOT = VAR_DIR / "static"
-STATICFILES_DIRS = [BASE_DIR / "static"]
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"},
@@ -148,6 +168,11 @@ DATELINE_FETCH_TIMEOUT = 10
 DATELINE_FETCH_ALLOW_LOOPBACK = False
 DATELINE_PAGE_CACHE = True
 DATELINE_PAGE_CACHE_SECONDS = 300
+# The page cache's budget per process, counting each page's bytes, its gzipped copy and its
+# headers; least recently used pages leave first. A page larger than the second figure is
+# served but not kept: one 26 MB sitemap page would push out a thousand article pages.
+DATELINE_PAGE_CACHE_BYTES = env.PAGE_CACHE_MB * 1024 * 1024
+DATELINE_PAGE_CACHE_MAX_ENTRY_BYTES = DATELINE_PAGE_CACHE_BYTES // 16
 
 LOGGING = {
     "version": 1,

@@ -15,12 +15,15 @@ from markupsafe import Markup
 from dateline.core import dates
 from dateline.news.rendering import picture_element, picture_figure
 
+SITE_CSS = Path(__file__).resolve().parent / "static" / "news" / "site.css"
+
 
 @functools.cache
 def inline_css() -> Markup:
-    """The site's stylesheet, inlined: one small file, no render-blocking request."""
-    path = Path(settings.BASE_DIR) / "static" / "css" / "site.css"
-    return Markup(path.read_text(encoding="utf-8"))
+    """The site's stylesheet, inlined: one small file, no render-blocking request. Read
+    from this package (it ships in the wheel with the templates), not from STATIC_ROOT,
+    which may not be collected yet."""
+    return Markup(SITE_CSS.read_text(encoding="utf-8"))
 
 
 def _longdate(value, publication=None) -> str:

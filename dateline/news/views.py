@@ -80,12 +80,12 @@ def page_not_found(request: HttpRequest, exception=None) -> HttpResponse:
         site = selectors.site_context()
     except Exception:  # the 404 page must render even when the database is unwell
         site = None
-    return render(request, "404.html", {"site": site, "path": request.path}, status=404)
+    return render(request, "news/404.html", {"site": site, "path": request.path}, status=404)
 
 
 def server_error(request: HttpRequest) -> HttpResponse:
     # No database access here: the error may be the database itself.
-    return render(request, "500.html", {"site": None}, status=500)
+    return render(request, "news/500.html", {"site": None}, status=500)
 
 
 @require_safe
@@ -96,9 +96,10 @@ def corrections(request: HttpRequest) -> HttpResponse:
     )
 
 
+@require_safe
 def favicon(request):
     """Browsers ask for /favicon.ico on every page they show, admin included."""
     from django.shortcuts import redirect
     from django.templatetags.static import static
 
-    return redirect(static("favicon.ico"), permanent=True)
+    return redirect(static("news/favicon.ico"), permanent=True)

@@ -308,3 +308,5 @@ class CollectionAdmin(admin.ModelAdmin):
             )
         except ActionRefused as exc:
             raise PermissionDenied(str(exc)) from None
+        # What admin's change message reads; the rows were written by the action.
+        formset.new_objects, formset.changed_objects, formset.deleted_objects = [], [], []

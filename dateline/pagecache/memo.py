@@ -10,26 +10,27 @@ import time
 from collections.abc import Callable
 from typing import Any
 
-from dateline.pagecache.versions import versions
+from dateline.pagecache.versions import on_loss, versions
 
-_memos: dict[str, tuple[int, float | None, Any]] = {}
+# key -> (stamp, expires_at, value, the version store's handle on the tags)
+_memos: dict[str, tuple[Any, float | None, Any, Any]] = {}
 _lock = threading.Lock()
 
 
 def memoized(
     key: str, tags: tuple[str, ...], load: Callable[[], Any], *, expires_at: float | None = None
 ) -> Any:
+    store = versions()
     hit = _memos.get(key)
-    if (
-        hit is not None
-        and (hit[1] is None or hit[1] > time.time())
-        and versions().latest(tags) < hit[0]
-    ):
+    if hit is not None and (hit[1] is None or hit[1] > time.time()) and store.fresh(hit[3], hit[0]):
         return hit[2]
-    started = time.time_ns()
+    # Taken before loading: a bump during the load makes the value stale at once. None
+    # while the store cannot be read: the value is used but not kept.
+    stamp = store.stamp()
     value = load()
-    with _lock:
-        _memos[key] = (started, expires_at, value)
+    if stamp is not None:
+        with _lock:
+            _memos[key] = (stamp, expires_at, value, store.prepare(tags))
     return value
 
 
@@ -39,3 +40,6 @@ def forget(key: str) -> None:
 
 def clear() -> None:
     _memos.clear()
+
+
+on_loss(clear)

@@ -13,56 +13,155 @@ import time
 from collections import OrderedDict
 from email.utils import formatdate, parsedate_to_datetime
 from threading import Lock
+from urllib.parse import unquote_plus
 
 from django.conf import settings
+from django.http.cookie import parse_cookie
 
-from dateline.pagecache.versions import versions
+from dateline.pagecache.versions import on_loss, versions
 
-MAX_ENTRIES = 5000
-# Staff browse with a session; their pages (and anything setting a cookie) are never shared.
-_PRIVATE_COOKIES = ("sessionid=", "csrftoken=")
+# Query parameters that say where a reader came from, never what they asked for: they are
+# left out of the cache key and of what Django sees, so a campaign's thousand variants of
+# one link are one page. Names compare case-insensitively.
+TRACKING_PREFIXES = ("utm_",)  # Google Analytics campaigns: utm_source, utm_medium, …
+TRACKING_PARAMS = frozenset(
+    {
+        "fbclid",  # Facebook
+        "gclid",  # Google Ads
+        "gclsrc",
+        "gbraid",
+        "wbraid",
+        "dclid",  # Google Display & Video
+        "msclkid",  # Microsoft Ads
+        "mc_cid",  # Mailchimp
+        "mc_eid",
+        "_ga",  # Google Analytics cross-domain linker
+        "_gl",
+        "igshid",  # Instagram
+        "yclid",  # Yandex
+        "twclid",  # X (Twitter)
+        "ttclid",  # TikTok
+        "li_fat_id",  # LinkedIn
+        "_hsenc",  # HubSpot
+        "_hsmi",
+        "mkt_tok",  # Marketo
+        "oly_anon_id",  # Omeda
+        "oly_enc_id",
+        "srsltid",  # Google Merchant Center
+    }
+)
+
+# Fastly takes at most 16 KB of surrogate keys; Cloudflare as much in its Cache-Tag header.
+_CDN_TAGS_MAX = 16_000
+# What a kept entry costs besides its bytes: the Entry, its header tuples, its key.
+_ENTRY_OVERHEAD = 1_000
+# Headers the cache sets itself, per representation or per entry.
+_OWN_HEADERS = frozenset(
+    {"cache-control", "etag", "expires", "vary", "x-cache", "surrogate-key", "cache-tag"}
+)
 
 
 class Entry:
-    __slots__ = ("status", "headers", "body", "gzipped", "deps", "built_ns", "expires", "etag")
+    __slots__ = (
+        "status",
+        "headers",
+        "body",
+        "gzipped",
+        "deps",
+        "checks",
+        "stamp",
+        "expires",
+        "etag",
+        "size",
+    )
 
-    def __init__(self, status, headers, body, deps, built_ns, expires, etag):
+    def __init__(self, status, headers, body, deps, stamp, expires, etag):
         self.status = status
         # Per-representation headers are added when served.
         self.headers = [(k, v) for k, v in headers if k not in ("ETag", "Content-Length")]
         self.body = body
-        # Compressed once when stored, so every hit that accepts gzip gets it for free.
-        self.gzipped = gzip.compress(body, compresslevel=6, mtime=0)
+        self.gzipped: bytes | None = None
         self.deps = deps
-        self.built_ns = built_ns
+        self.checks = None  # the version store's handle on `deps`, made when kept
+        self.stamp = stamp
         self.expires = expires
         self.etag = etag
+        self.size = 0  # bytes counted against the store's budget, once kept
+
+    def gzip(self) -> bytes:
+        if self.gzipped is None:
+            self.gzipped = gzip.compress(self.body, compresslevel=6, mtime=0)
+        return self.gzipped
+
+    def measure(self, key: str) -> int:
+        headers = sum(len(k) + len(v) for k, v in self.headers)
+        return len(self.body) + len(self.gzipped or b"") + headers + len(key) + _ENTRY_OVERHEAD
 
 
 class PageStore:
-    """A bounded LRU of entries, per process."""
+    """Entries of one process, least recently used first, bounded in bytes.
 
-    def __init__(self, max_entries: int = MAX_ENTRIES) -> None:
+    The budget is DATELINE_PAGE_CACHE_BYTES; a page larger than
+    DATELINE_PAGE_CACHE_MAX_ENTRY_BYTES is served but not kept (one 26 MB sitemap page
+    would push out a thousand article pages). Both are read when an entry is put, so a
+    changed setting takes effect at once.
+    """
+
+    def __init__(self) -> None:
         self.entries: OrderedDict[str, Entry] = OrderedDict()
-        self.max_entries = max_entries
+        self.bytes = 0
         self.lock = Lock()
 
-    def get(self, key: str) -> Entry | None:
-        return self.entries.get(key)
+    @staticmethod
+    def budget() -> int:
+        return settings.DATELINE_PAGE_CACHE_BYTES
 
-    def put(self, key: str, entry: Entry) -> None:
+    @classmethod
+    def max_entry(cls) -> int:
+        return min(settings.DATELINE_PAGE_CACHE_MAX_ENTRY_BYTES, cls.budget())
+
+    def get(self, key: str) -> Entry | None:
         with self.lock:
+            entry = self.entries.get(key)
+            if entry is not None:
+                self.entries.move_to_end(key)
+            return entry
+
+    def put(self, key: str, entry: Entry) -> bool:
+        """Keep `entry` under `key`, evicting the least recently used; False when it is
+        too large to keep."""
+        if len(entry.body) > self.max_entry():
+            return False
+        entry.gzip()  # once, here, so that every hit that accepts gzip gets it for free
+        entry.size = entry.measure(key)
+        if entry.size > self.max_entry():
+            return False
+        budget = self.budget()
+        with self.lock:
+            old = self.entries.pop(key, None)
+            if old is not None:
+                self.bytes -= old.size
             self.entries[key] = entry
-            self.entries.move_to_end(key)
-            while len(self.entries) > self.max_entries:
-                self.entries.popitem(last=False)
+            self.bytes += entry.size
+            while self.bytes > budget:
+                _, evicted = self.entries.popitem(last=False)
+                self.bytes -= evicted.size
+        return True
+
+    def __len__(self) -> int:
+        return len(self.entries)
+
+    def __contains__(self, key: str) -> bool:
+        return key in self.entries
 
     def clear(self) -> None:
         with self.lock:
             self.entries.clear()
+            self.bytes = 0
 
 
 store = PageStore()
+on_loss(store.clear)
 
 
 def mark_cacheable(response, *, deps, expires_at: float | None = None):
@@ -72,16 +171,60 @@ def mark_cacheable(response, *, deps, expires_at: float | None = None):
     return response
 
 
-def _key(environ) -> str:
-    qs = environ.get("QUERY_STRING", "")
-    return environ.get("PATH_INFO", "/") + ("?" + qs if qs else "")
+def _tracking(name: str) -> bool:
+    if "%" in name or "+" in name:
+        name = unquote_plus(name)
+    name = name.lower()
+    return name in TRACKING_PARAMS or name.startswith(TRACKING_PREFIXES)
+
+
+def canonical_query(query: str) -> str:
+    """`query` without tracking parameters, the rest ordered by name. The sort is stable:
+    a repeated name keeps its values in the order sent, since a view may read them as a
+    list."""
+    if not query:
+        return ""
+    kept = [p for p in query.split("&") if p and not _tracking(p.partition("=")[0])]
+    kept.sort(key=lambda p: p.partition("=")[0])
+    return "&".join(kept)
+
+
+def _normalised_key(environ) -> str:
+    """The cache key; the environ is set to the same query, so that Django renders exactly
+    the page the key names (PEP 3333 lets an application change its environ)."""
+    query = canonical_query(environ.get("QUERY_STRING", ""))
+    environ["QUERY_STRING"] = query
+    return environ.get("PATH_INFO", "/") + ("?" + query if query else "")
+
+
+def _private(environ) -> bool:
+    """A request with a session or CSRF cookie (staff) is neither served a shared page nor
+    stored as one."""
+    cookie = environ.get("HTTP_COOKIE")
+    if not cookie:
+        return False
+    names = (settings.SESSION_COOKIE_NAME, settings.CSRF_COOKIE_NAME)
+    # A name absent from the header cannot be a cookie of the request; readers' cookies
+    # (consent, analytics) mostly are, and parsing is the slower part.
+    if not any(name in cookie for name in names):
+        return False
+    cookies = parse_cookie(cookie)
+    return any(cookies.get(name) for name in names)
 
 
 def _cacheable_request(environ) -> bool:
-    if environ.get("REQUEST_METHOD") not in ("GET", "HEAD"):
-        return False
-    cookie = environ.get("HTTP_COOKIE", "")
-    return not (cookie and any(c in cookie for c in _PRIVATE_COOKIES))
+    return environ.get("REQUEST_METHOD") in ("GET", "HEAD") and not _private(environ)
+
+
+def _cdn_tags(deps) -> list[tuple[str, str]]:
+    """Surrogate-Key (Fastly, space-separated) and Cache-Tag (Cloudflare, comma-separated):
+    the page's dependency tags, so a CDN can purge exactly the pages a change touches."""
+    tags = sorted(set(deps))
+    keys = " ".join(tags)
+    if not tags or len(keys) > _CDN_TAGS_MAX:
+        # Cut short, a purge would miss this page; without tags it lives s-maxage at most.
+        return []
+    return [("Surrogate-Key", keys), ("Cache-Tag", ",".join(tags))]
 
 
 def _not_modified(environ, etag: str, headers) -> bool:
@@ -105,20 +248,27 @@ class PageCacheApp:
         self.app = app
         self.enabled = getattr(settings, "DATELINE_PAGE_CACHE", True)
         self.ttl = getattr(settings, "DATELINE_PAGE_CACHE_SECONDS", 300)
+        if self.enabled:
+            # At start, not at the first reader: an unreachable Redis is the operator's
+            # error to see now, not a site that silently never caches.
+            versions().check()
 
     def __call__(self, environ, start_response):
         if not self.enabled or not _cacheable_request(environ):
             return self.app(environ, start_response)
-        key = _key(environ)
+        key = _normalised_key(environ)
         entry = store.get(key)
-        if entry is not None:
-            if entry.expires > time.time() and versions().latest(entry.deps) < entry.built_ns:
-                return self._serve(entry, environ, start_response)
+        if (
+            entry is not None
+            and entry.expires > time.time()
+            and versions().fresh(entry.checks, entry.stamp)
+        ):
+            return self._serve(entry, environ, start_response)
         return self._render(key, environ, start_response)
 
     def _serve(self, entry: Entry, environ, start_response, *, fresh: bool = False):
         gzipped = "gzip" in environ.get("HTTP_ACCEPT_ENCODING", "")
-        body = entry.gzipped if gzipped else entry.body
+        body = entry.gzip() if gzipped else entry.body
         # Each encoding is its own representation, with its own validator (RFC 9110 8.8.3).
         etag = entry.etag[:-1] + '-gz"' if gzipped else entry.etag
         # A CDN may keep a page as long as we would (a minute at most), and serve it stale
@@ -144,7 +294,12 @@ class PageCacheApp:
         return [b""] if environ.get("REQUEST_METHOD") == "HEAD" else [body]
 
     def _render(self, key: str, environ, start_response):
-        started = time.time_ns()
+        # Before the render reads anything: a bump from here on makes what it builds stale.
+        # None while the version store cannot be read: the page is served, not kept. A HEAD
+        # is never kept, so it need not ask.
+        keep = environ.get("REQUEST_METHOD") == "GET"
+        stamp = versions().stamp() if keep else None
+        started = time.time()
         captured = {}
 
         def capture(status, headers, exc_info=None):
@@ -174,15 +329,12 @@ class PageCacheApp:
         if expires_at is not None:
             expires = min(expires, expires_at)
         etag = '"' + hashlib.blake2b(body, digest_size=12).hexdigest() + '"'
-        kept = [
-            (k, v)
-            for k, v in headers
-            if k.lower() not in ("cache-control", "etag", "expires", "vary", "x-cache")
-        ]
+        kept = [(k, v) for k, v in headers if k.lower() not in _OWN_HEADERS]
         if not any(k.lower() == "last-modified" for k, _ in kept):
             # A view that knows when its content changed (a feed) says so itself.
-            kept += [("Last-Modified", formatdate(started / 1e9, usegmt=True))]
-        entry = Entry(status, kept, body, deps, started, expires, etag)
-        if environ.get("REQUEST_METHOD") == "GET":
+            kept += [("Last-Modified", formatdate(started, usegmt=True))]
+        entry = Entry(status, kept + _cdn_tags(deps), body, deps, stamp, expires, etag)
+        if stamp is not None:
+            entry.checks = versions().prepare(deps)
             store.put(key, entry)
         return self._serve(entry, environ, start_response, fresh=True)

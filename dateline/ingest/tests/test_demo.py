@@ -7,8 +7,6 @@ import datetime as dt
 import io
 import json
 import re
-import tomllib
-from pathlib import Path
 
 import pytest
 from django.core.management import call_command
@@ -105,16 +103,6 @@ def test_demo_pictures_are_our_own_small_jpegs_beside_the_stories():
         assert len(data) <= 40_000, path.name
         with Image.open(io.BytesIO(data)) as img:
             assert img.format == "JPEG" and img.size == (1200, 800), path.name
-
-
-def test_demo_files_ship_in_the_package():
-    """`pip install .` users run `dateline demo`: pyproject's package-data takes the files."""
-    root = Path(__file__).resolve().parents[3]
-    pyproject = tomllib.loads((root / "pyproject.toml").read_text(encoding="utf-8"))
-    patterns = pyproject["tool"]["setuptools"]["package-data"]["dateline.ingest.demo"]
-    package = loader.DATA.parent
-    shipped = {p for pattern in patterns for p in package.glob(pattern) if p.is_file()}
-    assert {loader.DATA / "manifest.toml", *FILES, *PICTURES} <= shipped
 
 
 @pytest.mark.django_db

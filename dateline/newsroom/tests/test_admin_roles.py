@@ -113,8 +113,8 @@ def test_a_save_that_lands_between_check_and_save_is_a_form_error_not_a_500(clie
 
     from django.db import connection, connections
 
-    from dateline.news import admin as news_admin
     from dateline.news import services
+    from dateline.newsroom import admin as news_admin
 
     story = news_factories.article(headline="Pier reopens", publish=False)
     opened = story.version

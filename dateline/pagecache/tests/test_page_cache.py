@@ -4,52 +4,20 @@ shows the story and no other, scheduled stories appear on the second."""
 from __future__ import annotations
 
 import datetime as dt
-import io
+import gzip
 
 import pytest
 import time_machine
 from django.core import signals
-from django.core.handlers.wsgi import WSGIHandler
-from django.db import close_old_connections, transaction
+from django.db import close_old_connections
 
 from dateline.core import clock
 from dateline.news import services
 from dateline.news.tests import factories
+from dateline.pagecache.tests.client import Counting, commit, fetch, get
 from dateline.pagecache.wsgi import PageCacheApp, store
 
-
-class Counting:
-    """Counts how often Django itself is entered."""
-
-    def __init__(self):
-        self.inner = WSGIHandler()
-        self.calls = 0
-
-    def __call__(self, environ, start_response):
-        self.calls += 1
-        return self.inner(environ, start_response)
-
-
-def get(app, path, **extra):
-    environ = {
-        "REQUEST_METHOD": "GET",
-        "PATH_INFO": path,
-        "QUERY_STRING": "",
-        "SERVER_NAME": "127.0.0.1",
-        "SERVER_PORT": "80",
-        "HTTP_HOST": "127.0.0.1",
-        "wsgi.input": io.BytesIO(),
-        "wsgi.url_scheme": "http",
-        "wsgi.errors": io.StringIO(),
-    }
-    environ.update(extra)
-    seen = {}
-
-    def start_response(status, headers, exc_info=None):
-        seen["status"], seen["headers"] = status, dict(headers)
-
-    body = b"".join(app(environ, start_response))
-    return seen["status"], seen["headers"], body.decode()
+__all__ = ["Counting", "commit", "get"]  # for the syndication tests, which reach pages here
 
 
 @pytest.fixture(autouse=True)
@@ -67,24 +35,6 @@ def _keep_the_test_connection():
 def app():
     django = Counting()
     return PageCacheApp(django), django
-
-
-@pytest.fixture
-def world(db):
-    news = factories.section("Harbour")
-    sport = factories.section("Sport")
-    a = factories.article(headline="Quay reopens", section_obj=news)
-    b = factories.article(headline="Ferry strike ends", section_obj=news)
-    c = factories.article(headline="Rowing club wins", section_obj=sport)
-    commit()
-    return {"news": news, "sport": sport, "a": a, "b": b, "c": c}
-
-
-def commit():
-    # pytest-django wraps tests in a transaction; run the on_commit invalidations now.
-    for _, callback, _ in transaction.get_connection().run_on_commit:
-        callback()
-    transaction.get_connection().run_on_commit = []
 
 
 @pytest.mark.django_db
@@ -186,6 +136,19 @@ def test_scheduled_story_appears_on_the_second_through_the_cache(app, world):
 
 
 @pytest.mark.django_db
+def test_head_gets_the_headers_of_a_kept_page_and_keeps_nothing_itself(app, world):
+    cached, django = app
+    url = world["a"].get_absolute_url()
+    status, headers, body = get(cached, url, REQUEST_METHOD="HEAD")
+    assert status.startswith("200") and body == "" and len(store) == 0
+    _, full, _ = get(cached, url)
+    status, headers, body = get(cached, url, REQUEST_METHOD="HEAD")
+    assert headers["X-Cache"] == "hit" and body == ""
+    assert headers["ETag"] == full["ETag"] and headers["Content-Length"] == full["Content-Length"]
+    assert django.calls == 2
+
+
+@pytest.mark.django_db
 def test_staff_with_a_session_are_never_served_or_stored(app, world):
     cached, django = app
     url = world["a"].get_absolute_url()
@@ -209,30 +172,10 @@ def test_today_in_the_header_expires_at_local_midnight(app, world):
 
 @pytest.mark.django_db
 def test_hits_are_gzipped_for_clients_that_accept_it(app, world):
-    import gzip
-
     cached, _ = app
     url = world["a"].get_absolute_url()
     _, _, plain = get(cached, url)
-    environ = {
-        "REQUEST_METHOD": "GET",
-        "PATH_INFO": url,
-        "QUERY_STRING": "",
-        "SERVER_NAME": "x",
-        "SERVER_PORT": "80",
-        "HTTP_HOST": "127.0.0.1",
-        "HTTP_ACCEPT_ENCODING": "gzip, br",
-        "wsgi.input": io.BytesIO(),
-        "wsgi.url_scheme": "http",
-        "wsgi.errors": io.StringIO(),
-    }
-    seen = {}
-
-    def start_response(status, headers, exc_info=None):
-        seen["status"], seen["headers"] = status, dict(headers)
-
-    body = b"".join(cached(environ, start_response))
-    headers = seen["headers"]
+    _, headers, body = fetch(cached, url, HTTP_ACCEPT_ENCODING="gzip, br")
     assert headers["Content-Encoding"] == "gzip" and headers["Vary"] == "Accept-Encoding"
     assert gzip.decompress(body).decode() == plain
     assert int(headers["Content-Length"]) == len(body)
@@ -245,23 +188,143 @@ def test_hits_are_gzipped_for_clients_that_accept_it(app, world):
 @pytest.mark.django_db
 def test_first_reader_gets_gzip_too(app, world):
     cached, _ = app
-    environ = {
-        "REQUEST_METHOD": "GET",
-        "PATH_INFO": world["b"].get_absolute_url(),
-        "QUERY_STRING": "",
-        "SERVER_NAME": "x",
-        "SERVER_PORT": "80",
-        "HTTP_HOST": "127.0.0.1",
-        "HTTP_ACCEPT_ENCODING": "gzip",
-        "wsgi.input": io.BytesIO(),
-        "wsgi.url_scheme": "http",
-        "wsgi.errors": io.StringIO(),
-    }
-    seen = {}
-
-    def start_response(status, headers, exc_info=None):
-        seen.update(headers)
-
-    body = b"".join(cached(environ, start_response))
+    _, seen, body = fetch(cached, world["b"].get_absolute_url(), HTTP_ACCEPT_ENCODING="gzip")
     assert seen["X-Cache"] == "miss" and seen["Content-Encoding"] == "gzip"
     assert body[:2] == b"\x1f\x8b"
+
+
+def _hits(app, url, *, count, query):
+    hits = 0
+    for i in range(count):
+        status, headers, _ = get(app, url, QUERY_STRING=query(i))
+        assert status.startswith("200")
+        hits += headers["X-Cache"] == "hit"
+    return hits
+
+
+@pytest.mark.django_db
+def test_a_thousand_utm_variants_of_one_link_are_one_entry(app, world):
+    cached, django = app
+    url = world["a"].get_absolute_url()
+    hits = _hits(
+        cached,
+        url,
+        count=1000,
+        query=lambda i: f"utm_source=newsletter-{i}&utm_medium=email&fbclid=IwAR{i}",
+    )
+    assert hits == 999 and django.calls == 1
+    assert len(store) == 1 and url in store
+
+
+@pytest.mark.django_db
+def test_tracking_parameters_are_dropped_and_the_rest_keyed_in_one_order(app, world):
+    cached, django = app
+    for n in range(21):  # two pages of Harbour
+        factories.article(headline=f"Harbour note {n}", section_obj=world["news"])
+    commit()
+    url = world["news"].get_absolute_url()
+    queries = [
+        "page=2",
+        "utm_campaign=spring&page=2",
+        "page=2&gclid=abc&_ga=2.1.3&MC_EID=x&msclkid=y",
+        "UTM_Source=x&page=2&igshid=z&dclid=q",
+    ]
+    for query in queries:
+        _, _, body = get(cached, url, QUERY_STRING=query)
+        assert "Harbour note 20" in body  # the oldest, on page 2
+    assert django.calls == 1 and list(store.entries) == [f"{url}?page=2"]
+    get(cached, url, QUERY_STRING="page=1&utm_source=x")
+    get(cached, url, QUERY_STRING="b=2&a=1")
+    get(cached, url, QUERY_STRING="a=1&b=2&utm_term=z")
+    assert django.calls == 3
+    assert sorted(store.entries) == [f"{url}?a=1&b=2", f"{url}?page=1", f"{url}?page=2"]
+
+
+@pytest.mark.django_db
+def test_canonical_links_name_the_page_without_tracking_parameters(app, world):
+    cached, _ = app
+    tracking = "utm_source=x&fbclid=y"
+    for url in ["/", world["a"].get_absolute_url(), world["news"].get_absolute_url()]:
+        _, _, body = get(cached, url, QUERY_STRING=tracking)
+        canonical = body.split('<link rel="canonical" href="', 1)[1].split('"', 1)[0]
+        assert canonical == f"http://127.0.0.1:8000{url}"
+        assert "utm_" not in body and "fbclid" not in body
+
+
+def _signed_in_cookies(settings) -> dict[str, str]:
+    """Signs an editor in through the admin's own login form, as a browser would, and
+    returns the cookies the browser keeps."""
+    from django.contrib.auth.models import User
+    from django.test import Client
+
+    User.objects.create_superuser("editor", "editor@example.com", "a-long-password-1")
+    browser = Client(enforce_csrf_checks=True)
+    browser.get("/admin/login/")
+    token = browser.cookies[settings.CSRF_COOKIE_NAME].value
+    response = browser.post(
+        "/admin/login/",
+        {
+            "username": "editor",
+            "password": "a-long-password-1",
+            "csrfmiddlewaretoken": token,
+            "next": "/admin/",
+        },
+    )
+    assert response.status_code == 302 and response["Location"] == "/admin/"
+    assert browser.get("/admin/").status_code == 200
+    # The test client reconnects these after each request; our WSGI requests must not
+    # close the connection that holds the test's transaction.
+    signals.request_started.disconnect(close_old_connections)
+    signals.request_finished.disconnect(close_old_connections)
+    return {name: morsel.value for name, morsel in browser.cookies.items()}
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("names", [None, ("dl_session", "dl_csrf")], ids=["default", "custom"])
+def test_a_signed_in_editor_is_never_served_nor_stored(app, world, settings, names):
+    if names:
+        settings.SESSION_COOKIE_NAME, settings.CSRF_COOKIE_NAME = names
+    cached, django = app
+    kept = _signed_in_cookies(settings)
+    assert set(kept) == {settings.SESSION_COOKIE_NAME, settings.CSRF_COOKIE_NAME}
+    cookies = "; ".join(f"{name}={value}" for name, value in kept.items())
+    session = f"{settings.SESSION_COOKIE_NAME}={kept[settings.SESSION_COOKIE_NAME]}"
+    url = world["a"].get_absolute_url()
+    for _ in range(2):
+        status, headers, _ = get(cached, url, HTTP_COOKIE=cookies)
+        assert status.startswith("200") and "X-Cache" not in headers
+    assert django.calls == 2 and len(store) == 0
+    get(cached, url), get(cached, url)  # a reader warms the page
+    assert django.calls == 3
+    for cookie in [cookies, f"_ga=GA1.2.3; {session}; consent=yes"]:
+        _, headers, _ = get(cached, url, HTTP_COOKIE=cookie)
+        assert "X-Cache" not in headers
+    assert django.calls == 5
+
+
+@pytest.mark.django_db
+def test_readers_cookies_that_merely_contain_a_private_name_are_served(app, world):
+    cached, django = app
+    url = world["a"].get_absolute_url()
+    get(cached, url)
+    for cookie in ["theme=dark", "xsessionid=1; mysessionid=2", "pref=sessionid=3", "sessionid="]:
+        _, headers, _ = get(cached, url, HTTP_COOKIE=cookie)
+        assert headers["X-Cache"] == "hit", cookie
+    assert django.calls == 1
+
+
+@pytest.mark.django_db
+def test_cacheable_pages_carry_their_tags_for_a_cdn_to_purge(app, world):
+    cached, _ = app
+    a, news = world["a"], world["news"]
+    expected = {f"article:{a.pk}", f"section:{news.pk}", "settings", "sections", "list:dont-miss"}
+    for x_cache in ["miss", "hit"]:
+        _, headers, _ = get(cached, a.get_absolute_url())
+        assert headers["X-Cache"] == x_cache
+        surrogate = headers["Surrogate-Key"].split(" ")
+        assert expected <= set(surrogate) and surrogate == sorted(surrogate)
+        assert headers["Cache-Tag"].split(",") == surrogate
+    _, headers, _ = get(cached, "/feeds/rss.xml")
+    assert "front" in headers["Surrogate-Key"].split(" ")
+    _, headers, _ = get(cached, "/admin/login/")
+    assert "Surrogate-Key" not in headers and "Cache-Tag" not in headers

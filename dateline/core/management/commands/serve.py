@@ -62,6 +62,13 @@ def static_is_stale() -> bool:
     return False
 
 
+def load_application() -> None:
+    """Import the application the workers will run, once, here: a configuration it cannot
+    start with (an unreachable Redis, …) then stops this command with its one-line message
+    (config/wsgi.py) before any server starts, rather than each worker in turn."""
+    importlib.import_module(APPLICATION.partition(":")[0])
+
+
 def server_argv(server: str, *, host: str, port: int, workers: int, threads: int) -> list[str]:
     """The command line that runs `server`, with the interpreter of this environment (so
     the server runs from the same virtualenv as `dateline`, wherever it is installed)."""
@@ -148,12 +155,14 @@ class Command(BaseCommand):
         if threads < 1:
             raise CommandError("--threads must be at least 1.")
 
-        if not options["dry_run"] and static_is_stale():
-            self.stdout.write("Collecting static files…")
-            try:
-                call_command("collectstatic", interactive=False, verbosity=0)
-            except Exception as exc:  # unwritable var/, a broken manifest reference, …
-                raise CommandError(f"collectstatic failed: {exc}") from exc
+        if not options["dry_run"]:
+            if static_is_stale():
+                self.stdout.write("Collecting static files…")
+                try:
+                    call_command("collectstatic", interactive=False, verbosity=0)
+                except Exception as exc:  # unwritable var/, a broken manifest reference, …
+                    raise CommandError(f"collectstatic failed: {exc}") from exc
+            load_application()
 
         argv = server_argv(server, host=host, port=port, workers=workers, threads=threads)
         env = os.environ.copy()

@@ -1,0 +1,452 @@
+"""One door: nothing reaches readers except through the newsroom's actions.
+
+Three kinds of check. The code: only `newsroom/actions/` opens the door of `news.services`
+or calls its private visibility functions, and a save around them is refused. The routes,
+admin pages and commands: each is listed here as read-only or as a door, so a new one
+fails this file until someone says which it is. The doors: each one that can put a story
+in front of readers, used as its user would, leaves an audit entry naming its actor.
+"""
+
+from __future__ import annotations
+
+import ast
+import datetime as dt
+import io
+import shutil
+from pathlib import Path
+
+import pytest
+from django.contrib import admin
+from django.core.management import call_command, get_commands
+from django.urls import URLPattern, URLResolver, get_resolver
+
+from dateline.core import clock
+from dateline.news import services
+from dateline.news.models import Article, Collection, Status
+from dateline.news.tests import factories
+from dateline.newsroom.models import AuditEntry
+from dateline.newsroom.roles import Role
+from dateline.newsroom.tests.factories import staff
+
+ROOT = Path(__file__).resolve().parents[3]
+PRIVATE = {"_through_door", "_article_set_visibility", "_article_delete"}
+ALLOWED = {ROOT / "dateline" / "news" / "services.py"}
+ACTIONS = ROOT / "dateline" / "newsroom" / "actions"
+
+
+def _python_files():
+    for folder in (ROOT / "dateline", ROOT / "config", ROOT / "bench"):
+        for path in folder.rglob("*.py"):
+            if "migrations" not in path.parts and path != Path(__file__).resolve():
+                yield path
+
+
+def test_only_the_newsroom_actions_open_the_door():
+    offenders = []
+    for path in _python_files():
+        if path in ALLOWED or ACTIONS in path.parents:
+            continue
+        tree = ast.parse(path.read_text(), str(path))
+        for node in ast.walk(tree):
+            names = []
+            if isinstance(node, ast.Attribute):
+                names = [node.attr]
+            elif isinstance(node, ast.Name):
+                names = [node.id]
+            elif isinstance(node, ast.ImportFrom):
+                names = [a.name for a in node.names]
+            for name in set(names) & PRIVATE:
+                offenders.append(f"{path.relative_to(ROOT)}:{node.lineno} uses {name}")
+    assert not offenders, "\n".join(offenders)
+
+
+@pytest.mark.django_db
+def test_a_write_around_the_actions_that_readers_would_see_is_refused():
+    live = factories.article(headline="Live")
+    draft = factories.article(headline="Draft", publish=False)
+    live.headline = "Changed behind the desk's back"
+    with pytest.raises(services.DoorRequired):
+        services.article_save(article=live)
+    draft.status = Status.PUBLISHED
+    with pytest.raises(services.DoorRequired):
+        services.article_save(article=draft)
+    with pytest.raises(services.DoorRequired):
+        services._article_set_visibility(article=draft, status=Status.PUBLISHED)
+    with pytest.raises(services.DoorRequired):
+        services._article_delete(article=live)
+    with pytest.raises(services.DoorRequired):
+        services.collection_set(key="dont-miss", articles=[live])
+    assert Article.objects.get(pk=live.pk).headline == "Live"
+    assert Article.objects.get(pk=draft.pk).status == Status.DRAFT
+
+
+# Every route, by name. "read" routes answer GET/HEAD only (405 to anything else); a
+# "door" is named with the test below that shows it audits what it publishes.
+ROUTES = {
+    "newsroom:queue": "read",
+    "newsroom:action": "door: test_newsroom_queue_actions_are_audited",
+    "newsroom:front": "door: test_newsroom_front_page_screen_is_audited",
+    "newsroom:revisions": "door: test_newsroom_revisions_screen_is_audited",
+    "newsroom:autosave": "private: a person's own unsaved text, never shown to readers",
+    "newsroom:pictures": "read",
+    "newsroom:stories": "read",
+    "newsroom:embed": "read",
+    "newsroom:wire": "read",
+    "rendition": "read",
+    "media": "read",
+    "syndication:robots": "read",
+    "syndication:sitemap-index": "read",
+    "syndication:sitemap": "read",
+    "syndication:rss": "read",
+    "syndication:atom": "read",
+    "syndication:section-rss": "read",
+    "syndication:section-atom": "read",
+    "syndication:tag-rss": "read",
+    "syndication:tag-atom": "read",
+    "syndication:topic-rss": "read",
+    "syndication:topic-atom": "read",
+    "syndication:author-rss": "read",
+    "syndication:author-atom": "read",
+    "syndication:ninjs": "read",
+    "news:front": "read",
+    "news:article": "read",
+    "news:section": "read",
+    "news:tag": "read",
+    "news:topic": "read",
+    "news:author": "read",
+    "news:corrections": "read",
+    "news:favicon": "read",
+}
+
+
+def _walk(patterns, prefix="", namespace=""):
+    for p in patterns:
+        if isinstance(p, URLResolver):
+            ns = ":".join(x for x in (namespace, p.namespace or "") if x)
+            yield from _walk(p.url_patterns, prefix + str(p.pattern), ns)
+        elif isinstance(p, URLPattern):
+            yield (f"{namespace}:{p.name}" if namespace else p.name), prefix + str(p.pattern)
+
+
+def test_every_route_is_known_as_read_only_or_as_an_audited_door():
+    found = {name for name, _ in _walk(get_resolver().url_patterns)}
+    found = {n for n in found if not n.startswith("admin:")}
+    assert found - ROUTES.keys() == set(), "new routes: say in ROUTES what each one is"
+    assert ROUTES.keys() - found == set(), "routes listed here no longer exist"
+
+
+@pytest.mark.django_db
+def test_public_routes_refuse_every_write_method(client):
+    story = factories.article(section_obj=factories.section("Harbour"))
+    author = services.author_get_or_create(name="Ann Example")
+    tag = services.tag_get_or_create(name="Ferries")
+    topic = services.topic_get_or_create(kind="place", name="Kelbridge")
+    factories.save(story, authors=[author], tags=[tag], topics=[topic])
+    urls = [
+        "/",
+        story.get_absolute_url(),
+        story.section.get_absolute_url(),
+        tag.get_absolute_url(),
+        topic.get_absolute_url(),
+        author.get_absolute_url(),
+        "/corrections/",
+        "/favicon.ico",
+        "/robots.txt",
+        "/sitemap.xml",
+        "/sitemaps/articles.xml",
+        "/feeds/rss.xml",
+        "/feeds/atom.xml",
+        f"{story.section.get_absolute_url()}rss.xml",
+        f"{tag.get_absolute_url()}atom.xml",
+        f"{topic.get_absolute_url()}rss.xml",
+        f"{author.get_absolute_url()}atom.xml",
+        f"/story/{story.slug}.ninjs.json",
+        "/media/anything.jpg",
+    ]
+    client.force_login(staff(Role.EDITOR))
+    for url in urls:
+        for method in ("POST", "PUT", "PATCH", "DELETE"):
+            response = client.generic(method, url)
+            assert response.status_code == 405, (method, url, response.status_code)
+
+
+# Models with an admin page: "door" ones save through the actions (tested below);
+# "vocabulary" ones change names and settings, recorded by Django's admin log and
+# invalidated by the services; "read" ones cannot be changed in admin.
+ADMIN_MODELS = {
+    "news.Article": "door",
+    "news.Collection": "door",
+    "news.Section": "vocabulary",
+    "news.Author": "vocabulary",
+    "news.Tag": "vocabulary",
+    "news.Topic": "vocabulary",
+    "news.Publication": "vocabulary",
+    "pictures.Picture": "vocabulary",
+    "ingest.WireSource": "vocabulary",
+    "newsroom.AuditEntry": "read",
+    "ingest.WireItem": "read",
+    "auth.User": "vocabulary",
+    "auth.Group": "vocabulary",
+}
+
+
+def test_every_admin_page_is_known():
+    registered = {f"{m._meta.app_label}.{m.__name__}" for m in admin.site._registry}
+    assert registered == ADMIN_MODELS.keys()
+    from dateline.newsroom import admin as newsroom_admin
+
+    assert isinstance(admin.site._registry[Article], newsroom_admin.ArticleAdmin)
+    assert isinstance(admin.site._registry[Collection], newsroom_admin.CollectionAdmin)
+
+
+COMMANDS = {
+    "curate": "door: test_cli_curate_is_audited",
+    "import": "door: test_every_importer_audits_what_it_publishes",
+    "ingest": "door: test_wire_poll_audits_what_it_publishes",
+    "demo": "door: test_demo_audits_what_it_publishes",
+    "staff": "accounts only",
+    "serve": "serves pages",
+}
+
+
+def test_every_command_of_ours_is_known():
+    ours = {name for name, app in get_commands().items() if app.startswith("dateline")}
+    assert ours == COMMANDS.keys()
+
+
+def _audit(action: str, **filters) -> AuditEntry:
+    return AuditEntry.objects.filter(action=action, **filters).get()
+
+
+@pytest.mark.django_db
+def test_newsroom_queue_actions_are_audited(client):
+    editor = staff(Role.EDITOR)
+    story = factories.article(publish=False, section_obj=factories.section("News"))
+    client.force_login(editor)
+    client.post("/newsroom/action/", {"article": story.pk, "action": "publish"})
+    assert Article.objects.get(pk=story.pk).is_visible
+    assert _audit("publish", article=story).actor == editor
+    client.post("/newsroom/action/", {"article": story.pk, "action": "unpublish"})
+    assert not Article.objects.get(pk=story.pk).is_visible
+    assert _audit("unpublish", article=story).actor == editor
+
+
+@pytest.mark.django_db
+def test_newsroom_front_page_screen_is_audited(client):
+    editor = staff(Role.EDITOR)
+    story = factories.article()
+    client.force_login(editor)
+    client.post("/newsroom/front/", {"list": "dont-miss", "op": "add", "article": story.pk})
+    entry = _audit("curate")
+    assert entry.actor == editor and entry.detail["articles"] == [story.pk]
+
+
+@pytest.mark.django_db
+def test_newsroom_revisions_screen_is_audited(client):
+    editor = staff(Role.EDITOR)
+    story = factories.article(headline="Quay shut")
+    client.force_login(editor)
+    client.post(
+        "/newsroom/revisions/",
+        {
+            "article": story.pk,
+            "propose": "1",
+            "headline": "Quay shut for a week",
+            "standfirst": "",
+            "body": "<p>New text.</p>",
+            "version": story.version,
+        },
+    )
+    assert _audit("propose", article=story).actor == editor
+    client.post("/newsroom/action/", {"article": story.pk, "action": "approve"})
+    assert Article.objects.get(pk=story.pk).headline == "Quay shut for a week"
+    assert _audit("approve", article=story).actor == editor
+
+
+@pytest.mark.django_db
+def test_admin_edit_of_a_live_story_is_an_audited_correction(client):
+    editor = staff(Role.EDITOR)
+    story = factories.article(headline="Pier reopens", section_obj=factories.section("News"))
+    client.force_login(editor)
+    form = {
+        "headline": "Pier reopens on Monday",
+        "slug": story.slug,
+        "standfirst": story.standfirst,
+        "source_credit": "",
+        "body": story.body,
+        "section": story.section_id,
+        "lead_picture": "",
+        "language": "",
+        "located": "",
+        "opened_version": story.version,
+    }
+    page = client.post(f"/admin/news/article/{story.pk}/change/", form)
+    assert page.status_code == 200 and "choose the kind of change" in page.content.decode()
+    assert Article.objects.get(pk=story.pk).headline == "Pier reopens"
+    response = client.post(
+        f"/admin/news/article/{story.pk}/change/",
+        {**form, "change_kind": "update", "change_note": ""},
+    )
+    assert response.status_code == 302
+    assert Article.objects.get(pk=story.pk).headline == "Pier reopens on Monday"
+    entry = _audit("correct", article=story)
+    assert entry.actor == editor and entry.detail["kind"] == "update"
+
+
+@pytest.mark.django_db
+def test_admin_publish_now_publishes_now_and_unpublish_and_delete_are_audited(client):
+    editor = staff(Role.EDITOR)
+    client.force_login(editor)
+    section = factories.section("News")
+    month_old = clock.now() - dt.timedelta(days=30)
+    old = factories.article(headline="Old story", section_obj=section, published_at=month_old)
+    factories.unpublish(old)
+    later = clock.now() + dt.timedelta(days=2)
+    scheduled = factories.article(headline="Scheduled", section_obj=section, published_at=later)
+    client.post(
+        "/admin/news/article/",
+        {"action": "publish_now", "_selected_action": [old.pk, scheduled.pk]},
+    )
+    for story in (old, scheduled):
+        story.refresh_from_db()
+        # "Publish now" means now: not the month-old date, not the future one.
+        assert story.is_visible
+        assert abs((story.published_at - clock.now()).total_seconds()) < 60
+        assert AuditEntry.objects.filter(action="publish", article=story, actor=editor).exists()
+    client.post("/admin/news/article/", {"action": "unpublish", "_selected_action": [old.pk]})
+    assert AuditEntry.objects.filter(action="unpublish", article=old, actor=editor).exists()
+    client.post(f"/admin/news/article/{old.pk}/delete/", {"post": "yes"})
+    assert not Article.objects.filter(pk=old.pk).exists()
+    deleted = _audit("delete")
+    assert deleted.actor == editor and deleted.detail["headline"] == "Old story"
+
+
+@pytest.mark.django_db
+def test_admin_publish_of_an_unready_story_is_refused_by_preflight(client):
+    client.force_login(staff(Role.EDITOR))
+    bare = factories.article(headline="No section, no body", body="", publish=False)
+    response = client.post(
+        "/admin/news/article/",
+        {"action": "publish_now", "_selected_action": [bare.pk]},
+        follow=True,
+    )
+    assert "Choose a section" in response.content.decode()
+    assert Article.objects.get(pk=bare.pk).status == Status.DRAFT
+    assert not AuditEntry.objects.filter(article=bare).exists()
+
+
+@pytest.mark.django_db
+def test_admin_curated_list_is_set_through_the_action(client):
+    editor = staff(Role.EDITOR)
+    a, b = factories.article(), factories.article()
+    factories.curate("dont-miss", [a])
+    collection = Collection.objects.get(key="dont-miss")
+    client.force_login(editor)
+    item = collection.items.get()
+    response = client.post(
+        f"/admin/news/collection/{collection.pk}/change/",
+        {
+            "title": "Don't Miss",
+            "items-TOTAL_FORMS": "2",
+            "items-INITIAL_FORMS": "1",
+            "items-MIN_NUM_FORMS": "0",
+            "items-MAX_NUM_FORMS": "1000",
+            "items-0-id": item.pk,
+            "items-0-collection": collection.pk,
+            "items-0-article": a.pk,
+            "items-0-position": "1",
+            "items-1-collection": collection.pk,
+            "items-1-article": b.pk,
+            "items-1-position": "0",
+        },
+    )
+    assert response.status_code == 302, response.content.decode()[:3000]
+    assert list(collection.items.order_by("position").values_list("article", flat=True)) == [
+        b.pk,
+        a.pk,
+    ]
+    entry = AuditEntry.objects.filter(action="curate", actor=editor).get()
+    assert entry.detail == {"list": "dont-miss", "articles": [b.pk, a.pk]}
+
+
+@pytest.mark.django_db
+def test_cli_curate_is_audited():
+    story = factories.article()
+    call_command("curate", "dont-miss", str(story.pk), stdout=io.StringIO())
+    entry = _audit("curate")
+    assert entry.actor is None and entry.actor_name.startswith("command line (")
+
+
+@pytest.mark.django_db
+def test_every_importer_audits_what_it_publishes(shared_dir, tmp_path):
+    seed = shared_dir / "seed" / "ninjs"
+    call_command("import", "ninjs", str(seed), stdout=io.StringIO())
+    ninjs_published = AuditEntry.objects.filter(
+        action__in=["publish", "schedule"], actor_name="ninjs import"
+    )
+    live = Article.objects.filter(source="ninjs", status=Status.PUBLISHED)
+    assert live.exists()
+    assert set(ninjs_published.values_list("article", flat=True)) == set(
+        live.values_list("pk", flat=True)
+    )
+    wxr = Path(__file__).parents[2] / "ingest" / "tests" / "fixtures" / "wxr"
+    try:
+        call_command(
+            "import",
+            "wxr",
+            str(wxr / "newsroom-migration.xml"),
+            "--no-progress",
+            stdout=io.StringIO(),
+        )
+    except SystemExit:
+        pass
+    wp_live = Article.objects.filter(source__startswith="wxr:", status=Status.PUBLISHED)
+    assert wp_live.exists()
+    wp_published = AuditEntry.objects.filter(
+        action__in=["publish", "schedule"], actor_name="WordPress import"
+    )
+    assert set(wp_published.values_list("article", flat=True)) == set(
+        wp_live.values_list("pk", flat=True)
+    )
+    # Feeds read once and web pages land as drafts: nothing of theirs is public.
+    feeds = Path(__file__).parents[2] / "ingest" / "tests" / "fixtures" / "wire" / "feeds"
+    feed = next(feeds.glob("*.xml"))
+    call_command("import", "feed", str(feed), stdout=io.StringIO())
+    pages = Path(__file__).parents[2] / "ingest" / "tests" / "fixtures" / "pages"
+    page = tmp_path / "page.html"
+    shutil.copy(pages / "story-with-newsroom-boilerplate.html", page)
+    call_command("import", "page", str(page), stdout=io.StringIO())
+    assert not Article.objects.filter(source__in=["page"], status=Status.PUBLISHED).exists()
+    assert not Article.objects.filter(source__startswith="wire:", status=Status.PUBLISHED).exists()
+
+
+@pytest.mark.django_db
+def test_wire_poll_audits_what_it_publishes(tmp_path):
+    from dateline.ingest.models import WireSource
+
+    folder = tmp_path / "agency"
+    folder.mkdir()
+    takedown = Path(__file__).parents[2] / "ingest" / "tests" / "fixtures" / "wire" / "takedown"
+    shutil.copy(takedown / "v1.json", folder / "item.json")
+    WireSource.objects.create(
+        name="Northwire",
+        kind="folder",
+        location=str(folder),
+        format="ninjs",
+        publish_directly=True,
+        default_section=factories.section("Courts"),
+    )
+    call_command("ingest", stdout=io.StringIO())
+    story = Article.objects.get(source__startswith="wire:")
+    assert story.is_visible
+    assert _audit("publish", article=story).actor_name == "wire source Northwire"
+
+
+@pytest.mark.django_db
+def test_demo_audits_what_it_publishes():
+    call_command("demo", stdout=io.StringIO())
+    live = Article.objects.filter(status=Status.PUBLISHED)
+    assert live.count() > 10
+    published = AuditEntry.objects.filter(action="publish", actor_name="demo import")
+    assert published.count() == live.count()
+    assert _audit("curate", detail__list="lead").actor_name == "demo import"

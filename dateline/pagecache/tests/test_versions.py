@@ -1,0 +1,115 @@
+"""Tag versions are counters that no concurrent bump can lose, in the file store shared by
+the processes of one machine and in Redis shared by several machines."""
+
+from __future__ import annotations
+
+import multiprocessing
+
+import pytest
+
+from dateline.pagecache.versions import FileVersions, RedisVersions
+
+TAGS = ["article:12", "section:3", "front", "list:dont-miss"]
+WORKERS = 4
+BUMPS = 2000
+
+
+def _bump_many(kind: str, where: str, start, results) -> None:
+    store = FileVersions(where) if kind == "file" else RedisVersions(where)
+    store.stamp()  # connected / mapped before the race starts
+    start.wait()
+    results.put([store.bump(TAGS) for _ in range(BUMPS)])
+
+
+def _bump_from_processes(kind: str, where: str) -> list[list[int]]:
+    # spawn: each worker a fresh interpreter, as a server's workers are; all start bumping
+    # together, so that their bumps interleave.
+    context = multiprocessing.get_context("spawn")
+    start, results = context.Barrier(WORKERS), context.Queue()
+    workers = [
+        context.Process(target=_bump_many, args=(kind, where, start, results))
+        for _ in range(WORKERS)
+    ]
+    for worker in workers:
+        worker.start()
+    runs = [results.get(timeout=120) for _ in workers]
+    for worker in workers:
+        worker.join(timeout=30)
+        assert worker.exitcode == 0
+    return runs
+
+
+def _assert_no_bump_lost(runs: list[list[int]], store) -> None:
+    for run in runs:
+        assert run == sorted(run) and len(set(run)) == len(run)  # strictly increasing
+    counters = sorted(n for run in runs for n in run)
+    assert counters == list(range(1, WORKERS * BUMPS + 1))  # each bump its own value
+    assert store.latest(TAGS) == WORKERS * BUMPS == store.latest(["article:12"])
+    # The workers did race: some worker's counters are not one unbroken run.
+    assert any(run[-1] - run[0] >= len(run) for run in runs)
+
+
+def test_concurrent_bumps_from_several_processes_are_never_lost_in_the_file(tmp_path):
+    path = str(tmp_path / "tag-counters")
+    store = FileVersions(path)
+    store.reset()
+    runs = _bump_from_processes("file", path)
+    _assert_no_bump_lost(runs, store)
+    assert store.stamp() == WORKERS * BUMPS
+
+
+def test_concurrent_bumps_from_several_processes_are_never_lost_in_redis(redis_server):
+    runs = _bump_from_processes("redis", redis_server.url)
+    store = RedisVersions(redis_server.url)
+    _assert_no_bump_lost(runs, store)
+    assert store.stamp()[1] == WORKERS * BUMPS
+    store.close()
+
+
+@pytest.fixture(params=["file", "redis"])
+def store(request, tmp_path):
+    if request.param == "file":
+        yield FileVersions(str(tmp_path / "tag-counters"))
+    else:
+        found = RedisVersions(request.getfixturevalue("redis_server").url)
+        yield found
+        found.close()
+
+
+def test_what_was_built_before_a_bump_of_its_tags_is_stale(store):
+    built = store.stamp()
+    deps = store.prepare(["article:12", "settings"])
+    assert store.fresh(deps, built)
+    store.bump(["article:99"])
+    assert store.fresh(deps, built)
+    store.bump(["article:12"])
+    assert not store.fresh(deps, built)
+    assert store.fresh(deps, store.stamp())  # built after the bump
+
+
+def test_a_bump_during_a_render_makes_it_stale(store):
+    deps = store.prepare(["section:3"])
+    built = store.stamp()  # the render starts
+    store.bump(["section:3"])  # a publish commits while it reads
+    assert not store.fresh(deps, built)
+
+
+def test_no_story_shares_a_slot_with_a_tag_every_page_depends_on(tmp_path):
+    store = FileVersions(str(tmp_path / "tag-counters"))
+    site_wide = {store._slot(t) for t in ["settings", "sections", "front", "list:dont-miss"]}
+    for kind in ["article", "picture", "section", "tag", "topic", "author"]:
+        for pk in range(1, 20_000):
+            assert store._slot(f"{kind}:{pk}") not in site_wide
+    built = store.stamp()
+    for pk in range(1, 20_000):
+        store.bump([f"article:{pk}"])
+    assert store.fresh(store.prepare(["settings", "sections", "front"]), built)
+
+
+def test_concurrent_bumps_from_threads_of_one_process_are_never_lost(tmp_path):
+    from concurrent.futures import ThreadPoolExecutor
+
+    store = FileVersions(str(tmp_path / "tag-counters"))
+    with ThreadPoolExecutor(WORKERS) as pool:
+        runs = list(pool.map(lambda _: [store.bump(TAGS) for _ in range(BUMPS)], range(WORKERS)))
+    assert sorted(n for run in runs for n in run) == list(range(1, WORKERS * BUMPS + 1))
