@@ -186,24 +186,33 @@ def parse_item(
         authors=bylines(item.get("by") or item.get("byline")),
         want=_PUBSTATUS.get(str(item.get("pubstatus") or "usable").lower(), PUBLISH),
     )
-    descriptions = item.get("descriptions") or []
-    summary = _first(descriptions, ("summary", "text", "description"), exclude=("creditline",))
-    credit = _by_role(descriptions, ("creditline",))
-    if credit:
-        story.standfirst, story.credit = summary.strip(), credit.strip()
-    else:
-        story.standfirst, story.credit = _split_credit(
-            summary or str(item.get("description_text") or "")
-        )
+    story.standfirst, story.credit = _standfirst_and_credit(item)
     slugline = str(item.get("slugline") or "")
     story.slug = slugline if re.fullmatch(r"[\w-]+", slugline) else ""
-
     first = _datetime(item.get("firstcreated"))
     version = _datetime(item.get("versioncreated"))
     story.published_at = first or version
     story.updated_at = version
     story.embargo = _datetime(item.get("embargoed"))
+    _read_subjects(item, story)
+    _read_associations(item, story, folder=folder)
+    return story
 
+
+def _standfirst_and_credit(item: dict) -> tuple[str, str]:
+    """The summary, and the credit shown after it: a `creditline` description, else the
+    agency's own "…, reports Asian Lite News" split off the summary."""
+    descriptions = item.get("descriptions") or []
+    summary = _first(descriptions, ("summary", "text", "description"), exclude=("creditline",))
+    credit = _by_role(descriptions, ("creditline",))
+    if credit:
+        return summary.strip(), credit.strip()[:200]
+    return _split_credit(summary or str(item.get("description_text") or ""))
+
+
+def _read_subjects(item: dict, story: IncomingStory) -> None:
+    """The section (a subject with rel "section"), tags (the other subjects), and topics
+    (people, organisations, places)."""
     for subject in item.get("subjects") or item.get("subject") or []:
         if not isinstance(subject, dict) or not subject.get("name"):
             continue
@@ -219,25 +228,28 @@ def parse_item(
             if isinstance(entry, dict) and entry.get("name"):
                 story.topics.append((topic_kind, str(entry["name"])[:200]))
 
+
+def _read_associations(item: dict, story: IncomingStory, *, folder: Path | None) -> None:
+    """Pictures (the first one the body does not place is the lead) and linked stories, and
+    the body with its references to them made symbolic."""
     body = _body_html(item)
     refs: dict[str, tuple[str, str]] = {}  # association name → ("picture", key) / ("story", uri)
     for index, assoc in enumerate(_associations(item)):
         name = str(assoc.get("name") or f"assoc-{index}")
         assoc_type = str(assoc.get("type") or "")
         if assoc_type in ("picture", "graphic") or (not assoc_type and _renditions(assoc)):
-            picture = _picture(assoc, folder=folder, fallback_id=f"{uri}#{name}")
+            picture = _picture(assoc, folder=folder, fallback_id=f"{story.source_id}#{name}")
             refs[name] = ("picture", picture.key)
             if re.search(rf"""data-assoc-ref\s*=\s*["']?{re.escape(name)}["'\s>]""", body):
                 story.pictures.append(picture)
             elif story.lead_picture is None:
-                story.lead_picture = picture  # the first picture the body does not place
+                story.lead_picture = picture
         elif assoc_type in ("text", "composite") and assoc.get("uri"):
             target = str(assoc["uri"])[:500]
-            if target != uri:
+            if target != story.source_id:
                 refs[name] = ("story", target)
                 story.links[target] = _headline(assoc)
     story.body = _symbolic_body(body, refs, story.links)
-    return story
 
 
 def _first(values, role_order=("main",), key="value", exclude=()) -> str:
