@@ -108,8 +108,8 @@ class Run:
 
     @contextlib.contextmanager
     def item(self) -> Iterator[None]:
-        """One item's transaction. Nested (the wire's bookkeeping around `story_apply`), the
-        rows are settled when the outermost one commits."""
+        """One item's transaction. Rows made inside it are kept for the run only once it
+        commits (the outermost one, if a caller nests them)."""
         self._depth += 1
         try:
             with transaction.atomic():
