@@ -47,7 +47,7 @@ from dateline.ingest.incoming import (
 from dateline.ingest.pipeline import CREATED, SKIPPED, UNCHANGED, UPDATED, ItemResult
 from dateline.news import body as body_format
 from dateline.news import services as news
-from dateline.news.models import Article, Redirect, Section, Status
+from dateline.news.models import Article, Section, Status
 from dateline.newsroom.actions.base import ActionRefused
 from dateline.newsroom.actions.intake import article_receive
 from dateline.pictures.models import Picture
@@ -148,7 +148,7 @@ class Run:
         section = news.section_get_or_create(name=wanted.name[:100], source_id=wanted.source_id)
         if parent is not None and parent.pk != section.pk and section.parent_id != parent.pk:
             section.parent = parent
-            section.save(update_fields=["parent"])
+            news.label_save(label=section)
         self.sections[key] = section
         return section
 
@@ -298,7 +298,6 @@ def _write(incoming, existing, new, actor, run, read, default_section) -> Applie
     }
 
     article = existing or Article(source=incoming.source, source_id=incoming.source_id)
-    previous_section_id = article.section_id
     article.headline = incoming.headline[:300]
     article.standfirst = incoming.standfirst
     article.source_credit = incoming.credit[:200]
@@ -331,7 +330,6 @@ def _write(incoming, existing, new, actor, run, read, default_section) -> Applie
         authors=_unique(run.author(n[:200]) for n in incoming.authors if n.strip()),
         tags=_unique(run.tag(n[:100]) for n in incoming.tags if n.strip()),
         topics=_unique(run.topic(k, n[:200]) for k, n in incoming.topics if n.strip()),
-        previous_section_id=previous_section_id,
     )
     notes.extend(received.notes)
     run.stories[incoming.source, incoming.source_id] = article.pk
@@ -340,7 +338,7 @@ def _write(incoming, existing, new, actor, run, read, default_section) -> Applie
         if not (article.status == Status.PUBLISHED and article.published_at >= embargo):
             notes.append(f"embargoed until {embargo.isoformat()}")
     if incoming.old_paths:
-        _redirects(article, incoming.old_paths, incoming.source)
+        news.redirects_point(article=article, old_paths=incoming.old_paths, source=incoming.source)
     outcome = CREATED if new else UPDATED
     return Applied(outcome, incoming.source_id, article, notes, received.outcome)
 
@@ -382,16 +380,6 @@ def _times(article, incoming, existing, actor):
 
 def _unique(rows) -> list:
     return list({row.pk: row for row in rows}.values())
-
-
-def _redirects(article: Article, old_paths: list[str], source: str) -> None:
-    """Every old address answers 301 to the story, whatever it pointed at before."""
-    Redirect.objects.bulk_create(
-        [Redirect(old_path=old[:1000], article=article, source=source) for old in set(old_paths)],
-        update_conflicts=True,
-        unique_fields=["old_path"],
-        update_fields=["article", "source"],
-    )
 
 
 def picture_apply(picture: IncomingPicture, *, source: str, run: Run | None = None) -> ItemResult:

@@ -8,6 +8,8 @@ from __future__ import annotations
 
 from django.http import HttpResponsePermanentRedirect
 
+from dateline.pagecache.wsgi import mark_cacheable
+
 
 class LegacyRedirectMiddleware:
     def __init__(self, get_response):
@@ -25,4 +27,8 @@ class LegacyRedirectMiddleware:
             target = redirect_target(request.path + (f"?{query}" if query else ""))
         except Exception:  # a broken lookup must not turn a 404 into a 500
             return response
-        return HttpResponsePermanentRedirect(target) if target else response
+        if target is None:
+            return response
+        # Search engines keep asking for a migrated site's old addresses: the answer may be
+        # kept like a page, until the redirect or the story's address changes.
+        return mark_cacheable(HttpResponsePermanentRedirect(target.location), deps=target.deps)

@@ -5,8 +5,10 @@ from __future__ import annotations
 
 import datetime as dt
 import functools
+import time
 from dataclasses import dataclass, field
 
+from django.conf import settings
 from django.core.paginator import Page, Paginator
 from django.db import connection
 from django.db.models import Min
@@ -23,6 +25,7 @@ from dateline.news.models import (
     Tag,
     Topic,
 )
+from dateline.news.touches import section_stories
 from dateline.pagecache.memo import forget, memoized
 from dateline.pictures.models import Picture
 
@@ -47,13 +50,25 @@ def _next_scheduled() -> dt.datetime | None:
     return Article.objects.scheduled().aggregate(at=Min("published_at"))["at"]
 
 
+def teasers(articles) -> set[str]:
+    """The tags a page showing `articles` as teasers depends on: each one's teaser, and
+    the crop of its lead picture (which also decides the front page's lead)."""
+    deps = {f"article:{a.pk}:teaser" for a in articles}
+    deps.update(f"picture:{a.lead_picture_id}:crop" for a in articles if a.lead_picture_id)
+    return deps
+
+
 def site_context(now: dt.datetime | None = None) -> Site:
     now = now or clock.now()
-    publication = memoized("publication", ("settings",), Publication.load)
+    # A memo lives no longer than a page made from it: a write that bumps nothing (a fix
+    # in the shell) still reaches readers within a page's lifetime.
+    lifetime = time.time() + settings.DATELINE_PAGE_CACHE_SECONDS
+    publication = memoized("publication", ("settings",), Publication.load, expires_at=lifetime)
     sections = memoized(
         "sections",
         ("sections",),
         lambda: list(Section.objects.filter(in_navigation=True)),
+        expires_at=lifetime,
     )
     local_now = now.astimezone(publication.zone)
     # The header shows today's date: a cached page must not outlive local midnight.
@@ -61,10 +76,10 @@ def site_context(now: dt.datetime | None = None) -> Site:
         local_now.date() + dt.timedelta(days=1), dt.time(), tzinfo=publication.zone
     )
     expires = midnight
-    upcoming = memoized("next-scheduled", ("schedule",), _next_scheduled)
+    upcoming = memoized("next-scheduled", ("schedule",), _next_scheduled, expires_at=lifetime)
     if upcoming is not None and upcoming <= now:
         forget("next-scheduled")
-        upcoming = memoized("next-scheduled", ("schedule",), _next_scheduled)
+        upcoming = memoized("next-scheduled", ("schedule",), _next_scheduled, expires_at=lifetime)
     if upcoming is not None and upcoming > now:
         # Visibility is decided at query time; a cached page must expire when the next
         # scheduled story goes live, or it would hide it.
@@ -74,7 +89,7 @@ def site_context(now: dt.datetime | None = None) -> Site:
         sections=sections,
         now=now,
         today=local_now.date(),
-        expires_at=expires.timestamp(),
+        expires_at=min(expires.timestamp(), lifetime),
     )
 
 
@@ -182,18 +197,37 @@ def collection_articles(key: str, now: dt.datetime) -> list[Article]:
 
 def section_newest(section_id: int, site: Site) -> list[Article]:
     """The newest visible stories of a section, one more than "Latest from" shows so the
-    article itself can be left out; shared by every article page of the section."""
-    return memoized(
-        f"section-newest:{section_id}",
-        (f"section:{section_id}",),
+    article itself can be left out; shared by every article page of the section.
+
+    Memoised in two parts: which stories (until the section's list changes), and their
+    teasers (until one of those changes too), so an edit to an old story of the section
+    leaves its pages alone."""
+    listed = (section_stories(section_id),)
+    ids = memoized(
+        f"section-newest-ids:{section_id}",
+        listed,
         lambda: list(
             Article.objects.published(site.now)
-            .for_listing()
             .filter(section_id=section_id)
-            .newest_first()[: LATEST_FROM_SECTION + 1]
+            .newest_first()
+            .values_list("pk", flat=True)[: LATEST_FROM_SECTION + 1]
         ),
         expires_at=site.expires_at,
     )
+
+    def load() -> list[Article]:
+        found = {a.pk: a for a in Article.objects.filter(pk__in=ids).for_listing()}
+        return [found[pk] for pk in ids if pk in found]
+
+    key = f"section-newest:{section_id}"
+    tags = (*listed, *(f"article:{pk}:teaser" for pk in ids))
+    stories = memoized(key, tags, load, expires_at=site.expires_at)
+    if [a.pk for a in stories] != ids:
+        # Teasers kept for another list (the two memos were loaded at different moments,
+        # one across an expiry): load those of this one.
+        forget(key)
+        stories = memoized(key, tags, load, expires_at=site.expires_at)
+    return stories
 
 
 @functools.cache
@@ -267,6 +301,7 @@ def article_page(*, slug: str, now: dt.datetime | None = None) -> ArticlePage | 
     )
     previous, following = _neighbours(article, now)
     latest: list[Article] = []
+    newest: list[Article] = []
     if article.section_id:
         newest = section_newest(article.section_id, site)
         latest = [a for a in newest if a.pk != article.pk][:LATEST_FROM_SECTION]
@@ -276,13 +311,23 @@ def article_page(*, slug: str, now: dt.datetime | None = None) -> ArticlePage | 
         lambda: collection_articles("dont-miss", now),
         expires_at=site.expires_at,
     )
-    deps = site.deps | {f"article:{article.pk}", "list:dont-miss"}
+    deps = site.deps | {
+        f"article:{article.pk}",
+        section_stories(article.section_id),
+        "list:dont-miss",
+    }
     if article.section_id:
         deps.add(f"section:{article.section_id}")
-    else:
-        deps.add("front")
-    deps.update(f"article:{a.pk}" for a in [*dont_miss, *related])
-    deps.update(f"picture:{pk}" for pk in pictures)
+    deps.update(f"author:{x.pk}" for x in labels.authors)
+    deps.update(f"topic:{x.pk}" for x in labels.topics)
+    deps.update(f"tag:{x.pk}" for x in labels.tags)
+    # Every picture and story the body refers to, shown or not: a story linked before it
+    # is published shows as plain text, and its publication must reach this page.
+    deps.update(f"picture:{pk}" for pk in picture_ids)
+    deps.update(f"article:{pk}:link" for pk in article_ids - {article.pk})
+    deps.update(f"article:{a.pk}:link" for a in (previous, following) if a is not None)
+    # Teasers without pictures: the crop of their lead pictures is not shown here.
+    deps.update(f"article:{a.pk}:teaser" for a in [*newest, *dont_miss])
     return ArticlePage(
         site=site,
         article=article,
@@ -329,19 +374,26 @@ def front_page(*, now: dt.datetime | None = None) -> FrontPage:
     if lead:
         shown.add(lead.pk)
     top: list[Article] = []
-    for story in [*collection_articles("top", now), *latest]:  # editors' slots first
+    picked = collection_articles("top", now)
+    for story in [*picked, *latest]:  # editors' slots first
         if story.pk not in shown and len(top) < TOP_STORIES:
             top.append(story)
             shown.add(story.pk)
     blocks = []
+    candidates: list[Article] = []
     for section in site.sections:
-        stories = [a for a in visible.filter(section=section)[:8] if a.pk not in shown][:4]
+        newest = list(visible.filter(section=section)[:8])
+        candidates += newest
+        stories = [a for a in newest if a.pk not in shown][:4]
         shown.update(a.pk for a in stories)
         if stories:
             blocks.append((section, stories))
     rest = [a for a in latest if a.pk not in shown][:8]
-    deps = site.deps | {"front", "list:dont-miss", "list:lead", "list:top"}
-    deps.update(f"section:{s.pk}" for s in site.sections)
+    deps = site.deps | {"stories", "list:dont-miss", "list:lead", "list:top"}
+    deps.update(section_stories(s.pk) for s in site.sections)
+    # Every story read, shown or not: any of them may take a place when another leaves,
+    # and the lead is the newest with a picture.
+    deps |= teasers([*pinned, *latest, *dont_miss, *picked, *candidates])
     return FrontPage(site, lead, top, blocks, rest, dont_miss, deps)
 
 
@@ -356,10 +408,12 @@ class ListingPage:
 
 
 def _listing(site: Site, subject, *, kind: str, stories, dep: str, number: int) -> ListingPage:
-    """A paginated, newest-first page of the visible stories `stories` selects."""
+    """A paginated, newest-first page of the visible stories `stories` selects; `dep` is
+    the subject's tag (its name and address), and `stories:<dep>` its list."""
     queryset = Article.objects.published(site.now).for_listing().filter(**stories).newest_first()
     page = Paginator(queryset, PAGE_SIZE, allow_empty_first_page=True).get_page(number)
-    return ListingPage(site, subject.name, kind, subject, page, site.deps | {dep})
+    deps = site.deps | {dep, f"stories:{dep}"} | teasers(page.object_list)
+    return ListingPage(site, subject.name, kind, subject, page, deps)
 
 
 def section_page(*, slug: str, page: int = 1, now: dt.datetime | None = None) -> ListingPage | None:
@@ -435,12 +489,20 @@ def corrections_page(*, page: int = 1, now: dt.datetime | None = None) -> Correc
         .only("kind", "note", "at", "article__headline", "article__slug")
     )
     listing = Paginator(queryset, PAGE_SIZE, allow_empty_first_page=True).get_page(page)
-    return CorrectionsPage(site, listing, site.deps | {"corrections"})
+    deps = site.deps | {"corrections"}
+    deps.update(f"article:{c.article_id}:link" for c in listing.object_list)
+    return CorrectionsPage(site, listing, deps)
 
 
-def redirect_target(old_path: str) -> str | None:
-    """The address a story lives at now, for one of its old addresses (a migrated
-    WordPress permalink); None when there is none or the story is not visible."""
+@dataclass
+class Redirected:
+    location: str
+    deps: set[str]
+
+
+def redirect_target(old_path: str) -> Redirected | None:
+    """Where a story lives now, for one of its old addresses (a migrated WordPress
+    permalink); None when there is none or the story is not visible."""
     from dateline.news.models import Redirect
 
     candidates = {old_path}
@@ -455,4 +517,6 @@ def redirect_target(old_path: str) -> str | None:
     )
     if found is None or not found.article.is_visible:
         return None
-    return found.article.get_absolute_url()
+    return Redirected(
+        found.article.get_absolute_url(), {"redirects", f"article:{found.article_id}:link"}
+    )

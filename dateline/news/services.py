@@ -1,6 +1,7 @@
 """Every write to news content goes through one of these functions, whoever calls it
 (admin, import, CLI, demo, later the newsroom and API). Each one invalidates exactly the
-pages that show what it changed, after the transaction commits.
+pages that show what it changed, after the transaction commits: it reads the state of what
+it changes before and after, and `news.touches` says which pages that reaches.
 
 What readers see changes only through the newsroom's actions (`dateline.newsroom.actions`):
 they check the actor's role, run preflight and write the audit entry, and then open the
@@ -22,6 +23,7 @@ from django.db import transaction
 from dateline.core import clock
 from dateline.core.text import html_to_text, unique_slug, word_count
 from dateline.news import body as body_format
+from dateline.news import touches
 from dateline.news.models import (
     Article,
     Author,
@@ -29,6 +31,7 @@ from dateline.news.models import (
     CollectionItem,
     Correction,
     Publication,
+    Redirect,
     Revision,
     Section,
     Status,
@@ -85,26 +88,10 @@ class EditConflict(Exception):
         )
 
 
-def article_dependency_tags(
-    article: Article, *, extra_sections: Iterable[int | None] = ()
-) -> set[str]:
-    """Cache tags of every page that may show `article`."""
-    tags = {f"article:{article.pk}", "front", "schedule"}
-    for section_id in {article.section_id, *extra_sections}:
-        if section_id:
-            tags.add(f"section:{section_id}")
-    if article.pk:
-        tags.update(f"tag:{pk}" for pk in article.tags.values_list("pk", flat=True))
-        tags.update(f"topic:{pk}" for pk in article.topics.values_list("pk", flat=True))
-        tags.update(f"author:{pk}" for pk in article.authors.values_list("pk", flat=True))
-        tags.update(
-            f"list:{key}"
-            for key in Collection.objects.filter(items__article=article).values_list(
-                "key", flat=True
-            )
-        )
-        tags.update(f"article:{pk}" for pk in article.referenced_by.values_list("pk", flat=True))
-    return tags
+def article_dependency_tags(article: Article) -> set[str]:
+    """Cache tags of every page that shows or lists `article` now (none unless it is
+    visible or scheduled)."""
+    return touches.story_touches(None, touches.story_state(article.pk))
 
 
 def article_free_slug(base: str, *, exclude_pk: int | None = None) -> str:
@@ -160,18 +147,18 @@ def article_save(
         article.slug = article_free_slug(article.headline, exclude_pk=article.pk)
     elif Article.objects.filter(slug=article.slug).exclude(pk=article.pk).exists():
         raise SlugTaken(f"Another story already uses the address /story/{article.slug}/.")
+    # Read before anything is written: the old section, labels and lists are what the
+    # pages that must forget the story show. (`previous_section_id` is no longer needed:
+    # the stored row says it.)
+    before = touches.story_state(article.pk, lock=True)
     stored = (
-        Article.objects.filter(pk=article.pk)
-        .values_list("section_id", "version", "status", "published_at")
-        .first()
+        Article.objects.filter(pk=article.pk).values_list("version", "status").first()
         if article.pk
         else None
     )
     # Published covers scheduled too: its text is what goes live at its second.
-    if article.status == Status.PUBLISHED or (stored and stored[2] == Status.PUBLISHED):
+    if article.status == Status.PUBLISHED or (stored and stored[1] == Status.PUBLISHED):
         _require_door("Saving a published or scheduled story")
-    if previous_section_id is None and stored:
-        previous_section_id = stored[0]
     if article.pk and expected_version is not None:
         claimed = Article.objects.filter(pk=article.pk, version=expected_version).update(
             version=expected_version + 1
@@ -182,8 +169,8 @@ def article_save(
                 expected_version,
             )
         article.version = expected_version + 1
-    elif stored:
-        article.version = stored[1] + 1
+    elif stored is not None:
+        article.version = stored[0] + 1
     if by is not None:
         article.modified_by = by
         if article.pk is None and article.created_by_id is None:
@@ -210,16 +197,18 @@ def article_save(
                 body=article.body,
                 saved_by=by,
             )
-    invalidate(article_dependency_tags(article, extra_sections=[previous_section_id]))
+    invalidate(touches.story_touches(before, touches.story_state(article.pk)))
     return article
 
 
 @transaction.atomic
-def article_relations_saved(*, article: Article, previous_section_id: int | None = None) -> None:
+def article_relations_saved(*, article: Article, before: touches.StoryState | None) -> None:
     """After a form saved a story's many-to-many relations (authors, tags, topics) itself:
-    bring the derived references up to date and refresh the pages that show the story."""
+    bring the derived references up to date and refresh the pages that show the story.
+    `before` is the story's state read before the form saved anything
+    (`touches.story_state`), so the labels it lost are known."""
     article_sync_references(article=article)
-    invalidate(article_dependency_tags(article, extra_sections=[previous_section_id]))
+    invalidate(touches.story_touches(before, touches.story_state(article.pk)))
 
 
 @transaction.atomic
@@ -243,9 +232,11 @@ def _article_delete(*, article: Article) -> None:
     """Private to dateline.newsroom.actions: delete a story and refresh every page that
     showed it (computed before the rows go)."""
     _require_door("Deleting a story")
-    tags = article_dependency_tags(article)
+    # What it showed on is read first: once it is gone, nothing says which lists, labels
+    # and pages held it.
+    before = touches.story_state(article.pk, lock=True)
     article.delete()
-    invalidate(tags)
+    invalidate(touches.story_touches(before, None))
 
 
 @transaction.atomic
@@ -279,7 +270,8 @@ def article_correct(
     )
     correction = Correction.objects.create(article=article, kind=kind, note=note.strip(), at=now)
     if kind in Correction.SHOWN:
-        invalidate({"corrections"})
+        # Readers see it under the story and on the corrections page.
+        invalidate({"corrections", f"article:{article.pk}"})
     return correction
 
 
@@ -295,7 +287,7 @@ def section_get_or_create(*, name: str, source_id: str = "") -> Section:
         section = Section.objects.create(
             name=name.strip(), slug=slug, position=position, source_id=source_id
         )
-        invalidate({"sections", "front"})
+        invalidate(touches.label_touches(None, touches.label_state(Section, section.pk)))
     return section
 
 
@@ -333,6 +325,7 @@ def collection_set(
         key=key,
         defaults={"title": title or COLLECTION_TITLES.get(key, key.replace("-", " ").title())},
     )
+    before = touches.collection_state(collection.pk) if not created else None
     if title and collection.title != title:
         collection.title = title
         collection.save(update_fields=["title"])
@@ -340,14 +333,69 @@ def collection_set(
     CollectionItem.objects.bulk_create(
         CollectionItem(collection=collection, article=a, position=i) for i, a in enumerate(articles)
     )
-    invalidate({f"list:{key}", "front"})
+    invalidate(touches.collection_touches(before, touches.collection_state(collection.pk)))
     return collection
 
 
+@transaction.atomic
 def publication_update(*, publication: Publication, **fields) -> Publication:
+    """Change publication settings (`fields`, or what a form already set on the instance)."""
+    before = touches.publication_state(publication.pk)
     for name, value in fields.items():
         setattr(publication, name, value)
     publication.full_clean()
     publication.save()
-    invalidate({"settings"})
+    invalidate(touches.publication_touches(before, touches.publication_state(publication.pk)))
     return publication
+
+
+Label = Section | Author | Tag | Topic
+
+
+@transaction.atomic
+def label_save(*, label: Label) -> Label:
+    """Save a section, author, tag or topic as a form changed it (name, address, place in
+    navigation)."""
+    before = touches.label_state(type(label), label.pk)
+    label.save()
+    invalidate(touches.label_touches(before, touches.label_state(type(label), label.pk)))
+    return label
+
+
+@transaction.atomic
+def label_delete(*, label: Label) -> None:
+    """Delete a section, author, tag or topic; its stories lose it."""
+    before = touches.label_state(type(label), label.pk)
+    label.delete()
+    invalidate(touches.label_touches(before, None))
+
+
+@transaction.atomic
+def redirect_save(*, redirect: Redirect) -> Redirect:
+    before = touches.redirect_state(redirect.pk)
+    redirect.save()
+    invalidate(touches.redirect_touches(before, touches.redirect_state(redirect.pk)))
+    return redirect
+
+
+@transaction.atomic
+def redirect_delete(*, redirect: Redirect) -> None:
+    before = touches.redirect_state(redirect.pk)
+    redirect.delete()
+    invalidate(touches.redirect_touches(before, None))
+
+
+@transaction.atomic
+def redirects_point(*, article: Article, old_paths: Iterable[str], source: str = "") -> None:
+    """Make each of `old_paths` (a migrated site's permalinks) answer 301 to `article`,
+    whatever it pointed at before; one statement for all of them."""
+    paths = sorted({p[:1000] for p in old_paths})
+    before = set(Redirect.objects.filter(old_path__in=paths).values_list("old_path", "article_id"))
+    Redirect.objects.bulk_create(
+        [Redirect(old_path=p, article=article, source=source) for p in paths],
+        update_conflicts=True,
+        unique_fields=["old_path"],
+        update_fields=["article", "source"],
+    )
+    if before != {(p, article.pk) for p in paths}:
+        invalidate({"redirects"})

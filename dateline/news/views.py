@@ -72,7 +72,7 @@ def _legacy_redirect(request: HttpRequest, old_path: str) -> HttpResponse:
     target = selectors.redirect_target(old_path)
     if target is None:
         return page_not_found(request, None)
-    return HttpResponsePermanentRedirect(target)
+    return mark_cacheable(HttpResponsePermanentRedirect(target.location), deps=target.deps)
 
 
 def page_not_found(request: HttpRequest, exception=None) -> HttpResponse:

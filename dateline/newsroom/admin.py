@@ -281,6 +281,10 @@ class CollectionAdmin(admin.ModelAdmin):
     def get_readonly_fields(self, request, obj=None):
         return ["key"] if obj is not None else []
 
+    def has_delete_permission(self, request, obj=None):
+        # A list is emptied, not deleted: the front page names its three lists.
+        return False
+
     def save_model(self, request, obj, form, change):
         if change:
             return  # the title and the stories go in together, in save_formset

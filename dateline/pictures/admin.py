@@ -3,7 +3,12 @@ from django.contrib import admin
 from django.utils.html import format_html, format_html_join
 
 from dateline.pictures.models import Picture
-from dateline.pictures.services import PictureRejected, picture_validate_bytes
+from dateline.pictures.services import (
+    PictureRejected,
+    picture_delete,
+    picture_save,
+    picture_validate_bytes,
+)
 
 
 class PictureForm(forms.ModelForm):
@@ -42,6 +47,16 @@ class PictureAdmin(admin.ModelAdmin):
         "source",
         "source_id",
     ]
+
+    def save_model(self, request, obj, form, change):
+        picture_save(picture=obj)
+
+    def delete_model(self, request, obj):
+        picture_delete(picture=obj)
+
+    def delete_queryset(self, request, queryset):
+        for picture in queryset:
+            picture_delete(picture=picture)
 
     @admin.display(description="")
     def thumb(self, obj):

@@ -1,4 +1,7 @@
-"""Writes to the picture library. Every file that enters goes through picture_validate_bytes."""
+"""Writes to the picture library. Every file that enters goes through picture_validate_bytes;
+every change goes through picture_save or picture_delete, which refresh the pages that show
+the picture (tags as in news.touches: `picture:<id>` for the picture whole,
+`picture:<id>:crop` for what a teaser shows of it)."""
 
 from __future__ import annotations
 
@@ -10,6 +13,7 @@ from django.core.files.base import ContentFile
 from django.db import transaction
 from PIL import Image
 
+from dateline.pagecache import invalidate
 from dateline.pictures.models import Picture
 
 ALLOWED_FORMATS = {"JPEG": "jpg", "PNG": "png", "WEBP": "webp", "GIF": "gif"}
@@ -56,6 +60,49 @@ def picture_validate_bytes(data: bytes) -> CheckedImage:
     return CheckedImage(fmt, ALLOWED_FORMATS[fmt], width, height)
 
 
+# What a teaser's picture shows (the renditions are cut from the file around the focal
+# point, and their URLs carry a token of both), and what a figure adds to it.
+CROP_FIELDS = ("file", "width", "height", "focal_x", "focal_y")
+SHOWN_FIELDS = (*CROP_FIELDS, "caption", "credit", "alt_text")
+
+
+def picture_state(pk: int | None) -> dict | None:
+    if pk is None:
+        return None
+    return Picture.objects.filter(pk=pk).values(*SHOWN_FIELDS).first()
+
+
+def picture_touches(pk: int, before: dict | None, after: dict | None) -> set[str]:
+    """A new picture is shown nowhere yet, but a body may already refer to its id (an
+    import fills in what it found later): created and deleted count as changed."""
+    tags = set()
+    if before is None or after is None or any(before[n] != after[n] for n in CROP_FIELDS):
+        tags.add(f"picture:{pk}:crop")
+    if before != after:
+        tags.add(f"picture:{pk}")
+    return tags
+
+
+@transaction.atomic
+def picture_save(*, picture: Picture) -> Picture:
+    """Save a picture as a form or an import changed it (caption, credit, focal point,
+    file)."""
+    before = picture_state(picture.pk)
+    picture.save()
+    invalidate(picture_touches(picture.pk, before, picture_state(picture.pk)))
+    return picture
+
+
+@transaction.atomic
+def picture_delete(*, picture: Picture) -> None:
+    """Stories lose it as their lead picture and their bodies show nothing in its place;
+    every page that showed it depends on its tags."""
+    pk = picture.pk
+    before = picture_state(pk)
+    picture.delete()
+    invalidate(picture_touches(pk, before, None))
+
+
 def picture_create_or_update(
     *,
     data: bytes,
@@ -91,7 +138,7 @@ def picture_create_or_update(
         picture.width, picture.height = checked.width, checked.height
         changed = True
     if changed:
-        picture.save()
+        picture_save(picture=picture)
     return picture, changed
 
 

@@ -55,6 +55,23 @@ class Story:
         return picture
 
 
+def story_deps(story: Story) -> set[str]:
+    """What an output showing `story` whole depends on: the story, its labels, every
+    picture and story its body refers to (a link to a story not yet published is plain
+    text until it is)."""
+    article = story.article
+    pictures, linked = body_format.references(article.body)
+    deps = {f"article:{article.pk}"}
+    if article.section_id:
+        deps.add(f"section:{article.section_id}")
+    deps.update(f"author:{x.pk}" for x in story.authors)
+    deps.update(f"tag:{x.pk}" for x in story.tags)
+    deps.update(f"topic:{x.pk}" for x in story.topics)
+    deps.update(f"picture:{pk}" for pk in pictures | ({article.lead_picture_id} - {None}))
+    deps.update(f"article:{pk}:link" for pk in linked - {article.pk})
+    return deps
+
+
 def _by_name(items):
     return sorted(items, key=lambda x: x.name.casefold())
 
@@ -156,13 +173,14 @@ def feed_page(
         queryset = queryset.filter(**{_FILTERS[kind]: subject})
     articles = list(with_labels(queryset.newest_first())[:FEED_ITEMS])
     items = stories(articles, site.now)
-    # The same tags the matching page uses: any story published, changed or unpublished
-    # bumps "front" and its own section, tag, topic and author tags.
-    deps = site.deps | {"front" if subject is None else f"{kind}:{subject.pk}"}
+    # The same list as the matching page (news.touches): "stories" for the whole site, or
+    # the subject's own list and its name.
+    # No navigation in a feed: only the settings, the list and its stories.
+    deps = {"settings"} | (
+        {"stories"} if subject is None else {f"{kind}:{subject.pk}", f"stories:{kind}:{subject.pk}"}
+    )
     for story in items:
-        deps.add(f"article:{story.article.pk}")
-        deps.update(f"article:{pk}" for pk in story.related)
-        deps.update(f"picture:{pk}" for pk in story.pictures)
+        deps |= story_deps(story)
     return FeedPage(site=site, subject=subject, kind=kind, stories=items, deps=deps)
 
 

@@ -25,8 +25,16 @@ from dateline.syndication.sitemaps import (
     TopicSitemap,
 )
 
-# Whatever story changes, "front" is bumped (news.services.article_dependency_tags).
-SITEMAP_DEPS = ("front", "settings", "sections")
+# Each sitemap file has its own tag (news.touches); their lastmods are local times. The
+# Google News sitemap also names the publication and its language.
+SITEMAP_DEPS = {
+    "articles": ("sitemap:stories", "settings:time-zone"),
+    "sections": ("sitemap:sections", "settings:time-zone"),
+    "topics": ("sitemap:topics", "settings:time-zone"),
+    "authors": ("sitemap:authors", "settings:time-zone"),
+    "news": ("sitemap:news", "settings"),
+}
+INDEX_DEPS = ("sitemap:index", "settings:time-zone")
 
 
 def public(view):
@@ -47,14 +55,14 @@ def _sitemaps(site: Site) -> dict:
     }
 
 
-def _cached(response: TemplateResponse, site: Site) -> HttpResponse:
+def _cached(response: TemplateResponse, site: Site, deps) -> HttpResponse:
     # Rendered here into a plain response, so conditional_page compares its bytes (a
     # template response rendered later would bypass the 304).
     response.render()
     plain = HttpResponse(response.content, status=response.status_code)
     for name, value in response.headers.items():
         plain.headers[name] = value
-    return mark_cacheable(plain, deps=SITEMAP_DEPS, expires_at=site.expires_at)
+    return mark_cacheable(plain, deps=deps, expires_at=site.expires_at)
 
 
 @public
@@ -81,7 +89,7 @@ def sitemap_index(request: HttpRequest) -> HttpResponse:
         content_type="application/xml",
         headers=headers,
     )
-    return _cached(response, site)
+    return _cached(response, site, INDEX_DEPS)
 
 
 @public
@@ -92,7 +100,7 @@ def sitemap(request: HttpRequest, section: str) -> HttpResponse:
         raise Http404("No such sitemap.")
     template = "syndication/news_sitemap.xml" if section == "news" else "syndication/sitemap.xml"
     response = django_sitemap(request, maps, section=section, template_name=template)
-    return _cached(response, site)
+    return _cached(response, site, SITEMAP_DEPS[section])
 
 
 @public
@@ -107,7 +115,8 @@ def robots_txt(request: HttpRequest) -> HttpResponse:
         "",
     ]
     response = HttpResponse("\n".join(lines), content_type="text/plain; charset=utf-8")
-    return mark_cacheable(response, deps=("settings",))
+    # Made of the public address alone (config): nothing stored changes it.
+    return mark_cacheable(response, deps=())
 
 
 @public
@@ -123,7 +132,6 @@ def story_ninjs(request: HttpRequest, slug: str) -> HttpResponse:
     )
     modified = ninjs_out.last_modified(story)
     response.headers["Last-Modified"] = http_date(modified.timestamp())
-    deps = {*site.deps, f"article:{story.article.pk}"}
-    deps.update(f"article:{pk}" for pk in story.related)
-    deps.update(f"picture:{pk}" for pk in story.pictures)
+    # No navigation here: only the settings and the story.
+    deps = {"settings"} | selectors.story_deps(story)
     return mark_cacheable(response, deps=deps, expires_at=site.expires_at)

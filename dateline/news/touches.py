@@ -1,0 +1,410 @@
+"""What a change touches: the page-cache tags of every page that shows what changed,
+computed in one place from the state before and the state after.
+
+A service reads the state of what it is about to change (`story_state`, `label_state`, …),
+makes the change, reads the state again, and hands both to the matching `…_touches`
+function; the tags go to `pagecache.invalidate`, which bumps them after commit. A state
+holds only what some public page shows, so a save that changes nothing readers can see
+bumps nothing, and a story that is neither visible nor scheduled, before or after (a
+draft, a placeholder), touches no public page at all.
+
+The tag vocabulary (docs/architecture.md, "Page cache"). A page declares the tags of
+every row it shows, at the grain it shows it:
+
+  article:<id>            a story as its own page, ninjs and feed item show it
+  article:<id>:teaser     what a teaser shows: headline, address, teaser text, time,
+                          lead picture (front page, listings, Latest from, Don't Miss)
+  article:<id>:link       what a link shows: headline and address (ALSO READ,
+                          previous/next, the corrections page, an old address's 301)
+  picture:<id>            a picture whole: file, crop, caption, credit, alt text
+  picture:<id>:crop       what a teaser's picture shows: the file and its crop
+  section:<id>, author:<id>, tag:<id>, topic:<id>
+                          a label's own name and address, wherever it labels a story
+  stories                 which stories are visible, newest first (front page, site
+                          feeds)
+  stories:section:<id>    a section's visible stories (its listing and feeds, and every
+                          article page of the section: Latest from, previous/next);
+                          stories:section:none for stories without a section
+  stories:tag:<id>, stories:topic:<id>, stories:author:<id>
+                          the stories a label's listing and feeds show
+  list:<key>              a curated list's stories and their teasers (memoised whole)
+  sections                navigation: which sections, their names and order
+  sitemap:stories, sitemap:news, sitemap:sections, sitemap:topics, sitemap:authors
+                          each sitemap file: which stories or labels, their addresses and
+                          lastmods (and the news sitemap's headlines)
+  sitemap:index           the lastmod of each sitemap file
+  corrections             the corrections page
+  redirects               old addresses (news.Redirect) and where they point
+  settings                publication settings (every page and feed)
+  settings:time-zone      the time zone alone (sitemaps: their lastmods are local times)
+  schedule                the next scheduled time; pages take their expiry from it
+
+Pictures are below news in the dependency direction: their state and touches are in
+`pictures.services`, with the same vocabulary.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from typing import Any
+
+from django.db import connection
+
+from dateline.core import clock
+from dateline.news.models import (
+    Article,
+    Author,
+    Collection,
+    CollectionItem,
+    Correction,
+    Publication,
+    Redirect,
+    Section,
+    Status,
+    Tag,
+    Topic,
+)
+
+# What a teaser or a link shows of a story; a change to anything else readers see of it
+# reaches only the pages that show it whole.
+LINK_FIELDS = ("headline", "slug")
+TEASER_FIELDS = (*LINK_FIELDS, "teaser_source", "lead_picture_id")
+SHOWN_FIELDS = (
+    *TEASER_FIELDS,
+    "standfirst",
+    "source_credit",
+    "body",
+    "updated",
+    "language",
+    "located",
+)
+_STORED_FIELDS = [f for f in SHOWN_FIELDS if f != "updated"] + ["updated_at"]
+
+
+def section_stories(section_id: int | None) -> str:
+    """The tag of a section's visible stories (previous/next runs among stories without a
+    section too, so they have one)."""
+    return f"stories:section:{section_id or 'none'}"
+
+
+@dataclass(frozen=True)
+class StoryState:
+    """What public pages show of one story, and where."""
+
+    pk: int
+    visible: bool
+    scheduled: bool
+    published_at: dt.datetime | None
+    section_id: int | None
+    fields: dict[str, Any]
+    tags: frozenset[int] = frozenset()
+    topics: frozenset[int] = frozenset()
+    authors: frozenset[int] = frozenset()
+    lists: frozenset[str] = frozenset()
+    # Has corrections readers see: the corrections page lists it while it is visible.
+    corrected: bool = False
+
+
+_RELATIONS_SQL = """
+SELECT 'g', CAST(tag_id AS VARCHAR(20)) FROM news_article_tags WHERE article_id = %(id)s
+UNION ALL
+SELECT 't', CAST(topic_id AS VARCHAR(20)) FROM news_article_topics WHERE article_id = %(id)s
+UNION ALL
+SELECT 'a', CAST(author_id AS VARCHAR(20)) FROM news_article_authors WHERE article_id = %(id)s
+UNION ALL
+SELECT 'l', c.key FROM news_collectionitem i JOIN news_collection c ON c.id = i.collection_id
+  WHERE i.article_id = %(id)s
+UNION ALL
+SELECT 'c', kind FROM news_correction WHERE article_id = %(id)s
+"""
+
+
+def story_state(
+    pk: int | None, *, lock: bool = False, now: dt.datetime | None = None
+) -> StoryState | None:
+    """The stored state of story `pk` (two queries), or None when there is none.
+
+    Read before a change with `lock`: the row stays locked until the change commits
+    (PostgreSQL), so a save committed in between cannot add a label this change then
+    takes away unseen. Every writer of a story's relations saves the story first."""
+    if pk is None:
+        return None
+    rows = Article.objects.filter(pk=pk)
+    if lock:
+        rows = rows.select_for_update()
+    row = rows.values("status", "published_at", "section_id", *_STORED_FIELDS).first()
+    if row is None:
+        return None
+    relations: dict[str, set[str]] = {"g": set(), "t": set(), "a": set(), "l": set(), "c": set()}
+    with connection.cursor() as cursor:
+        cursor.execute(_RELATIONS_SQL, {"id": pk})
+        for kind, value in cursor.fetchall():
+            relations[kind].add(value)
+    now = now or clock.now()
+    at = row["published_at"]
+    live = row["status"] == Status.PUBLISHED and at is not None
+    # Readers see an update time only when it is later than the publication time (the
+    # "Updated" line, every output's modified time): anything else shows nowhere.
+    updated = row.pop("updated_at")
+    row["updated"] = updated if updated and at and updated > at else None
+    return StoryState(
+        pk=pk,
+        visible=live and at <= now,
+        scheduled=live and at > now,
+        published_at=at,
+        section_id=row["section_id"],
+        fields={name: row[name] for name in SHOWN_FIELDS},
+        tags=frozenset(int(v) for v in relations["g"]),
+        topics=frozenset(int(v) for v in relations["t"]),
+        authors=frozenset(int(v) for v in relations["a"]),
+        lists=frozenset(relations["l"]),
+        corrected=bool(relations["c"] & {str(k) for k in Correction.SHOWN}),
+    )
+
+
+def _story_lists(state: StoryState) -> set[str]:
+    """Every page that lists the story while it is visible."""
+    return {
+        "stories",
+        "sitemap:index",
+        "sitemap:stories",
+        "sitemap:news",
+        *(["sitemap:sections"] if state.section_id else []),
+        *(["sitemap:topics"] if state.topics else []),
+        *(["sitemap:authors"] if state.authors else []),
+        section_stories(state.section_id),
+        *(f"stories:tag:{pk}" for pk in state.tags),
+        *(f"stories:topic:{pk}" for pk in state.topics),
+        *(f"stories:author:{pk}" for pk in state.authors),
+        *(f"list:{key}" for key in state.lists),
+        *(["corrections"] if state.corrected else []),
+    }
+
+
+def _story_everywhere(state: StoryState) -> set[str]:
+    """Every page that shows or lists the story while it is visible."""
+    pk = state.pk
+    return {f"article:{pk}", f"article:{pk}:teaser", f"article:{pk}:link", *_story_lists(state)}
+
+
+def _changed(before: StoryState, after: StoryState, names: Iterable[str]) -> bool:
+    return any(before.fields[n] != after.fields[n] for n in names)
+
+
+def _story_edit(before: StoryState, after: StoryState) -> set[str]:
+    """A story visible before and after, at the same time: what its pages show changed."""
+    pk = after.pk
+    tags: set[str] = set()
+    placed = (before.section_id, before.tags, before.topics, before.authors) != (
+        after.section_id,
+        after.tags,
+        after.topics,
+        after.authors,
+    )
+    if placed or _changed(before, after, SHOWN_FIELDS):
+        tags.add(f"article:{pk}")
+    if _changed(before, after, TEASER_FIELDS):
+        tags.add(f"article:{pk}:teaser")
+        # A list is memoised with its stories' teasers.
+        tags.update(f"list:{key}" for key in before.lists | after.lists)
+    if _changed(before, after, LINK_FIELDS):
+        tags.add(f"article:{pk}:link")
+    if before.section_id != after.section_id:
+        tags.update({section_stories(before.section_id), section_stories(after.section_id)})
+    tags.update(f"stories:tag:{t}" for t in before.tags ^ after.tags)
+    tags.update(f"stories:topic:{t}" for t in before.topics ^ after.topics)
+    tags.update(f"stories:author:{a}" for a in before.authors ^ after.authors)
+    # Sitemaps give each story's address and lastmod (the news sitemap its headline too),
+    # and list the sections, topics and authors that have visible stories.
+    if _changed(before, after, ("slug", "updated")):
+        tags.update({"sitemap:stories", "sitemap:news"})
+    if _changed(before, after, ("updated",)) or any(
+        bool(x) != bool(y)
+        for x, y in (
+            (before.section_id, after.section_id),
+            (before.topics, after.topics),
+            (before.authors, after.authors),
+        )
+    ):
+        # The index gives each file's newest change: the story's own, or, for the
+        # sections, topics and authors files, that of the newest story with any.
+        tags.add("sitemap:index")
+    if _changed(before, after, ("headline",)):
+        tags.add("sitemap:news")
+    if before.section_id != after.section_id:
+        tags.add("sitemap:sections")
+    if before.topics != after.topics:
+        tags.add("sitemap:topics")
+    if before.authors != after.authors:
+        tags.add("sitemap:authors")
+    if before.corrected != after.corrected:
+        tags.update({"corrections", f"article:{pk}"})
+    return tags
+
+
+def story_touches(before: StoryState | None, after: StoryState | None) -> set[str]:
+    """Tags of the pages a story's change reaches; `None` is "no such story" (created,
+    deleted)."""
+    tags: set[str] = set()
+    when_before = before.published_at if before is not None and before.scheduled else None
+    when_after = after.published_at if after is not None and after.scheduled else None
+    if when_before != when_after:
+        tags.add("schedule")
+    shown_before = before is not None and before.visible
+    shown_after = after is not None and after.visible
+    if shown_before and shown_after and before.published_at == after.published_at:
+        tags |= _story_edit(before, after)
+    else:
+        # Into view, out of view, or moved in time: every list it was or is in changes.
+        for state in (before, after):
+            if state is not None and state.visible:
+                tags |= _story_everywhere(state)
+    if after is not None and after.scheduled:
+        # Nothing will be written when its time comes: the pages that will list it must be
+        # rendered again now, so that they take that time as their expiry. Pages that
+        # already did (scheduled for the same time, same lists) need not.
+        done = (
+            _story_everywhere(before)
+            if before is not None and before.scheduled and when_before == when_after
+            else set()
+        )
+        tags |= _story_everywhere(after) - done
+    return tags
+
+
+# Labels: sections, authors, tags and topics.
+
+LabelModel = Section | Author | Tag | Topic
+_LABEL_KINDS = {Section: "section", Author: "author", Tag: "tag", Topic: "topic"}
+# What a page shows of each: a label's name and address; a section's place in navigation.
+# Tags have no sitemap.
+_LABEL_SITEMAPS = {
+    "section": "sitemap:sections",
+    "topic": "sitemap:topics",
+    "author": "sitemap:authors",
+}
+_LABEL_FIELDS = {
+    "section": ("name", "slug"),
+    "author": ("name", "slug"),
+    "tag": ("name", "slug"),
+    "topic": ("name", "slug", "kind"),
+}
+_NAVIGATION_FIELDS = ("name", "slug", "position", "in_navigation")
+
+
+@dataclass(frozen=True)
+class LabelState:
+    kind: str
+    pk: int
+    fields: dict[str, Any]
+    # Labels a visible story: it has a listing in the sitemaps, and stories that move
+    # when it goes.
+    listed: bool
+    navigation: dict[str, Any] = field(default_factory=dict)
+
+
+def label_state(model: type[LabelModel], pk: int | None) -> LabelState | None:
+    if pk is None:
+        return None
+    kind = _LABEL_KINDS[model]
+    names = set(_LABEL_FIELDS[kind]) | (set(_NAVIGATION_FIELDS) if kind == "section" else set())
+    row = model.objects.filter(pk=pk).values(*names).first()
+    if row is None:
+        return None
+    listed = model.objects.filter(pk=pk, articles__in=Article.objects.published()).exists()
+    return LabelState(
+        kind=kind,
+        pk=pk,
+        fields={n: row[n] for n in _LABEL_FIELDS[kind]},
+        listed=listed,
+        navigation={n: row[n] for n in _NAVIGATION_FIELDS} if kind == "section" else {},
+    )
+
+
+def label_touches(before: LabelState | None, after: LabelState | None) -> set[str]:
+    """A label is shown only on stories: creating one touches nothing until a story has
+    it (the story's save says so), except a section, which navigation shows at once."""
+    state = after or before
+    if state is None:
+        return set()
+    tags: set[str] = set()
+    row = f"{state.kind}:{state.pk}"
+    if before is None or after is None:
+        if before is not None:
+            tags.add(row)
+            if before.listed and before.kind in _LABEL_SITEMAPS:
+                tags.update({_LABEL_SITEMAPS[before.kind], "sitemap:index"})
+                if before.kind == "section":
+                    # Its stories lose their section: previous/next now runs among them.
+                    tags.add(section_stories(None))
+    elif before.fields != after.fields:
+        tags.add(row)
+        slug = {"slug", "kind"} & set(before.fields)
+        if (after.listed or before.listed) and any(
+            before.fields[n] != after.fields[n] for n in slug
+        ):
+            tags.add(_LABEL_SITEMAPS.get(state.kind, row))
+    if state.kind == "section":
+        shown = [s.navigation for s in (before, after) if s and s.navigation["in_navigation"]]
+        if shown and (before is None or after is None or before.navigation != after.navigation):
+            tags.add("sections")
+    return tags
+
+
+# Curated lists.
+
+
+def collection_state(pk: int | None) -> tuple[str, tuple[int, ...]] | None:
+    """A list's key and the stories it can show (published: visible or scheduled), in
+    order. A draft in a list shows nowhere; when it is published, its save says so."""
+    if pk is None:
+        return None
+    key = Collection.objects.filter(pk=pk).values_list("key", flat=True).first()
+    if key is None:
+        return None
+    ids = (
+        CollectionItem.objects.filter(collection_id=pk, article__status=Status.PUBLISHED)
+        .order_by("position", "pk")
+        .values_list("article_id", flat=True)
+    )
+    return key, tuple(ids)
+
+
+def collection_touches(
+    before: tuple[str, tuple[int, ...]] | None, after: tuple[str, tuple[int, ...]] | None
+) -> set[str]:
+    if before == after:
+        return set()
+    return {f"list:{state[0]}" for state in (before, after) if state is not None}
+
+
+# Publication settings and old addresses.
+
+_PUBLICATION_FIELDS = ("name", "tagline", "language", "time_zone", "logo")
+
+
+def publication_state(pk: int | None) -> dict[str, Any] | None:
+    if pk is None:
+        return None
+    return Publication.objects.filter(pk=pk).values(*_PUBLICATION_FIELDS).first()
+
+
+def publication_touches(before: dict | None, after: dict | None) -> set[str]:
+    if before == after:
+        return set()
+    tags = {"settings"}
+    if (before or {}).get("time_zone") != (after or {}).get("time_zone"):
+        tags.add("settings:time-zone")
+    return tags
+
+
+def redirect_state(pk: int | None) -> tuple[str, int] | None:
+    if pk is None:
+        return None
+    return Redirect.objects.filter(pk=pk).values_list("old_path", "article_id").first()
+
+
+def redirect_touches(before, after) -> set[str]:
+    return {"redirects"} if before != after else set()
