@@ -181,6 +181,7 @@ ADMIN_MODELS = {
     "news.Tag": "vocabulary",
     "news.Topic": "vocabulary",
     "news.Publication": "vocabulary",
+    "news.Redirect": "vocabulary",
     "pictures.Picture": "vocabulary",
     "ingest.WireSource": "vocabulary",
     "newsroom.AuditEntry": "read",
