@@ -54,7 +54,3 @@ class Report:
 
     def summary(self) -> str:
         return ", ".join(f"{n} {k}" for k, n in self.counts.items())
-
-
-# Fetching lives in fetch.py; these names stay importable from here for the importers.
-from dateline.ingest.fetch import FetchError, fetch_url  # noqa: E402, F401

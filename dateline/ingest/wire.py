@@ -6,11 +6,16 @@ document is parsed whole before anything is written, so a document that cannot b
 leaves the database as it was (`failed <document> <reason>`). Its items then go in one by
 one, each in its own transaction: one bad item is reported and skipped, the rest continue.
 
+Each item is an incoming story (`ingest.incoming`) that `ingest.apply.story_apply` applies
+with the rules every source shares; on top of it the wire keeps its own record of the item
+(`WireItem`: version, story, status, near-duplicate group), in the same transaction.
+
 Items are keyed by (source, guid). A version seen before is `unchanged`; a newer one (a
 higher NewsML-G2 version, or changed content for formats without versions) updates the same
 story in place; `stat:canceled` withdraws it. New items are drafts for the desk unless the
 source is trusted (`publish_directly`), and a near-duplicate of an item already received is
-grouped under it (`duplicate_of`) and never published a second time.
+grouped under it (`duplicate_of`) and never published a second time. A wire source files its
+copy into its default section: agencies do not make sections.
 """
 
 from __future__ import annotations
@@ -21,12 +26,13 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from django.conf import settings
-from django.core.exceptions import ValidationError
-from django.db import DatabaseError, transaction
+from django.db.models import Q
 
 from dateline.core import clock
+from dateline.ingest.apply import ITEM_ERRORS, Applied, Run, public_path, story_apply
 from dateline.ingest.duplicates import DuplicateIndex, normalised_words, simhash, to_signed
 from dateline.ingest.fetch import FetchError, fetch, read_location
+from dateline.ingest.incoming import KEEP, PUBLISH, WITHDRAW, IncomingStory, is_newer
 from dateline.ingest.models import WireItem, WireSource
 from dateline.ingest.pipeline import (
     CREATED,
@@ -38,26 +44,10 @@ from dateline.ingest.pipeline import (
     Report,
 )
 from dateline.ingest.sources import newsml, ninjs, rss
-from dateline.ingest.sources.entry import (
-    CANCELED,
-    USABLE,
-    BadEntry,
-    DocumentError,
-    PictureRef,
-    WireEntry,
-)
-from dateline.news import services as news
-from dateline.news.models import Article, Status
-from dateline.newsroom.actions.intake import (
-    HELD,
-    KEEP,
-    PROPOSED,
-    PUBLISH,
-    WITHDRAW,
-    article_receive,
-)
+from dateline.ingest.sources.entry import BadEntry, DocumentError
+from dateline.news.models import Status
+from dateline.newsroom.actions.intake import HELD, PROPOSED
 from dateline.newsroom.actors import wire_actor
-from dateline.pictures.services import PictureRejected, picture_create_or_update
 
 FOLDER_FILES = {
     WireSource.Format.FEED: ("*.xml", "*.rss", "*.atom"),
@@ -91,7 +81,7 @@ def wire_poll(
     """Poll `source` once; one result per item (or per unreadable document)."""
     report = report or WireReport()
     now = now or clock.now()
-    index = DuplicateIndex(now=now)
+    poll = _Poll(DuplicateIndex(now=now), now)
     state = {"last_polled_at": now, "last_error": ""}
     if source.kind == WireSource.Kind.URL:
         try:
@@ -107,7 +97,7 @@ def wire_poll(
         else:
             if fetched.not_modified:
                 report.not_modified = True
-            elif _import_document(source, fetched.body, source.location, report, index, now):
+            elif _import_document(source, fetched.body, source.location, report, poll):
                 # Remembered only once the document went in: after a failed document the
                 # next poll fetches it whole again instead of being told "not modified".
                 state["etag"] = fetched.etag[:500]
@@ -124,7 +114,7 @@ def wire_poll(
             if size > settings.DATELINE_IMPORT_MAX_BYTES:
                 report.add(ItemResult(FAILED, str(path), f"file is {size} bytes, over the limit"))
                 continue
-            _import_document(source, path.read_bytes(), str(path), report, index, now)
+            _import_document(source, path.read_bytes(), str(path), report, poll)
     WireSource.objects.filter(pk=source.pk).update(**state)
     for name, value in state.items():
         setattr(source, name, value)
@@ -138,198 +128,136 @@ def _folder_files(folder: Path, format: str) -> list[Path]:
     return sorted(p for p in found if p.is_file() and not p.name.startswith("."))
 
 
-def _parse(format: str, data: bytes) -> tuple[list[WireEntry | BadEntry], list[str]]:
-    if format == WireSource.Format.FEED:
-        document = rss.parse(data)
+def _parse(source: WireSource, data: bytes) -> tuple[list[IncomingStory | BadEntry], list[str]]:
+    if source.format == WireSource.Format.FEED:
+        document = rss.parse(data, source=source.article_source)
         return document.entries, document.notes
-    if format == WireSource.Format.NINJS:
-        return ninjs.wire_entries(data), []
-    return newsml.parse(data), []
+    if source.format == WireSource.Format.NINJS:
+        return ninjs.wire_entries(data, source=source.article_source), []
+    return newsml.parse(data, source=source.article_source), []
+
+
+@dataclass
+class _Poll:
+    """What the items of one poll share."""
+
+    index: DuplicateIndex
+    now: dt.datetime
+    run: Run = field(default_factory=Run)
 
 
 def _import_document(
-    source: WireSource, data: bytes, label: str, report: WireReport, index: DuplicateIndex, now
+    source: WireSource, data: bytes, label: str, report: WireReport, poll: _Poll
 ) -> bool:
     try:
-        entries, notes = _parse(source.format, data)
+        entries, notes = _parse(source, data)
     except DocumentError as exc:
         report.add(ItemResult(FAILED, label, str(exc)))
         return False
     report.notes.extend(notes)
-    guids = [e.guid for e in entries if isinstance(e, WireEntry)]
+    guids = [e.source_id for e in entries if isinstance(e, IncomingStory)]
     known = {
         item.guid: item
         for item in WireItem.objects.filter(source=source, guid__in=guids).select_related("article")
     }
+    poll.run.prefetch(source.article_source, guids)
+    actor = wire_actor(source.name, trusted=source.publish_directly, source=source.article_source)
     for entry in entries:
         if isinstance(entry, BadEntry):
             report.add(ItemResult(SKIPPED if entry.skipped else FAILED, entry.guid, entry.reason))
             continue
         try:
             result, item = wire_item_apply(
-                source=source, entry=entry, known=known.get(entry.guid), index=index, now=now
+                source=source,
+                incoming=entry,
+                known=known.get(entry.source_id),
+                poll=poll,
+                actor=actor,
             )
-        except (ValueError, ValidationError, DatabaseError, FetchError) as exc:
-            report.add(ItemResult(FAILED, entry.guid, f"{exc.__class__.__name__}: {exc}"))
+        except ITEM_ERRORS as exc:
+            report.add(ItemResult(FAILED, entry.source_id, f"{exc.__class__.__name__}: {exc}"))
             continue
         if item is not None:
-            known[entry.guid] = item
+            known[entry.source_id] = item
         report.add(result)
     return True
-
-
-def _is_newer(version: str, seen: str) -> bool:
-    if version.isdigit() and seen.isdigit():
-        return int(version) > int(seen)
-    return version != seen
-
-
-def public_path(article: Article | None) -> str:
-    if article is None:
-        return "(no story)"
-    if article.status == Status.PUBLISHED:
-        return article.get_absolute_url()
-    return f"(not public: {article.get_status_display().lower()})"
-
-
-def _load_picture(ref: PictureRef) -> tuple[bytes | None, str]:
-    try:
-        return fetch(ref.url, accept="image/*").body, ""
-    except FetchError as exc:
-        return None, f"picture skipped: {exc}"
 
 
 def wire_item_apply(
     *,
     source: WireSource,
-    entry: WireEntry,
+    incoming: IncomingStory,
     known: WireItem | None,
-    index: DuplicateIndex,
-    now: dt.datetime,
+    poll: _Poll,
+    actor,
 ) -> tuple[ItemResult, WireItem | None]:
-    """Create, update, withdraw or leave alone the story of one wire item."""
-    if known is not None and not _is_newer(entry.version, known.version):
-        return ItemResult(UNCHANGED, entry.guid, public_path(known.article)), None
-    if entry.pub_status == CANCELED:
-        return _withdraw(source=source, entry=entry, known=known, now=now)
-    notes = list(entry.notes)
-    picture_bytes = None
-    if entry.picture is not None:
-        # Fetched before the transaction opens: a slow picture must not hold the write lock.
-        picture_bytes, note = _load_picture(entry.picture)
-        if note:
-            notes.append(note)
-    actor = wire_actor(source.name, trusted=source.publish_directly, source=source.article_source)
-    with transaction.atomic():
-        article = known.article if known and known.article else None
-        created = article is None
-        if article is None:
-            article = Article(source=source.article_source, source_id=entry.guid)
-            article.section = source.default_section
-            article.status = Status.DRAFT
-        elif article.status == Status.WITHDRAWN:
-            article.status = Status.DRAFT  # the agency sent it again after a cancel
-        previous_section_id = article.section_id
-        article.headline = entry.headline
-        article.standfirst = entry.standfirst
-        article.source_credit = (entry.credit or source.default_credit)[:200]
-        article.language = entry.language
-        article.located = entry.located
-        article.source_version = entry.version[:64]
-        article.body = entry.body_html
-        if not created and entry.version_created and article.status == Status.PUBLISHED:
-            article.updated_at = entry.version_created
-        if picture_bytes is not None:
-            try:
-                picture, _ = picture_create_or_update(
-                    data=picture_bytes,
-                    filename=entry.picture.url.split("?")[0],
-                    caption=entry.picture.caption[:500],
-                    credit=(entry.picture.credit or entry.credit)[:200],
-                    alt_text=(entry.picture.caption or entry.headline)[:300],
-                    source=source.article_source,
-                    source_id=entry.picture.url[:500],
-                )
-                article.lead_picture = picture
-            except PictureRejected as exc:
-                notes.append(f"picture skipped: {exc}")
-        authors = [
-            news.author_get_or_create(name=name.strip()[:200])
-            for name in entry.byline.replace(" and ", ",").split(",")
-            if name.strip()
-        ]
-        tags = [news.tag_get_or_create(name=name) for name in entry.subjects]
-        words = normalised_words(entry.headline, entry.body_html)
+    """One wire item: its story through `story_apply`, and the wire's record of it."""
+    guid = incoming.source_id
+    if known is not None and not is_newer(incoming.version, known.version):
+        return ItemResult(UNCHANGED, guid, public_path(known.article)), None
+    incoming.section = None  # the source's default section, for a new story
+    incoming.credit = incoming.credit or source.default_credit[:200]
+    item = known or WireItem(
+        source=source, guid=guid, received_at=poll.now, headline=incoming.headline[:300]
+    )
+    words = fingerprint = None
+    if incoming.want != WITHDRAW:
+        words = normalised_words(incoming.headline, incoming.body)
         fingerprint = simhash(words)
-        item = known or WireItem(source=source, guid=entry.guid, received_at=now)
         if known is None:
-            item.duplicate_of_id = index.group_of(words, fingerprint)
+            item.duplicate_of_id = poll.index.group_of(words, fingerprint)
         if item.duplicate_of_id:
             head = WireItem.objects.select_related("source").get(pk=item.duplicate_of_id)
-            notes.append(f"near-duplicate of {head.guid} from {head.source.name}")
-        want = KEEP
-        if entry.pub_status == USABLE and source.publish_directly:
-            want = PUBLISH
-            if item.duplicate_of_id and _group_has_live_story(item.duplicate_of_id):
-                if article.status != Status.PUBLISHED:
-                    notes.append("kept as a draft: the story is already published")
-                    want = KEEP
-        at = entry.embargoed if entry.embargoed and entry.embargoed > now else None
-        if want == KEEP and at is not None:
-            notes.append(f"embargoed until {entry.embargoed.isoformat()}")
-        if want == PUBLISH and article.status == Status.PUBLISHED:
-            at = None  # live already: an update does not move its time
-        received = article_receive(
-            article=article,
-            by=actor,
-            want=want,
-            published_at=at,
-            authors=authors,
-            tags=tags,
-            previous_section_id=previous_section_id,
-        )
-        notes.extend(received.notes)
-        item.version = entry.version[:64]
-        item.article = article
-        item.headline = entry.headline[:300]
-        item.fingerprint = to_signed(fingerprint) if fingerprint is not None else None
-        item.status = {HELD: WireItem.Status.HELD, PROPOSED: WireItem.Status.PROPOSED}.get(
-            received.outcome,
-            WireItem.Status.NEW if known is None else WireItem.Status.UPDATED,
-        )
-        item.updated_at = now
+            incoming.notes.append(f"near-duplicate of {head.guid} from {head.source.name}")
+            live = known is not None and known.article and known.article.status == Status.PUBLISHED
+            if (
+                incoming.want == PUBLISH
+                and source.publish_directly
+                and not live
+                and _group_has_live_story(item.duplicate_of_id)
+            ):
+                incoming.notes.append("kept as a draft: the story is already published")
+                incoming.want = KEEP
+
+    def record(applied: Applied) -> None:
+        item.version = incoming.version[:64]
+        item.updated_at = poll.now
+        if applied.outcome == UNCHANGED:
+            pass  # the story has this version already: only the item's version moves
+        elif incoming.want == WITHDRAW:
+            item.status = WireItem.Status.WITHDRAWN
+        else:
+            item.article = applied.article
+            item.headline = incoming.headline[:300]
+            item.fingerprint = to_signed(fingerprint) if fingerprint is not None else None
+            item.status = {HELD: WireItem.Status.HELD, PROPOSED: WireItem.Status.PROPOSED}.get(
+                applied.received,
+                WireItem.Status.NEW if known is None else WireItem.Status.UPDATED,
+            )
         item.save()
-    index.add(item.pk, fingerprint, item.duplicate_of_id)
-    outcome = CREATED if known is None else UPDATED
-    return ItemResult(outcome, entry.guid, public_path(article), notes), item
+
+    applied = story_apply(
+        incoming,
+        actor=actor,
+        run=poll.run,
+        default_section=source.default_section,
+        then=record,
+    )
+    if incoming.want == WITHDRAW:
+        if applied.outcome == SKIPPED:
+            return ItemResult(SKIPPED, guid, "canceled by the agency before we had it"), item
+        applied.notes.append("withdrawn by the agency")
+    else:
+        poll.index.add(item.pk, fingerprint, item.duplicate_of_id)
+    if applied.outcome != UNCHANGED:
+        applied.outcome = CREATED if known is None else UPDATED
+    return applied.result(), item
 
 
 def _group_has_live_story(head_id: int) -> bool:
-    from django.db.models import Q
-
     return WireItem.objects.filter(
         Q(pk=head_id) | Q(duplicate_of_id=head_id), article__status=Status.PUBLISHED
     ).exists()
-
-
-def _withdraw(*, source, entry, known, now) -> tuple[ItemResult, WireItem]:
-    actor = wire_actor(source.name, trusted=source.publish_directly, source=source.article_source)
-    with transaction.atomic():
-        item = known or WireItem(
-            source=source, guid=entry.guid, received_at=now, headline=entry.headline[:300]
-        )
-        if item.article is not None:
-            article_receive(article=item.article, by=actor, want=WITHDRAW)
-        item.version = entry.version[:64]
-        item.status = WireItem.Status.WITHDRAWN
-        item.updated_at = now
-        item.save()
-    if known is None:
-        return ItemResult(SKIPPED, entry.guid, "canceled by the agency before we had it"), item
-    return (
-        ItemResult(UPDATED, entry.guid, public_path(item.article), ["withdrawn by the agency"]),
-        item,
-    )
 
 
 class Poller:
@@ -385,7 +313,7 @@ def wire_import(
     # Document notes and per-document state live in a WireReport; results go on to `report`.
     wire_report = WireReport(on_result=report.add, keep_results=False)
     now = clock.now()
-    index = DuplicateIndex(now=now)
+    poll = _Poll(DuplicateIndex(now=now), now)
     for location in locations:
         remote = location.startswith(("http://", "https://"))
         digest = hashlib.sha256(location.encode()).hexdigest()[:12]
@@ -403,5 +331,5 @@ def wire_import(
         except FetchError as exc:
             wire_report.add(ItemResult(FAILED, location, str(exc)))
             continue
-        _import_document(source, data, location, wire_report, index, now)
+        _import_document(source, data, location, wire_report, poll)
     return report

@@ -245,6 +245,15 @@ def test_the_wheel_holds_every_template_and_static_file_the_site_reads(wheel):
     assert sorted(used - set(zipfile.ZipFile(wheel).namelist())) == []
 
 
+def test_the_wheel_holds_the_demo_site(wheel):
+    """`dateline demo` reads its stories and pictures from the installed package."""
+    from dateline.ingest.demo.loader import DATA
+
+    files = {_ours(p) for p in DATA.rglob("*") if p.is_file()}
+    assert "dateline/ingest/demo/harbour-courier/manifest.toml" in files and len(files) > 50
+    assert sorted(files - set(zipfile.ZipFile(wheel).namelist())) == []
+
+
 def _run_installed(lib: Path, site: Path, *argv: str, **env_vars: str):
     """Runs Python on the unpacked wheel (ahead of the editable checkout on the path) from
     the site folder, with the production settings and nothing else of ours set."""

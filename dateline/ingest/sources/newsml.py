@@ -1,4 +1,4 @@
-"""IPTC NewsML-G2 → wire entries.
+"""IPTC NewsML-G2 → incoming stories.
 
 A document is a `newsMessage` holding items in its `itemSet`, or a single `newsItem`. For
 each text `newsItem`: `@guid` and `@version` (same guid with a higher version is an update),
@@ -24,15 +24,15 @@ from django.utils.dateparse import parse_datetime
 from lxml import etree
 
 from dateline.ingest import xml
-from dateline.ingest.sources.entry import (
-    CANCELED,
-    USABLE,
-    WITHHELD,
-    BadEntry,
-    DocumentError,
-    PictureRef,
-    WireEntry,
+from dateline.ingest.incoming import (
+    DRAFT,
+    PUBLISH,
+    WITHDRAW,
+    IncomingPicture,
+    IncomingStory,
+    bylines,
 )
+from dateline.ingest.sources.entry import BadEntry, DocumentError
 
 NAR = "http://iptc.org/std/nar/2006-10-01/"
 N = f"{{{NAR}}}"
@@ -45,7 +45,9 @@ NITF_TAGS = {"hl1": "h2", "hl2": "h3", "block": "div", "bq": "blockquote", "em":
 DROPPED = {"head", "header", "h1", "media", "script", "style", "title", "meta"}
 
 
-def parse(data: bytes) -> list[WireEntry | BadEntry]:
+def parse(data: bytes, *, source: str) -> list[IncomingStory | BadEntry]:
+    """The document's text items as stories of `source` (the wire source's
+    `Article.source`)."""
     try:
         root = xml.parse_bytes(data)
     except xml.XMLRefused as exc:
@@ -53,7 +55,7 @@ def parse(data: bytes) -> list[WireEntry | BadEntry]:
     if root.tag not in (f"{N}newsMessage", f"{N}newsItem", f"{N}packageItem"):
         raise DocumentError(f"not NewsML-G2: the root element is {etree.QName(root).localname}")
     items = [root] if root.tag != f"{N}newsMessage" else root.iterfind(f"{N}itemSet/*")
-    entries: list[WireEntry | BadEntry] = []
+    entries: list[IncomingStory | BadEntry] = []
     for index, item in enumerate(items):
         guid = (item.get("guid") or "").strip()
         label = guid or f"#{index + 1}"
@@ -64,7 +66,7 @@ def parse(data: bytes) -> list[WireEntry | BadEntry]:
         if name != "newsItem":
             continue
         try:
-            entries.append(_entry(item))
+            entries.append(_entry(item, source=source))
         except ValueError as exc:
             entries.append(BadEntry(label, str(exc)))
     return entries
@@ -94,7 +96,7 @@ def _when(value: str | None, what: str) -> dt.datetime | None:
     return parsed if parsed.tzinfo else parsed.replace(tzinfo=dt.UTC)
 
 
-def _entry(item) -> WireEntry | BadEntry:
+def _entry(item, *, source: str) -> IncomingStory | BadEntry:
     guid = (item.get("guid") or "").strip()
     if not guid:
         raise ValueError("newsItem has no guid")
@@ -106,7 +108,7 @@ def _entry(item) -> WireEntry | BadEntry:
     if item_class and item_class not in TEXT_CLASSES:
         return BadEntry(guid, f"item class {item_class} is not imported", skipped=True)
     status_code = _attr(meta, "pubStatus", "qcode")
-    pub_status = {"stat:canceled": CANCELED, "stat:withheld": WITHHELD}.get(status_code, USABLE)
+    want = {"stat:canceled": WITHDRAW, "stat:withheld": DRAFT}.get(status_code, PUBLISH)
     headlines = content.findall(f"{N}headline")
     main = [h for h in headlines if not h.get("role") or h.get("role").endswith(":main")]
     headline = _text((main or headlines or [None])[0])
@@ -125,13 +127,19 @@ def _entry(item) -> WireEntry | BadEntry:
             subjects.append(name[:100])
     version = (item.get("version") or "").strip()
     body, picture = _body(item.find(f"{N}contentSet"))
-    entry = WireEntry(
-        guid=guid[:500],
+    credit = _text(content.find(f"{N}creditline"))[:200]
+    if picture is not None:
+        picture.credit = credit  # the item's own credit: an agency's pictures are its own
+    first = _when(_text(meta.find(f"{N}firstCreated")), "firstCreated")
+    updated = _when(_text(meta.find(f"{N}versionCreated")), "versionCreated")
+    story = IncomingStory(
+        source=source,
+        source_id=guid[:500],
         headline=headline[:300],
-        body_html=body,
+        body=body,
         standfirst=standfirst[:1000],
-        byline=byline,
-        credit=_text(content.find(f"{N}creditline"))[:200],
+        authors=bylines(byline),
+        credit=credit,
         language=(
             (language.get("tag") if language is not None else "") or item.get(XML_LANG) or ""
         )[:20],
@@ -140,18 +148,18 @@ def _entry(item) -> WireEntry | BadEntry:
             if located is not None
             else ""
         )[:200],
-        subjects=subjects[:12],
-        first_created=_when(_text(meta.find(f"{N}firstCreated")), "firstCreated"),
-        version_created=_when(_text(meta.find(f"{N}versionCreated")), "versionCreated"),
-        embargoed=_when(_text(meta.find(f"{N}embargoed")), "embargoed"),
-        pub_status=pub_status,
-        picture=picture,
+        tags=subjects[:12],
+        published_at=first or updated,
+        updated_at=updated,
+        embargo=_when(_text(meta.find(f"{N}embargoed")), "embargoed"),
+        want=want,
+        lead_picture=picture,
         version=version if version.isdigit() else "",
     )
-    return entry.finish()
+    return story.finish()
 
 
-def _body(content_set) -> tuple[str, PictureRef | None]:
+def _body(content_set) -> tuple[str, IncomingPicture | None]:
     if content_set is None:
         return "", None
     body, picture = "", None
@@ -163,7 +171,8 @@ def _body(content_set) -> tuple[str, PictureRef | None]:
         if name == "remoteContent" and contenttype.startswith("image/") and picture is None:
             href = part.get("href", "")
             if href.startswith(("http://", "https://")):
-                picture = PictureRef(href)
+                name = href.split("?")[0].rsplit("/", 1)[-1]
+                picture = IncomingPicture(key=href[:500], url=href, filename=name)
         elif name == "inlineXML" and not body:
             body = _inline_xml(part)
         elif name == "inlineData" and not body:

@@ -1,9 +1,12 @@
-"""IPTC ninjs (1.x and 2.x) → stories and pictures.
+"""IPTC ninjs (1.x and 2.x) → incoming stories: `dateline import ninjs PATH…`, ninjs wire
+sources, and the demo site.
 
-Idempotent on `uri`: an item seen before is updated in place, or reported `unchanged`
-when its content is the same. Related stories are linked by reference whatever order the
-items arrive in: a story known only from another item's association becomes a placeholder
-row (never shown to readers) that its own item later fills in.
+The parser only reads: `uri` is the story's id, its content a fingerprint of the item and of
+the picture files beside it (so an item seen before is `unchanged` until either changes).
+Associations become the record's pictures and linked stories, and the body's
+`data-assoc-ref` references to them become symbolic references that `ingest.apply`
+resolves — a story known only from another item's association becomes a placeholder that
+its own item later fills in, whatever order they arrive in.
 """
 
 from __future__ import annotations
@@ -12,54 +15,74 @@ import datetime as dt
 import hashlib
 import json
 import re
+from collections.abc import Iterator
+from html import escape
 from pathlib import Path
 from typing import Any
 
 import lxml.html
 from django.conf import settings
-from django.db import transaction
 from django.utils.dateparse import parse_datetime
 from lxml import etree
 
-from dateline.core import clock
 from dateline.ingest import xml
-from dateline.ingest.pipeline import (
-    CREATED,
-    FAILED,
-    SKIPPED,
-    UNCHANGED,
-    UPDATED,
-    FetchError,
-    ItemResult,
-    Report,
-    fetch_url,
+from dateline.ingest.apply import ITEM_ERRORS, Run, picture_apply, story_apply
+from dateline.ingest.incoming import (
+    DRAFT,
+    PUBLISH,
+    WITHDRAW,
+    IncomingPicture,
+    IncomingSection,
+    IncomingStory,
+    bylines,
 )
-from dateline.news import body as body_format
-from dateline.news import services as news
-from dateline.news.models import Article, Status, Topic
-from dateline.newsroom.actions.intake import DRAFT, PUBLISH, WITHDRAW, article_receive
+from dateline.ingest.pipeline import FAILED, SKIPPED, ItemResult, Report
+from dateline.ingest.sources.entry import BadEntry, DocumentError
+from dateline.news.models import Topic
 from dateline.newsroom.actors import importer_actor
-from dateline.pictures.services import PictureRejected, picture_create_or_update
 
 SOURCE = "ninjs"
 IMPORTER = importer_actor("ninjs")
-_WANT = {Status.PUBLISHED: PUBLISH, Status.DRAFT: DRAFT, Status.WITHDRAWN: WITHDRAW}
 HTML_BODY_ROLES = ("main", "html", "html5", "richhtml5", "", None)
 _CREDIT = re.compile(
     r"^(?P<text>.*?)(?:,\s*|\s+|(?<=[.…]))(?P<credit>reports\s+[^.,;:!?…]{2,80})\s*$", re.S
 )
-_BYLINE_SPLIT = re.compile(r"\s*(?:,|;|&|\band\b)\s*")
+_TOPICS = (
+    ("people", Topic.Kind.PERSON),
+    ("organisations", Topic.Kind.ORGANISATION),
+    ("places", Topic.Kind.PLACE),
+)
+_PUBSTATUS = {"canceled": WITHDRAW, "withheld": DRAFT}
 
 
 class ItemError(ValueError):
     """The item cannot be imported; the message is the reason printed after `failed`."""
 
 
-def import_paths(paths: list[str | Path], *, report: Report | None = None) -> Report:
+# Reading ---------------------------------------------------------------------------------
+
+
+def import_paths(
+    paths: list[str | Path], *, report: Report | None = None, run: Run | None = None
+) -> Report:
+    """`dateline import ninjs PATH…`: every item of every file, each applied as it is read."""
     report = report or Report()
+    run = run or Run()
     for path in _json_files(paths, report):
-        _import_file(path, report)
+        for parsed in read_file(path):
+            report.add(_apply(parsed, run))
     return report
+
+
+def _apply(parsed, run: Run) -> ItemResult:
+    if isinstance(parsed, ItemResult):
+        return parsed
+    try:
+        if isinstance(parsed, IncomingPicture):
+            return picture_apply(parsed, source=SOURCE, run=run)
+        return story_apply(parsed, actor=IMPORTER, run=run).result()
+    except ITEM_ERRORS as exc:
+        return ItemResult(FAILED, parsed.source_id, f"{exc.__class__.__name__}: {exc}")
 
 
 def _json_files(paths, report: Report):
@@ -73,49 +96,186 @@ def _json_files(paths, report: Report):
             report.add(ItemResult(FAILED, str(raw), "no such file or folder"))
 
 
-def _import_file(path: Path, report: Report) -> None:
+def read_file(
+    path: Path, *, source: str = SOURCE
+) -> Iterator[IncomingStory | IncomingPicture | ItemResult]:
+    """The items of one ninjs file (one item or a list of them), parsed; an item that
+    cannot be read is a `failed` or `skipped` result in its place."""
     limit = settings.DATELINE_IMPORT_MAX_BYTES
     size = path.stat().st_size
     if size > limit:
-        report.add(
-            ItemResult(FAILED, str(path), f"file is {size} bytes, over the {limit}-byte limit")
-        )
+        yield ItemResult(FAILED, str(path), f"file is {size} bytes, over the {limit}-byte limit")
         return
     try:
         data = json.loads(path.read_bytes())
     except (UnicodeDecodeError, json.JSONDecodeError) as exc:
-        report.add(ItemResult(FAILED, str(path), f"invalid JSON: {exc}"))
+        yield ItemResult(FAILED, str(path), f"invalid JSON: {exc}")
         return
     items = data if isinstance(data, list) else [data]
     for index, item in enumerate(items):
         label = f"{path}#{index}" if isinstance(data, list) else str(path)
         if not isinstance(item, dict):
-            report.add(ItemResult(FAILED, label, "not a ninjs object"))
+            yield ItemResult(FAILED, label, "not a ninjs object")
             continue
         if "$schema" in item and "uri" not in item:
-            report.add(ItemResult(SKIPPED, label, "a JSON Schema, not a ninjs item"))
+            yield ItemResult(SKIPPED, label, "a JSON Schema, not a ninjs item")
             continue
         try:
-            report.add(import_item(item, base_dir=path.parent))
+            yield parse_item(item, source=source, folder=path.parent)
         except ItemError as exc:
-            report.add(ItemResult(FAILED, str(item.get("uri") or label), str(exc)))
+            yield ItemResult(FAILED, str(item.get("uri") or label), str(exc))
 
 
-def _first(values, role_order=("main",), key="value") -> str:
+def wire_entries(data: bytes, *, source: str) -> list[IncomingStory | BadEntry]:
+    """A ninjs document from a wire source (one item, a list of items, or {"items": […]}),
+    read by the same parser. A wire document names no files of ours: only pictures with
+    http(s) renditions come in."""
+    try:
+        data = json.loads(data)
+    except (UnicodeDecodeError, json.JSONDecodeError) as exc:
+        raise DocumentError(f"invalid JSON: {exc}") from None
+    if isinstance(data, dict):  # an envelope around the items
+        data = data.get("items") or data.get("item") or data
+    items = data if isinstance(data, list) else [data]
+    entries: list[IncomingStory | BadEntry] = []
+    for index, item in enumerate(items):
+        label = str(item.get("uri") or item.get("guid") or "") if isinstance(item, dict) else ""
+        try:
+            parsed = parse_item(item, source=source, folder=None)
+        except ItemError as exc:
+            entries.append(BadEntry(label or f"#{index + 1}", str(exc)))
+            continue
+        if isinstance(parsed, IncomingStory):
+            entries.append(parsed)
+        else:
+            kind = "picture" if isinstance(parsed, IncomingPicture) else str(item.get("type"))
+            entries.append(BadEntry(label, f"type {kind} is not imported", skipped=True))
+    return entries
+
+
+# Parsing ---------------------------------------------------------------------------------
+
+
+def parse_item(
+    item: Any, *, source: str, folder: Path | None
+) -> IncomingStory | IncomingPicture | ItemResult:
+    """One ninjs object. `folder` is where its files are (renditions given as relative
+    paths are read from it and only from it); None for a document from the web."""
+    if not isinstance(item, dict):
+        raise ItemError("not a ninjs object")
+    # ninjs says `uri`; Superdesk's ninjs 1.x output says `guid`.
+    uri = str(item.get("uri") or item.get("guid") or "").strip()
+    if not uri:
+        raise ItemError("missing uri")
+    kind = str(item.get("type") or "text")
+    if kind == "picture":
+        return _picture(dict(item, name="file"), folder=folder, fallback_id=uri, key=uri)
+    if kind not in ("text", "composite"):
+        return ItemResult(SKIPPED, uri, f"type {kind} is not imported")
+    headline = _headline(item)
+    if not headline:
+        raise ItemError("missing headline")
+
+    story = IncomingStory(
+        source=source,
+        source_id=uri[:500],
+        headline=headline[:300],
+        version=_fingerprint(item, folder),
+        language=str(item.get("language") or "")[:20],
+        located=str(item.get("located") or "")[:200],
+        authors=bylines(item.get("by") or item.get("byline")),
+        want=_PUBSTATUS.get(str(item.get("pubstatus") or "usable").lower(), PUBLISH),
+    )
+    story.standfirst, story.credit = _standfirst_and_credit(item)
+    slugline = str(item.get("slugline") or "")
+    story.slug = slugline if re.fullmatch(r"[\w-]+", slugline) else ""
+    first = _datetime(item.get("firstcreated"))
+    version = _datetime(item.get("versioncreated"))
+    story.published_at = first or version
+    story.updated_at = version
+    story.embargo = _datetime(item.get("embargoed"))
+    _read_subjects(item, story)
+    _read_associations(item, story, folder=folder)
+    return story
+
+
+def _standfirst_and_credit(item: dict) -> tuple[str, str]:
+    """The summary, and the credit shown after it: a `creditline` description, else the
+    agency's own "…, reports Asian Lite News" split off the summary."""
+    descriptions = item.get("descriptions") or []
+    summary = _first(descriptions, ("summary", "text", "description"), exclude=("creditline",))
+    credit = _by_role(descriptions, ("creditline",))
+    if credit:
+        return summary.strip(), credit.strip()[:200]
+    return _split_credit(summary or str(item.get("description_text") or ""))
+
+
+def _read_subjects(item: dict, story: IncomingStory) -> None:
+    """The section (a subject with rel "section"), tags (the other subjects), and topics
+    (people, organisations, places)."""
+    for subject in item.get("subjects") or item.get("subject") or []:
+        if not isinstance(subject, dict) or not subject.get("name"):
+            continue
+        name = str(subject["name"]).strip()
+        if subject.get("rel") == "section":
+            story.section = story.section or IncomingSection(
+                name, source_id=str(subject.get("uri") or "")
+            )
+        elif name not in story.tags:
+            story.tags.append(name[:100])
+    for field, topic_kind in _TOPICS:
+        for entry in item.get(field) or []:
+            if isinstance(entry, dict) and entry.get("name"):
+                story.topics.append((topic_kind, str(entry["name"])[:200]))
+
+
+def _read_associations(item: dict, story: IncomingStory, *, folder: Path | None) -> None:
+    """Pictures (the first one the body does not place is the lead) and linked stories, and
+    the body with its references to them made symbolic."""
+    body = _body_html(item)
+    refs: dict[str, tuple[str, str]] = {}  # association name → ("picture", key) / ("story", uri)
+    for index, assoc in enumerate(_associations(item)):
+        name = str(assoc.get("name") or f"assoc-{index}")
+        assoc_type = str(assoc.get("type") or "")
+        if assoc_type in ("picture", "graphic") or (not assoc_type and _renditions(assoc)):
+            picture = _picture(assoc, folder=folder, fallback_id=f"{story.source_id}#{name}")
+            refs[name] = ("picture", picture.key)
+            if re.search(rf"""data-assoc-ref\s*=\s*["']?{re.escape(name)}["'\s>]""", body):
+                story.pictures.append(picture)
+            elif story.lead_picture is None:
+                story.lead_picture = picture
+        elif assoc_type in ("text", "composite") and assoc.get("uri"):
+            target = str(assoc["uri"])[:500]
+            if target != story.source_id:
+                refs[name] = ("story", target)
+                story.links[target] = _headline(assoc)
+    story.body = _symbolic_body(body, refs, story.links)
+
+
+def _first(values, role_order=("main",), key="value", exclude=()) -> str:
+    """The value with the first role of `role_order`, else the first with any role not in
+    `exclude`."""
     if isinstance(values, dict):  # ninjs 1.x: {"main": "..."} style
         for role in role_order:
             if values.get(role):
                 return str(values[role])
         return str(next(iter(values.values()), "") or "")
+    found = _by_role(values, role_order, key)
+    if found or not isinstance(values, list):
+        return found
+    for v in values:
+        if isinstance(v, dict) and v.get(key) and v.get("role") not in exclude:
+            return str(v[key])
+    return ""
+
+
+def _by_role(values, roles, key="value") -> str:
     if not isinstance(values, list):
         return ""
-    for role in role_order:
+    for role in roles:
         for v in values:
             if isinstance(v, dict) and v.get("role") == role and v.get(key):
                 return str(v[key])
-    for v in values:
-        if isinstance(v, dict) and v.get(key):
-            return str(v[key])
     return ""
 
 
@@ -134,11 +294,13 @@ def _datetime(value: Any) -> dt.datetime | None:
     return parsed
 
 
-def _fingerprint(item: dict, base_dir: Path) -> str:
+def _fingerprint(item: dict, folder: Path | None) -> str:
+    """The item's content and its local pictures' content: the same files imported again,
+    from any copy of them, are `unchanged`."""
     digest = hashlib.sha256(json.dumps(item, sort_keys=True, ensure_ascii=False).encode())
-    for path in _local_renditions(item, base_dir):
-        stat = path.stat()
-        digest.update(f"{path}:{stat.st_size}:{stat.st_mtime_ns}".encode())
+    for path in _local_renditions(item, folder):
+        digest.update(path.name.encode())
+        digest.update(hashlib.sha256(path.read_bytes()).digest())
     return digest.hexdigest()[:32]
 
 
@@ -156,13 +318,17 @@ def _renditions(obj: dict) -> list[dict]:
     return [x for x in r if isinstance(x, dict)]
 
 
-def _local_renditions(item: dict, base_dir: Path):
+def _local_renditions(item: dict, folder: Path | None):
+    if folder is None:
+        return
+    root = folder.resolve()
     for obj in [item, *_associations(item)]:
-        for r in _renditions(obj):
-            href = str(r.get("href") or "")
-            if href and "://" not in href:
-                path = (base_dir / href).resolve()
-                if path.is_file() and path.is_relative_to(base_dir.resolve()):
+        rendition = _pick_rendition(_renditions(obj))
+        href = str((rendition or {}).get("href") or "")
+        if href and "://" not in href:
+            path = (folder / href).resolve()
+            if path.is_relative_to(root) and path.is_file():
+                if path.stat().st_size <= settings.DATELINE_FETCH_MAX_BYTES:
                     yield path
 
 
@@ -178,59 +344,41 @@ def _pick_rendition(renditions: list[dict]) -> dict | None:
     return max(usable, key=lambda r: (int(r.get("width") or 0) <= 4000, int(r.get("width") or 0)))
 
 
-def _load_rendition(rendition: dict, base_dir: Path) -> bytes:
-    href = str(rendition["href"])
-    if "://" in href:
-        return fetch_url(href)
-    path = (base_dir / href).resolve()
-    if not path.is_relative_to(base_dir.resolve()):
-        raise FetchError("rendition path leaves the item's folder")
-    if not path.is_file():
-        raise FetchError(f"file {href} not found")
-    if path.stat().st_size > settings.DATELINE_FETCH_MAX_BYTES:
-        raise FetchError("file over the size limit")
-    return path.read_bytes()
-
-
-def _import_picture(assoc: dict, *, base_dir: Path, fallback_id: str):
-    """Bring one picture into the library. Returns (picture or None, changed, note)."""
-    name = assoc.get("name") or fallback_id
+def _picture(
+    assoc: dict, *, folder: Path | None, fallback_id: str, key: str | None = None
+) -> IncomingPicture:
+    name = str(assoc.get("name") or fallback_id)
+    descriptions = assoc.get("descriptions") or []
+    caption = _first(
+        descriptions, ("caption", "summary"), exclude=("alternative", "alt", "creditline")
+    )
+    caption = caption or _headline(assoc)
+    credit = (
+        assoc.get("by")
+        or _by_role(descriptions, ("creditline",))
+        or assoc.get("copyrightholder")
+        or ""
+    )
+    picture = IncomingPicture(
+        key=(key or str(assoc.get("uri") or fallback_id))[:500],
+        caption=caption.strip()[:500],
+        credit=str(credit).strip()[:200],
+        alt=_by_role(descriptions, ("alternative", "alt")).strip()[:300],
+        label=name,
+    )
     rendition = _pick_rendition(_renditions(assoc))
     if rendition is None:
-        return None, False, f"picture {name} skipped: no rendition with an href"
-    try:
-        data = _load_rendition(rendition, base_dir)
-        descriptions = assoc.get("descriptions") or []
-        caption = _first(descriptions, ("caption", "summary")) or _headline(assoc)
-        credit = (
-            assoc.get("by")
-            or _first(descriptions, ("creditline",), key="value")
-            or assoc.get("copyrightholder")
-            or ""
-        )
-        alt = _first(descriptions, ("alternative", "alt"))
-        picture, changed = picture_create_or_update(
-            data=data,
-            filename=str(rendition["href"]).split("?")[0],
-            caption=caption.strip()[:500],
-            credit=str(credit).strip()[:200],
-            alt_text=(alt or caption).strip()[:300],
-            source=SOURCE,
-            source_id=str(assoc.get("uri") or fallback_id),
-        )
-        return picture, changed, ""
-    except (FetchError, PictureRejected) as exc:
-        return None, False, f"picture {name} skipped: {exc}"
-
-
-def _placeholder(uri: str, headline: str) -> Article:
-    existing = Article.objects.filter(source=SOURCE, source_id=uri).first()
-    if existing is not None:
-        return existing
-    article = Article(
-        headline=headline or uri, status=Status.PLACEHOLDER, source=SOURCE, source_id=uri
-    )
-    return news.article_save(article=article)
+        picture.problem = "no rendition with an href"
+        return picture
+    href = str(rendition["href"])
+    picture.filename = href.split("?")[0].rsplit("/", 1)[-1]
+    if "://" in href:
+        picture.url = href
+    elif folder is None:
+        picture.problem = "a document from the web may not name a file on this machine"
+    else:
+        picture.files, picture.folder = (folder / href,), folder
+    return picture
 
 
 def _body_html(item: dict) -> str:
@@ -253,315 +401,58 @@ def _body_html(item: dict) -> str:
     texts = [b for b in bodies if isinstance(b, dict) and b.get("value")]
     text = str(texts[0]["value"]) if texts else str(item.get("body_text") or "")
     return "".join(
-        f"<p>{_escape(p.strip())}</p>" for p in re.split(r"\n\s*\n|\n", text) if p.strip()
+        f"<p>{escape(p.strip(), quote=False)}</p>"
+        for p in re.split(r"\n\s*\n|\n", text)
+        if p.strip()
     )
 
 
-def _escape(text: str) -> str:
-    from html import escape
-
-    return escape(text, quote=False)
-
-
-def _resolve_body(
-    html: str, refs: dict[str, tuple[str, int | None]], uri_to_article: dict[str, int]
-) -> str:
-    """Swap association references for our stored placeholders."""
-    if not html.strip():
-        return ""
+def _symbolic_body(html: str, refs: dict[str, tuple[str, str]], links: dict[str, str]) -> str:
+    """The body with its association references (`data-assoc-ref`, and links whose address
+    is a linked story's uri) written as the record's symbolic references. A reference to an
+    association the item does not have is dropped (a link keeps its text)."""
+    if not html.strip() or ("data-assoc-ref" not in html and not links):
+        return html
     try:
         fragments = lxml.html.fragments_fromstring(html)
     except (etree.ParserError, ValueError):
-        return re.sub(r"\sdata-(?:picture|article)\s*=\s*(?:\"[^\"]*\"|'[^']*'|\S+)", "", html)
+        return re.sub(r"\sdata-assoc-ref\s*=\s*(?:\"[^\"]*\"|'[^']*'|\S+)", "", html)
     root = lxml.html.Element("div")
-    for frag in fragments:
-        if isinstance(frag, str):
-            if root.getchildren():
-                last = root.getchildren()[-1]
-                last.tail = (last.tail or "") + frag
+    for fragment in fragments:
+        if isinstance(fragment, str):
+            last = root[-1] if len(root) else None
+            if last is not None:
+                last.tail = (last.tail or "") + fragment
             else:
-                root.text = (root.text or "") + frag
+                root.text = (root.text or "") + fragment
         else:
-            root.append(frag)
-    # Reference attributes are ours: a feed may not point into our library or at our
-    # stories except through its own associations, resolved below.
-    for el in root.iter("*"):
-        for attr in ("data-picture", "data-article"):
-            el.attrib.pop(attr, None)
-        if "also-read" in (el.get("class") or "") and el.get("data-assoc-ref") is None:
-            el.attrib.pop("class", None)
-    for el in list(root.iter("*")):
-        name = el.get("data-assoc-ref")
+            root.append(fragment)
+    for element in list(root.iter("*")):
+        if element.getparent() is None:
+            continue
+        name = element.attrib.pop("data-assoc-ref", None)
         if name is None:
+            if element.tag == "a" and element.get("href") in links:
+                element.set("data-incoming-story", element.get("href"))
             continue
-        kind, target = refs.get(name, ("", None))
-        parent = el.getparent()
-        if parent is None:
-            continue
-        if target is None:
-            xml.remove_keeping_tail(el)
-        elif kind == "picture":
-            new = lxml.html.fragment_fromstring(body_format.picture_placeholder(target))
-            new.tail = el.tail
-            parent.replace(el, new)
-        elif el.tag == "a":
-            el.attrib.pop("data-assoc-ref", None)
-            el.attrib.pop("href", None)
-            el.set("data-article", str(target))
-        else:
-            new = lxml.html.fragment_fromstring(body_format.also_read_placeholder(target))
-            new.tail = el.tail
-            parent.replace(el, new)
-    for a in root.iter("a"):
-        href = a.get("href") or ""
-        if href in uri_to_article:
-            a.attrib.pop("href", None)
-            a.set("data-article", str(uri_to_article[href]))
-    inner = (root.text or "") + "".join(
-        etree.tostring(c, encoding="unicode", method="html") for c in root
+        kind, target = refs.get(name, ("", ""))
+        if kind == "picture":
+            element.set("data-incoming-picture", target)
+        elif kind == "story":
+            element.set("data-incoming-story", target)
+        elif element.tag != "a":
+            xml.remove_keeping_tail(element)
+    return (root.text or "") + "".join(
+        etree.tostring(child, encoding="unicode", method="html") for child in root
     )
-    return inner
 
 
 def _split_credit(summary: str) -> tuple[str, str]:
+    """'…, reports Asian Lite News': the standfirst and the credit the site shows after it."""
     match = _CREDIT.match(summary.strip())
     if not match or not match.group("text").strip():
         return summary.strip(), ""
-    text = match.group("text").rstrip()
-    return text, match.group("credit").strip()
+    return match.group("text").rstrip(), match.group("credit").strip()[:200]
 
 
-def _status(item: dict) -> str:
-    pubstatus = str(item.get("pubstatus") or "usable").lower()
-    if pubstatus == "canceled":
-        return Status.WITHDRAWN
-    if pubstatus == "withheld":
-        return Status.DRAFT
-    return Status.PUBLISHED
-
-
-def import_item(item: dict, *, base_dir: Path) -> ItemResult:
-    uri = str(item.get("uri") or "").strip()
-    if not uri:
-        raise ItemError("missing uri")
-    kind = str(item.get("type") or "text")
-    if kind == "picture":
-        return _import_picture_item(item, uri=uri, base_dir=base_dir)
-    if kind not in ("text", "composite"):
-        return ItemResult(SKIPPED, uri, f"type {kind} is not imported")
-    headline = _headline(item)
-    if not headline:
-        raise ItemError("missing headline")
-    fingerprint = _fingerprint(item, base_dir)
-    existing = Article.objects.filter(source=SOURCE, source_id=uri).first()
-    if (
-        existing
-        and existing.status != Status.PLACEHOLDER
-        and existing.source_version == fingerprint
-    ):
-        return ItemResult(UNCHANGED, uri, _public_path(existing))
-    with transaction.atomic():
-        return _save_item(
-            item,
-            uri=uri,
-            headline=headline,
-            existing=existing,
-            fingerprint=fingerprint,
-            base_dir=base_dir,
-        )
-
-
-def _save_item(item, *, uri, headline, existing, fingerprint, base_dir) -> ItemResult:
-    notes: list[str] = []
-    refs: dict[str, tuple[str, int | None]] = {}
-    uri_to_article: dict[str, int] = {}
-    lead_picture = None
-    body_source = _body_html(item)
-    for index, assoc in enumerate(_associations(item)):
-        name = str(assoc.get("name") or f"assoc-{index}")
-        assoc_type = str(assoc.get("type") or "")
-        if assoc_type in ("picture", "graphic") or (not assoc_type and _renditions(assoc)):
-            picture, _, note = _import_picture(
-                assoc, base_dir=base_dir, fallback_id=f"{uri}#{name}"
-            )
-            if note:
-                notes.append(note)
-            refs[name] = ("picture", picture.pk if picture else None)
-            if picture and f'data-assoc-ref="{name}"' not in body_source and lead_picture is None:
-                lead_picture = picture
-        elif assoc_type in ("text", "composite") and assoc.get("uri"):
-            target_uri = str(assoc["uri"])
-            if target_uri == uri:
-                continue
-            target = _placeholder(target_uri, _headline(assoc))
-            refs[name] = ("text", target.pk)
-            uri_to_article[target_uri] = target.pk
-
-    summary = _first(item.get("descriptions") or [], ("summary", "text", "description"))
-    standfirst, credit = _split_credit(summary)
-    article = existing or Article(source=SOURCE, source_id=uri)
-    previous_section_id = article.section_id
-    article.headline = headline[:300]
-    article.standfirst = standfirst
-    article.source_credit = credit[:200]
-    article.language = str(item.get("language") or "")[:20]
-    article.located = str(item.get("located") or "")[:200]
-    first = _datetime(item.get("firstcreated"))
-    version = _datetime(item.get("versioncreated"))
-    embargo = _datetime(item.get("embargoed"))
-    published = first or version or clock.now()
-    if embargo and embargo > published:
-        published = embargo
-    article.updated_at = version if version and version > published else None
-    if not article.slug or article.status == Status.PLACEHOLDER:
-        article.slug = ""
-        slug_base = (
-            str(item.get("slugline") or "")
-            if re.fullmatch(r"[\w-]+", str(item.get("slugline") or ""))
-            else headline
-        )
-        article.slug = news.article_free_slug(slug_base, exclude_pk=article.pk)
-    article.lead_picture = (
-        lead_picture if lead_picture else (article.lead_picture if existing else None)
-    )
-    article.source_version = fingerprint
-    article.body = ""  # resolved below, once this story has an id for self-references
-    section = None
-    topics = []
-    tags = []
-    for subject in item.get("subjects") or []:
-        if not isinstance(subject, dict) or not subject.get("name"):
-            continue
-        if subject.get("rel") == "section":
-            section = section or news.section_get_or_create(
-                name=str(subject["name"]), source_id=str(subject.get("uri") or "")
-            )
-        else:
-            tags.append(news.tag_get_or_create(name=str(subject["name"])[:100]))
-    article.section = section
-    for field, kind in (
-        ("people", Topic.Kind.PERSON),
-        ("organisations", Topic.Kind.ORGANISATION),
-        ("places", Topic.Kind.PLACE),
-    ):
-        for entry in item.get(field) or []:
-            if isinstance(entry, dict) and entry.get("name"):
-                topics.append(news.topic_get_or_create(kind=kind, name=str(entry["name"])[:200]))
-    authors = [news.author_get_or_create(name=n) for n in _bylines(item.get("by"))]
-    article.body = _resolve_body(body_source, refs, uri_to_article)
-    received = article_receive(
-        article=article,
-        by=IMPORTER,
-        want=_WANT[_status(item)],
-        published_at=published,
-        authors=authors,
-        tags=tags,
-        topics=topics,
-        previous_section_id=previous_section_id,
-    )
-    notes.extend(received.notes)
-    outcome = UPDATED if existing else CREATED
-    return ItemResult(outcome, uri, _public_path(article), notes)
-
-
-def _bylines(by: Any) -> list[str]:
-    if not by or not isinstance(by, str):
-        return []
-    by = re.sub(r"^\s*by\s+", "", by.strip(), flags=re.I)
-    return [n.strip()[:200] for n in _BYLINE_SPLIT.split(by) if n.strip()]
-
-
-def _public_path(article: Article) -> str:
-    if article.status == Status.PUBLISHED:
-        return article.get_absolute_url()
-    return f"(not public: {article.get_status_display().lower()})"
-
-
-def _import_picture_item(item: dict, *, uri: str, base_dir: Path) -> ItemResult:
-    from dateline.pictures.models import Picture
-
-    existed = Picture.objects.filter(source=SOURCE, source_id=uri).exists()
-    picture, changed, note = _import_picture(
-        dict(item, name="file"), base_dir=base_dir, fallback_id=uri
-    )
-    if picture is None:
-        return ItemResult(SKIPPED, uri, note)
-    if not existed:
-        return ItemResult(CREATED, uri, picture.url)
-    return ItemResult(UPDATED if changed else UNCHANGED, uri, picture.url)
-
-
-def wire_entries(data: bytes) -> list:
-    """A ninjs document from a wire source (one item, a list of items, or {"items": […]})
-    as wire entries, read with the same helpers as `import_item`. Related-story links and
-    local renditions are import-folder features; a wire item keeps its body and its first
-    picture with an http(s) rendition."""
-    from dateline.ingest.sources.entry import BadEntry, DocumentError
-
-    try:
-        data = json.loads(data)
-    except (UnicodeDecodeError, json.JSONDecodeError) as exc:
-        raise DocumentError(f"invalid JSON: {exc}") from None
-    if isinstance(data, dict):  # an envelope around the items
-        data = data.get("items") or data.get("item") or data
-    items = data if isinstance(data, list) else [data]
-    entries = []
-    for index, item in enumerate(items):
-        label = str(item.get("uri") or item.get("guid") or "") if isinstance(item, dict) else ""
-        try:
-            entries.append(wire_entry(item))
-        except ItemError as exc:
-            entries.append(BadEntry(label or f"#{index + 1}", str(exc)))
-    return entries
-
-
-def wire_entry(item: Any):
-    from dateline.ingest.sources.entry import CANCELED, WITHHELD, BadEntry, PictureRef, WireEntry
-
-    if not isinstance(item, dict):
-        raise ItemError("not a ninjs object")
-    # ninjs says `uri`; Superdesk's ninjs 1.x output says `guid`.
-    uri = str(item.get("uri") or item.get("guid") or "").strip()
-    if not uri:
-        raise ItemError("missing uri")
-    kind = str(item.get("type") or "text")
-    if kind not in ("text", "composite"):
-        return BadEntry(uri, f"type {kind} is not imported", skipped=True)
-    headline = _headline(item)
-    if not headline:
-        raise ItemError("missing headline")
-    summary = _first(item.get("descriptions") or [], ("summary", "text", "description"))
-    standfirst, credit = _split_credit(summary or str(item.get("description_text") or ""))
-    picture = None
-    for assoc in _associations(item):
-        rendition = _pick_rendition(_renditions(assoc))
-        href = str((rendition or {}).get("href") or "")
-        if str(assoc.get("type") or "picture") in ("picture", "graphic") and "://" in href:
-            caption = _first(assoc.get("descriptions") or [], ("caption", "summary"))
-            picture = PictureRef(href, caption or _headline(assoc), str(assoc.get("by") or ""))
-            break
-    body = _resolve_body(_body_html(item), {}, {})
-    pubstatus = str(item.get("pubstatus") or "usable").lower()
-    return WireEntry(
-        guid=uri[:500],
-        headline=headline[:300],
-        body_html=body,
-        standfirst=standfirst,
-        byline=", ".join(_bylines(item.get("by") or item.get("byline"))),
-        credit=credit[:200],
-        language=str(item.get("language") or "")[:20],
-        located=str(item.get("located") or "")[:200],
-        subjects=[
-            str(s["name"])[:100]
-            for s in item.get("subjects") or item.get("subject") or []
-            if isinstance(s, dict) and s.get("name")
-        ][:12],
-        first_created=_datetime(item.get("firstcreated")),
-        version_created=_datetime(item.get("versioncreated")),
-        embargoed=_datetime(item.get("embargoed")),
-        pub_status={"canceled": CANCELED, "withheld": WITHHELD}.get(pubstatus, "usable"),
-        picture=picture,
-    ).finish()
-
-
-__all__ = ["import_item", "import_paths", "wire_entries", "wire_entry"]
+__all__ = ["import_paths", "parse_item", "read_file", "wire_entries"]

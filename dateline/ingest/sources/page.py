@@ -35,18 +35,15 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 import trafilatura
-from django.conf import settings
-from django.db import transaction
 from lxml import html as lxml_html
 
-from dateline.ingest.fetch import FetchError, fetch_url, read_location
-from dateline.ingest.pipeline import CREATED, FAILED, UNCHANGED, UPDATED, ItemResult, Report
+from dateline.ingest.apply import ITEM_ERRORS, Run, story_apply
+from dateline.ingest.fetch import FetchError, read_location
+from dateline.ingest.incoming import KEEP, IncomingPicture, IncomingStory
+from dateline.ingest.pipeline import FAILED, UNCHANGED, ItemResult, Report
 from dateline.ingest.sources.wordpress_body import split_credit
-from dateline.news import services as news
-from dateline.news.models import Article, Status
-from dateline.newsroom.actions.intake import KEEP, article_receive
+from dateline.news.models import Status
 from dateline.newsroom.actors import importer_actor
-from dateline.pictures.services import PictureRejected, picture_create_or_update
 
 SOURCE = "page"
 IMPORTER = importer_actor("web page")
@@ -316,88 +313,79 @@ def extract(html_text: str, *, url: str = "", base: str = "") -> Extracted:
     )
 
 
-def read_picture(url: str, *, folder: Path | None) -> bytes:
-    """The picture at `url`: fetched if it is on the web; if it is a file, read only from
-    `folder` (the saved page's own folder, or below it), never through `..` or a symbolic
-    link that leads out of it. A page from the web (`folder` None) reads no file at all."""
-    parts = urllib.parse.urlsplit(url)
+def lead_picture(page: Extracted, *, folder: Path | None) -> IncomingPicture | None:
+    """The page's lead picture as the record's: fetched if it is on the web; if it is a
+    file (a saved page's), read only from `folder` (the page's own folder, or below it),
+    never through `..` or a symbolic link that leads out of it. A page from the web
+    (`folder` None) names no file of ours."""
+    if not page.picture_url:
+        return None
+    parts = urllib.parse.urlsplit(page.picture_url)
+    picture = IncomingPicture(
+        key=page.picture_url[:500],
+        filename=Path(parts.path).name or "lead.jpg",
+        caption=page.picture_caption[:500],
+        credit=page.picture_credit[:200],
+        alt=page.picture_alt[:300],
+    )
     if parts.scheme != "file":
-        return fetch_url(url)
-    if folder is None or parts.netloc not in ("", "localhost"):
-        raise FetchError("a page from the web may not name a file on this machine")
-    folder = folder.resolve()
-    path = Path(urllib.request.url2pathname(parts.path)).resolve()
-    if not path.is_relative_to(folder):
-        raise FetchError(f"{path.name} is outside the page's folder")
-    if not path.is_file():
-        raise FetchError(f"{path.name} is not beside the page")
-    limit = settings.DATELINE_FETCH_MAX_BYTES
-    if path.stat().st_size > limit:
-        raise FetchError(f"{path.name} is larger than {limit} bytes")
-    return path.read_bytes()
+        picture.url = page.picture_url
+    elif folder is None or parts.netloc not in ("", "localhost"):
+        picture.problem = "a page from the web may not name a file on this machine"
+    else:
+        picture.files = (Path(urllib.request.url2pathname(parts.path)),)
+        picture.folder = folder
+    return picture
 
 
-def import_page(source: str) -> ItemResult:
+def parse_page(source: str) -> IncomingStory:
+    """The page at `source` (an address or a file) as an incoming story: a draft for the
+    desk, with the time it was first published; its canonical URL is its id."""
+    data, fetched_from = read_location(source, accept="text/html,application/xhtml+xml")
+    html_text = data.decode("utf-8", "replace")
+    # A file's pictures are beside it; a fetched page's are relative to its final URL.
+    folder = None if fetched_from else Path(source).absolute().parent
+    base = fetched_from or Path(source).absolute().as_uri()
+    page = extract(html_text, url=fetched_from, base=base)
+    story = IncomingStory(
+        source=SOURCE,
+        source_id=(page.url or f"file:{Path(source).resolve()}")[:500],
+        headline=page.headline[:300],
+        version=hashlib.sha256(html_text.encode("utf-8", "replace")).hexdigest(),
+        standfirst=page.standfirst,
+        body=page.body,
+        language=page.language,
+        authors=page.authors,
+        lead_picture=lead_picture(page, folder=folder),
+        want=KEEP,  # for the desk to check and publish
+        published_at=page.published,
+    )
+    if page.published:
+        story.notes.append(f"first published {page.published.isoformat()}")
+    else:
+        story.notes.append("no publication time found")
+    return story
+
+
+def import_page(source: str, *, run: Run | None = None) -> ItemResult:
     try:
-        data, fetched_from = read_location(source, accept="text/html,application/xhtml+xml")
-        html_text = data.decode("utf-8", "replace")
-        # A file's pictures are beside it; a fetched page's are relative to its final URL.
-        folder = None if fetched_from else Path(source).absolute().parent
-        base = fetched_from or Path(source).absolute().as_uri()
-        page = extract(html_text, url=fetched_from, base=base)
+        story = parse_page(source)
     except (FetchError, PageError, ValueError) as exc:
         return ItemResult(FAILED, source, str(exc))
-    source_id = page.url or f"file:{Path(source).resolve()}"
-    fingerprint = hashlib.sha256(html_text.encode("utf-8", "replace")).hexdigest()
-    existing = Article.objects.filter(source=SOURCE, source_id=source_id[:500]).first()
-    if existing and existing.source_version == fingerprint:
-        return ItemResult(UNCHANGED, source_id, existing.get_absolute_url())
-    notes: list[str] = []
-    picture = None
-    if page.picture_url:
-        try:
-            data = read_picture(page.picture_url, folder=folder)
-            picture, _ = picture_create_or_update(
-                data=data,
-                filename=Path(urllib.parse.urlsplit(page.picture_url).path).name or "lead.jpg",
-                caption=page.picture_caption[:500],
-                credit=page.picture_credit[:200],
-                alt_text=page.picture_alt[:300],
-                source=SOURCE,
-                source_id=page.picture_url[:500],
-            )
-        except (FetchError, PictureRejected) as exc:
-            notes.append(f"picture skipped: {exc}")
-    with transaction.atomic():
-        article = existing or Article(source=SOURCE, source_id=source_id[:500])
-        article.headline = page.headline[:300]
-        article.standfirst = page.standfirst
-        article.body = page.body
-        article.language = page.language
-        article.lead_picture = picture or (article.lead_picture if existing else None)
-        article.source_version = fingerprint
-        # An imported page lands as a draft for the desk, with its original time kept.
-        article.published_at = page.published
-        if not article.slug:
-            article.slug = news.article_free_slug(page.headline)
-        received = article_receive(
-            article=article,
-            by=IMPORTER,
-            want=KEEP,
-            authors=[news.author_get_or_create(name=a) for a in page.authors],
-        )
-        notes.extend(received.notes)
-    if page.published:
-        notes.append(f"first published {page.published.isoformat()}")
-    else:
-        notes.append("no publication time found")
-    outcome = UPDATED if existing else CREATED
+    try:
+        applied = story_apply(story, actor=IMPORTER, run=run)
+    except ITEM_ERRORS as exc:
+        return ItemResult(FAILED, story.source_id, f"{exc.__class__.__name__}: {exc}")
+    article = applied.article
+    if applied.outcome == UNCHANGED:
+        return applied.result(article.get_absolute_url())
     state = "live" if article.status == Status.PUBLISHED else "draft"
-    return ItemResult(outcome, source_id, f"{state} /story/{article.slug}/", notes)
+    return applied.result(f"{state} /story/{article.slug}/")
 
 
 def import_pages(sources: list[str], *, report: Report | None = None) -> Report:
     report = report or Report()
+    run = Run()
     for source in sources:
-        report.add(import_page(str(source)))
+        report.add(import_page(str(source), run=run))
     return report

@@ -1,4 +1,4 @@
-"""RSS and Atom → wire entries, through feedparser.
+"""RSS and Atom → incoming stories, through feedparser.
 
 feedparser only ever sees bytes we fetched ourselves (`ingest.fetch`, which checks every
 address): given a string it would treat it as a URL and fetch it without those checks. The
@@ -19,16 +19,18 @@ import feedparser
 
 from dateline.core.text import html_to_text
 from dateline.ingest import xml
-from dateline.ingest.sources.entry import BadEntry, DocumentError, PictureRef, WireEntry
+from dateline.ingest.incoming import PUBLISH, IncomingPicture, IncomingStory, bylines
+from dateline.ingest.sources.entry import BadEntry, DocumentError
 
 
 @dataclass
 class Document:
-    entries: list[WireEntry | BadEntry] = field(default_factory=list)
+    entries: list[IncomingStory | BadEntry] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)
 
 
-def parse(data: bytes) -> Document:
+def parse(data: bytes, *, source: str) -> Document:
+    """The feed's items as stories of `source` (the wire source's `Article.source`)."""
     # Whitespace before the XML declaration is the commonest flaw in real feeds, and harmless.
     data = data.lstrip()
     try:
@@ -45,7 +47,7 @@ def parse(data: bytes) -> Document:
             document.notes.append(f"feed not well-formed, read leniently: {problem}")
     language = str(parsed.feed.get("language") or "")[:20]
     for index, entry in enumerate(parsed.entries):
-        document.entries.append(_entry(entry, index=index, language=language))
+        document.entries.append(_entry(entry, index=index, language=language, source=source))
     return document
 
 
@@ -61,24 +63,27 @@ def _when(entry, key: str) -> dt.datetime | None:
         return None
 
 
-def _picture(entry) -> PictureRef | None:
+def _picture(entry) -> IncomingPicture | None:
     credits = entry.get("media_credit") or []
     credit = str(credits[0].get("content") or "") if isinstance(credits, list) and credits else ""
     caption = html_to_text(str(entry.get("media_description") or ""))
+    url = ""
     for media in entry.get("media_content") or []:
         kind = str(media.get("type") or media.get("medium") or "")
         if media.get("url") and ("image" in kind or not kind):
-            return PictureRef(str(media["url"]), caption, credit)
+            url = url or str(media["url"])
     for enclosure in entry.get("enclosures") or []:
         if enclosure.get("href") and str(enclosure.get("type") or "").startswith("image/"):
-            return PictureRef(str(enclosure["href"]), caption, credit)
+            url = url or str(enclosure["href"])
     for thumb in entry.get("media_thumbnail") or []:
-        if thumb.get("url"):
-            return PictureRef(str(thumb["url"]), caption, credit)
-    return None
+        url = url or str(thumb.get("url") or "")
+    if not url:
+        return None
+    name = url.split("?")[0].rsplit("/", 1)[-1]
+    return IncomingPicture(key=url[:500], url=url, filename=name, caption=caption, credit=credit)
 
 
-def _entry(entry, *, index: int, language: str) -> WireEntry | BadEntry:
+def _entry(entry, *, index: int, language: str, source: str) -> IncomingStory | BadEntry:
     guid = str(entry.get("id") or entry.get("link") or "").strip()
     if not guid:
         return BadEntry(f"#{index + 1}", "item has neither a guid/id nor a link")
@@ -99,15 +104,17 @@ def _entry(entry, *, index: int, language: str) -> WireEntry | BadEntry:
         )
     published = _when(entry, "published")
     updated = _when(entry, "updated")
-    return WireEntry(
-        guid=guid[:500],
+    return IncomingStory(
+        source=source,
+        source_id=guid[:500],
         headline=headline[:300],
-        body_html=body,
+        body=body,
         standfirst=standfirst[:1000],
-        byline=str(entry.get("author") or ""),
+        authors=bylines(str(entry.get("author") or "")),
         language=str(entry.get("language") or language)[:20],
-        subjects=[str(t.get("term"))[:100] for t in entry.get("tags") or [] if t.get("term")],
-        first_created=published or updated,
-        version_created=updated or published,
-        picture=_picture(entry),
+        tags=[str(t.get("term"))[:100] for t in entry.get("tags") or [] if t.get("term")],
+        published_at=published or updated,
+        updated_at=updated or published,
+        lead_picture=_picture(entry),
+        want=PUBLISH,
     ).finish()

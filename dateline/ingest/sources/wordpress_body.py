@@ -2,8 +2,8 @@
 without Gutenberg's comments, with `[caption]` shortcodes and images turned into pictures
 and links between migrated stories turned into references.
 
-Pure text in, text out; the importer (wxr.py) supplies the functions that bring a picture
-into the library and find a migrated story by its old URL.
+Pure text in, text out; the parser (wxr.py) supplies the functions that name a picture and
+a migrated story (by its old URL) in the record's symbolic references.
 """
 
 from __future__ import annotations
@@ -111,12 +111,13 @@ def convert(
     content: str,
     *,
     picture_ref: Callable[[Image], str | None],
-    article_ref: Callable[[str], int | None],
+    article_ref: Callable[[str], str | None],
     embed_ref: Callable[[str], str | None],
 ) -> Converted:
-    """`picture_ref(image)` returns the stored figure for an image or None (the image is
-    left out, with a note); `article_ref(url)` the id of the migrated story at an old URL;
-    `embed_ref(url)` an embed figure for an allowlisted URL, or None."""
+    """`picture_ref(image)` returns the figure for an image or None (the image is left out,
+    with a note); `article_ref(url)` the attribute that makes a link to an old URL a link to
+    the migrated story there, or None; `embed_ref(url)` an embed figure for an allowlisted
+    URL, or None."""
     notes: list[str] = []
     text = _GUTENBERG.sub("", content or "")
 
@@ -184,7 +185,7 @@ def convert(
         target = article_ref(url)
         if target is None:
             return match.group(0)
-        return f'<a data-article="{target}">'
+        return f'<a {target} href="{html.escape(url)}">'
 
     text = _HREF.sub(link, text)
     return Converted(text, notes)

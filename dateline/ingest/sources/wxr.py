@@ -29,29 +29,26 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from django.db import transaction
 from lxml import etree
 
 from dateline.core import clock
 from dateline.core.text import html_to_text
 from dateline.ingest import xml
-from dateline.ingest.fetch import FetchError, fetch_url
-from dateline.ingest.pipeline import (
-    CREATED,
-    FAILED,
-    SKIPPED,
-    UNCHANGED,
-    UPDATED,
-    ItemResult,
-    Report,
+from dateline.ingest.apply import Applied, Run, story_apply
+from dateline.ingest.incoming import (
+    DRAFT,
+    PUBLISH,
+    IncomingPicture,
+    IncomingSection,
+    IncomingStory,
+    link_ref,
+    picture_ref,
 )
+from dateline.ingest.pipeline import FAILED, SKIPPED, UNCHANGED, ItemResult, Report
 from dateline.ingest.sources import wordpress_body
-from dateline.news import services as news
-from dateline.news.body import picture_placeholder
-from dateline.news.models import Article, Section, Status
-from dateline.newsroom.actions.intake import DRAFT, PUBLISH, article_receive
+from dateline.news.embeds import EmbedRefused, embed_parse, embed_placeholder
+from dateline.news.models import Status
 from dateline.newsroom.actors import importer_actor
-from dateline.pictures.services import PictureRejected, picture_create_or_update
 
 CONTENT_NS = "http://purl.org/rss/1.0/modules/content/"
 DC_NS = "http://purl.org/dc/elements/1.1/"
@@ -230,157 +227,18 @@ def _local(value: str) -> dt.datetime | None:
     return naive.replace(tzinfo=Publication.load().zone)
 
 
-class _RunCache(dict):
-    """Rows looked up or made during a run (pictures, sections, tags, authors), so each is
-    fetched once. A row made inside a post's transaction is gone if that transaction rolls
-    back, so what was added while it was open is forgotten with it (`forget_unsettled`);
-    otherwise a later post would refer to a row that no longer exists."""
+class Parser:
+    """Each post of the export as an incoming story, from the scan's maps: its pictures (an
+    attachment by id, read from `--uploads` first, else from its address), its links to
+    other posts of the export, its section with the category's parents, and its old
+    addresses."""
 
-    def __init__(self) -> None:
-        super().__init__()
-        self._unsettled: list = []
-
-    def __setitem__(self, key, value) -> None:
-        if key not in self:
-            self._unsettled.append(key)
-        super().__setitem__(key, value)
-
-    def settle(self) -> None:
-        self._unsettled.clear()
-
-    def forget_unsettled(self) -> None:
-        for key in self._unsettled:
-            self.pop(key, None)
-        self._unsettled.clear()
-
-
-class Importer:
-    def __init__(
-        self,
-        found: Scan,
-        *,
-        uploads: Path | None,
-        report: Report,
-        progress: Callable[[int, int, float], None] | None = None,
-    ):
+    def __init__(self, found: Scan, *, uploads: Path | None):
         self.scan = found
         self.uploads = uploads
-        self.report = report
-        self.progress = progress
         self.W = f"{{{found.wp}}}"
-        self.actor = importer_actor("WordPress")
-        self.pictures: dict[str, int | None] = _RunCache()
-        self.picture_notes: dict[str, str] = {}
-        self.sections: dict[str, Section] = _RunCache()
-        # A run meets the same few authors and tags thousands of times: one lookup each.
-        self.authors: dict[str, object] = _RunCache()
-        self.tags: dict[str, object] = _RunCache()
 
-    # Pictures ----------------------------------------------------------------------------
-    def _picture_bytes(self, url: str, attachment: Attachment | None) -> bytes:
-        if self.uploads is not None:
-            candidates = []
-            if attachment and attachment.file:
-                candidates.append(attachment.file)
-            marker = "/wp-content/uploads/"
-            if marker in url:
-                relative = urllib.parse.unquote(url.split(marker, 1)[1].split("?")[0])
-                candidates.append(relative)
-                # WordPress's resized copies (photo-300x200.jpg): the original is better.
-                candidates.append(re.sub(r"-\d+x\d+(\.\w+)$", r"\1", relative))
-            root = self.uploads.resolve()
-            for relative in candidates:
-                path = (root / relative).resolve()
-                if root in path.parents and path.is_file():
-                    return path.read_bytes()
-        if not url.startswith(("http://", "https://")):
-            raise FetchError(f"{url[:80]} is not in --uploads and not a web address")
-        return fetch_url(url)
-
-    def picture(self, image: wordpress_body.Image) -> int | None:
-        attachment = self.scan.attachments.get(
-            image.attachment_id or ""
-        ) or self.scan.attachments.get(self.scan.attachment_by_url.get(image.src, ""))
-        url = attachment.url if attachment else image.src
-        if not url:
-            return None
-        if self.scan.site and url.startswith("/"):
-            url = urllib.parse.urljoin(self.scan.site, url)
-        key = attachment.post_id if attachment else url
-        if key in self.pictures:
-            return self.pictures[key]
-        caption, credit = image.caption, image.credit
-        if attachment and not (caption or credit):
-            caption, credit = wordpress_body.split_credit(attachment.caption)
-        try:
-            data = self._picture_bytes(url, attachment)
-            picture, _ = picture_create_or_update(
-                data=data,
-                filename=Path(urllib.parse.urlsplit(url).path).name or "picture.jpg",
-                caption=caption[:500],
-                credit=credit[:200],
-                alt_text=(image.alt or (attachment.alt if attachment else ""))[:300],
-                source=self.scan.source,
-                source_id=f"attachment:{key}"[:500],
-            )
-        except (FetchError, PictureRejected, OSError) as exc:
-            self.pictures[key] = None
-            self.picture_notes[key] = f"picture {Path(url).name} skipped: {exc}"
-            return None
-        self.pictures[key] = picture.pk
-        return picture.pk
-
-    # Stories -----------------------------------------------------------------------------
-    def _target(self, post_id: str) -> Article:
-        existing = Article.objects.filter(source=self.scan.source, source_id=post_id).first()
-        if existing is not None:
-            return existing
-        placeholder = Article(
-            headline=self.scan.post_titles.get(post_id) or f"WordPress post {post_id}",
-            status=Status.PLACEHOLDER,
-            source=self.scan.source,
-            source_id=post_id,
-        )
-        return news.article_save(article=placeholder)
-
-    def _tag(self, name: str):
-        if name not in self.tags:
-            self.tags[name] = news.tag_get_or_create(name=name)
-        return self.tags[name]
-
-    def _author(self, name: str):
-        if name not in self.authors:
-            self.authors[name] = news.author_get_or_create(name=name)
-        return self.authors[name]
-
-    def _section(self, slug: str) -> Section | None:
-        if slug in self.sections:
-            return self.sections[slug]
-        name, parent_slug = self.scan.categories.get(slug, (slug, ""))
-        parent = self._section(parent_slug) if parent_slug and parent_slug != slug else None
-        section = news.section_get_or_create(name=name, source_id=f"{self.scan.source}:{slug}")
-        if parent is not None and section.parent_id != parent.pk:
-            section.parent = parent
-            section.save(update_fields=["parent"])
-        self.sections[slug] = section
-        return section
-
-    def run(self, path: Path) -> None:
-        started = time.monotonic()
-        done = 0
-        for item in xml.iterparse(path, tag="item"):
-            done += 1
-            try:
-                result = self.item(item)
-            except Exception as exc:  # one bad item is reported; the rest go on
-                post_id = _text(item, f"{self.W}post_id").strip() or f"item-{done}"
-                result = ItemResult(FAILED, post_id, f"{type(exc).__name__}: {exc}"[:300])
-            if result is not None:
-                self.report.add(result)
-            if self.progress is not None:
-                self.progress(done, self.scan.items, time.monotonic() - started)
-
-    def item(self, item) -> ItemResult | None:
+    def item(self, item) -> IncomingStory | ItemResult:
         W = self.W
         post_id = _text(item, f"{W}post_id").strip()
         kind = _text(item, f"{W}post_type").strip() or "post"
@@ -394,110 +252,44 @@ class Importer:
         status = STATUS_MAP.get(wp_status, Status.DRAFT)
         if status is None:
             return ItemResult(SKIPPED, post_id, f"status {wp_status}")
-        fingerprint = hashlib.sha256(etree.tostring(item) + str(self.uploads).encode()).hexdigest()[
-            :64
-        ]
-        existing = Article.objects.filter(source=self.scan.source, source_id=post_id).first()
-        if (
-            existing
-            and existing.status != Status.PLACEHOLDER
-            and existing.source_version == fingerprint
-        ):
-            return ItemResult(UNCHANGED, post_id, existing.get_absolute_url())
-        caches = (self.pictures, self.sections, self.tags, self.authors)
-        try:
-            with transaction.atomic():
-                result = self._save(item, post_id, wp_status, status, existing, fingerprint)
-        except Exception:
-            for cache in caches:
-                cache.forget_unsettled()
-            raise
-        for cache in caches:
-            cache.settle()
-        return result
-
-    def _save(self, item, post_id, wp_status, status, existing, fingerprint) -> ItemResult:
-        W = self.W
-        notes: list[str] = []
-        # A story another post linked to before it was imported exists as a placeholder.
-        new = existing is None or existing.status == Status.PLACEHOLDER
-
-        def picture_ref(image: wordpress_body.Image) -> str | None:
-            pk = self.picture(image)
-            key = image.attachment_id or image.src
-            if pk is None:
-                note = self.picture_notes.get(key) or self.picture_notes.get(
-                    self.scan.attachment_by_url.get(image.src, "")
-                )
-                if note and note not in notes:
-                    notes.append(note)
-                return ""  # the story imports without it; the note says so
-            return picture_placeholder(pk)
-
-        def article_ref(url: str) -> int | None:
-            old = _path_of(url, self.scan.site) if self.scan.site else None
-            target = self.scan.post_by_path.get(old or "") if old else None
-            if target is None and old:
-                target = self.scan.post_by_path.get(old.rstrip("/") + "/")
-            if target is None or target == post_id:
-                return None  # another site, or a link to itself: left as it is
-            return self._target(target).pk
-
-        def embed_ref(url: str) -> str | None:
-            from dateline.news.embeds import EmbedRefused, embed_parse, embed_placeholder
-
-            try:
-                return embed_placeholder(embed_parse(url))
-            except EmbedRefused:
-                return None
-
-        headline = html_to_text(_text(item, "title"))
-        if not headline:
-            headline = f"Untitled WordPress post {post_id}"
-            notes.append("no title")
+        fingerprint = hashlib.sha256(etree.tostring(item) + str(self.uploads).encode())
+        story = IncomingStory(
+            source=self.scan.source,
+            source_id=post_id,
+            headline="",
+            version=fingerprint.hexdigest()[:64],
+            want=PUBLISH if status == Status.PUBLISHED else DRAFT,
+            source_state=wp_status,
+        )
+        story.headline = html_to_text(_text(item, "title"))[:300]
+        if not story.headline:
+            story.headline = f"Untitled WordPress post {post_id}"
+            story.notes.append("no title")
         converted = wordpress_body.convert(
             _text(item, f"{{{CONTENT_NS}}}encoded"),
-            picture_ref=picture_ref,
-            article_ref=article_ref,
-            embed_ref=embed_ref,
+            picture_ref=lambda image: self._placed(story, image),
+            article_ref=lambda url: self._link(story, url),
+            embed_ref=_embed,
         )
-        notes.extend(n for n in converted.notes if not n.startswith("picture "))
-        meta = _meta(item, W)
-        lead = None
-        thumb = meta.get("_thumbnail_id", "").strip()
+        story.body = converted.html
+        story.notes.extend(n for n in converted.notes if not n.startswith("picture "))
+        thumb = _meta(item, W).get("_thumbnail_id", "").strip()
         if thumb:
             attachment = self.scan.attachments.get(thumb)
-            lead_pk = self.picture(
-                wordpress_body.Image(src=attachment.url if attachment else "", attachment_id=thumb)
-            )
-            if lead_pk is None:
-                note = self.picture_notes.get(thumb) or f"featured image {thumb} not in the export"
-                notes.append(note)
-            lead = lead_pk
-
-        published = _gmt(_text(item, f"{W}post_date_gmt")) or _local(_text(item, f"{W}post_date"))
-        if published is None and _text(item, "pubDate").strip():
-            from email.utils import parsedate_to_datetime
-
-            try:
-                published = parsedate_to_datetime(_text(item, "pubDate").strip())
-            except (TypeError, ValueError):
-                published = None
-        article = existing or Article(source=self.scan.source, source_id=post_id)
-        previous_section_id = article.section_id
-        article.headline = headline[:300]
-        article.standfirst = html_to_text(_text(item, f"{{{self.scan.excerpt}}}encoded"))
-        article.body = converted.html
-        when = (published or clock.now()) if status == Status.PUBLISHED else None
+            if attachment is None:
+                story.notes.append(f"featured image {thumb} not in the export")
+            else:
+                story.lead_picture = self._picture(
+                    wordpress_body.Image(src=attachment.url, attachment_id=thumb)
+                )
+        story.standfirst = html_to_text(_text(item, f"{{{self.scan.excerpt}}}encoded"))
+        if status == Status.PUBLISHED:
+            story.published_at = self._published(item)
         if wp_status == "private":
-            notes.append("private: kept out of public view")
-        if wp_status == "future" and when and when <= clock.now():
-            notes.append("scheduled time has passed: published")
-        if not article.slug or new:
-            wanted = urllib.parse.unquote(_text(item, f"{W}post_name").strip()) or headline
-            article.slug = news.article_free_slug(wanted, exclude_pk=article.pk)
-        article.lead_picture_id = lead
-        article.source_version = fingerprint
+            story.notes.append("private: kept out of public view")
+        if wp_status == "future" and (story.published_at or clock.now()) <= clock.now():
+            story.notes.append("scheduled time has passed: published")
+        story.slug = urllib.parse.unquote(_text(item, f"{W}post_name").strip())
         categories = [
             c.get("nicename") or c.text or ""
             for c in item.findall("category")
@@ -506,39 +298,124 @@ class Importer:
         categories = [c for c in categories if c and c != "uncategorized"]
         # The most specific category (one with a parent) is the story's section.
         categories.sort(key=lambda slug: not self.scan.categories.get(slug, ("", ""))[1])
-        article.section = self._section(categories[0]) if categories else None
-        tags = [
-            self._tag(html.unescape(c.text or c.get("nicename") or "")[:100])
+        if categories:
+            story.section = self._section(categories[0])
+        story.tags = [
+            html.unescape(c.text or c.get("nicename") or "")[:100]
             for c in item.findall("category")
             if c.get("domain") == "post_tag" and (c.text or c.get("nicename"))
         ]
         login = _text(item, f"{{{DC_NS}}}creator").strip()
-        authors = [self._author(self.scan.authors.get(login, login))] if login else []
-        received = article_receive(
-            article=article,
-            by=self.actor,
-            want=PUBLISH if status == Status.PUBLISHED else DRAFT,
-            published_at=when,
-            authors=authors,
-            tags=tags,
-            previous_section_id=previous_section_id,
-        )
-        notes.extend(received.notes)
-        self._redirects(item, article, post_id)
-        outcome = CREATED if new else UPDATED
-        live = article.status == Status.PUBLISHED
-        detail = article.get_absolute_url() if live else f"{wp_status}"
-        if live and article.published_at > clock.now():
-            detail = f"{detail} (scheduled {article.published_at.isoformat()})"
-        return ItemResult(outcome, post_id, detail, notes)
+        if login:
+            story.authors = [self.scan.authors.get(login, login)]
+        story.old_paths = self._old_paths(item, post_id)
+        return story
 
-    def _redirects(self, item, article: Article, post_id: str) -> None:
+    def _published(self, item) -> dt.datetime | None:
+        W = self.W
+        published = _gmt(_text(item, f"{W}post_date_gmt")) or _local(_text(item, f"{W}post_date"))
+        if published is None and _text(item, "pubDate").strip():
+            from email.utils import parsedate_to_datetime
+
+            try:
+                published = parsedate_to_datetime(_text(item, "pubDate").strip())
+            except (TypeError, ValueError):
+                published = None
+        return published
+
+    def _picture(self, image: wordpress_body.Image) -> IncomingPicture | None:
+        """An image of the post as a picture of the record: the export's attachment when it
+        has one (by id, or by address), with its caption and credit unless the post gives
+        its own; read from the uploads folder (the original, not WordPress's resized copy)
+        before its address."""
+        attachment = self.scan.attachments.get(
+            image.attachment_id or ""
+        ) or self.scan.attachments.get(self.scan.attachment_by_url.get(image.src, ""))
+        url = attachment.url if attachment else image.src
+        if not url:
+            return None
+        if self.scan.site and url.startswith("/"):
+            url = urllib.parse.urljoin(self.scan.site, url)
+        caption, credit = image.caption, image.credit
+        if attachment and not (caption or credit):
+            caption, credit = wordpress_body.split_credit(attachment.caption)
+        name = Path(urllib.parse.urlsplit(url).path).name
+        picture = IncomingPicture(
+            key=f"attachment:{attachment.post_id if attachment else url}"[:500],
+            filename=name or "picture.jpg",
+            caption=caption[:500],
+            credit=credit[:200],
+            alt=(image.alt or (attachment.alt if attachment else ""))[:300],
+            url=url,
+            label=Path(url).name,
+        )
+        if self.uploads is not None:
+            candidates = []
+            if attachment and attachment.file:
+                candidates.append(attachment.file)
+            marker = "/wp-content/uploads/"
+            if marker in url:
+                relative = urllib.parse.unquote(url.split(marker, 1)[1].split("?")[0])
+                candidates.append(relative)
+                # WordPress's resized copies (photo-300x200.jpg): the original is better.
+                candidates.append(re.sub(r"-\d+x\d+(\.\w+)$", r"\1", relative))
+            picture.files = tuple(self.uploads / c for c in candidates)
+            picture.folder = self.uploads
+        return picture
+
+    def _placed(self, story: IncomingStory, image: wordpress_body.Image) -> str | None:
+        picture = self._picture(image)
+        if picture is None:
+            return None
+        if all(p.key != picture.key for p in story.pictures):
+            story.pictures.append(picture)
+        return picture_ref(picture.key)
+
+    def _link(self, story: IncomingStory, url: str) -> str | None:
+        old = _path_of(url, self.scan.site) if self.scan.site else None
+        target = self.scan.post_by_path.get(old or "") if old else None
+        if target is None and old:
+            target = self.scan.post_by_path.get(old.rstrip("/") + "/")
+        if target is None or target == story.source_id:
+            return None  # another site, or a link to itself: left as it is
+        story.links[target] = self.scan.post_titles.get(target) or f"WordPress post {target}"
+        return link_ref(target)
+
+    def _section(self, slug: str, seen: frozenset[str] = frozenset()) -> IncomingSection:
+        name, parent_slug = self.scan.categories.get(slug, (slug, ""))
+        parent = None
+        if parent_slug and parent_slug != slug and parent_slug not in seen:
+            parent = self._section(parent_slug, seen | {slug})
+        return IncomingSection(name, source_id=f"{self.scan.source}:{slug}", parent=parent)
+
+    def _old_paths(self, item, post_id: str) -> list[str]:
         olds = {f"/?p={post_id}"}
         for url in (_text(item, "link"), _text(item, "guid")):
             old = _path_of(url, self.scan.site) if url.strip() and self.scan.site else None
             if old and old not in ("/", ""):
                 olds.add(old)
-        news.redirects_point(article=article, old_paths=olds, source=self.scan.source)
+        return sorted(olds)
+
+
+def _embed(url: str) -> str | None:
+    try:
+        return embed_placeholder(embed_parse(url))
+    except EmbedRefused:
+        return None
+
+
+def _describe(applied: Applied, wp_status: str) -> str:
+    """A live post's address (and its time, when scheduled); otherwise its WordPress
+    status."""
+    article = applied.article
+    if applied.outcome == UNCHANGED:
+        return article.get_absolute_url()
+    if article.status != Status.PUBLISHED:
+        return wp_status
+    detail = article.get_absolute_url()
+    if article.published_at > clock.now():
+        detail = f"{detail} (scheduled {article.published_at.isoformat()})"
+    return detail
 
 
 def import_wxr(
@@ -548,6 +425,7 @@ def import_wxr(
     report: Report | None = None,
     progress: Callable[[int, int, float], None] | None = None,
 ) -> Report:
+    """Import pass: each post parsed and applied in its own transaction, as it is read."""
     report = report or Report()
     path = Path(path)
     if not path.is_file():
@@ -561,7 +439,24 @@ def import_wxr(
     except WXRError as exc:
         report.add(ItemResult(FAILED, str(path), f"{exc}; nothing was imported"))
         return report
-    Importer(
-        found, uploads=Path(uploads) if uploads else None, report=report, progress=progress
-    ).run(path)
+    parser = Parser(found, uploads=Path(uploads) if uploads else None)
+    actor = importer_actor("WordPress")
+    run = Run()
+    started = time.monotonic()
+    done = 0
+    for item in xml.iterparse(path, tag="item"):
+        done += 1
+        try:
+            parsed = parser.item(item)
+            if isinstance(parsed, ItemResult):
+                result = parsed
+            else:
+                applied = story_apply(parsed, actor=actor, run=run)
+                result = applied.result(_describe(applied, parsed.source_state))
+        except Exception as exc:  # one bad item is reported; the rest go on
+            post_id = _text(item, f"{parser.W}post_id").strip() or f"item-{done}"
+            result = ItemResult(FAILED, post_id, f"{type(exc).__name__}: {exc}"[:300])
+        report.add(result)
+        if progress is not None:
+            progress(done, found.items, time.monotonic() - started)
     return report

@@ -1,10 +1,11 @@
-"""The demo site (`dateline demo`): what it loads, that it loads once, and that readers
-can see it."""
+"""The demo site (`dateline demo`): its files (ninjs with our own pictures beside them),
+what it loads through the import path, that it loads once, and that readers can see it."""
 
 from __future__ import annotations
 
 import datetime as dt
 import io
+import json
 import re
 
 import pytest
@@ -14,9 +15,7 @@ from markupsafe import escape
 from PIL import Image
 
 from dateline.core import clock
-from dateline.ingest.demo.pictures import draw_picture
-from dateline.ingest.demo.spec import blocks
-from dateline.ingest.demo.stories import DONT_MISS, LEAD, SECTIONS, STORIES
+from dateline.ingest.demo import loader
 from dateline.news.models import (
     Article,
     Author,
@@ -28,6 +27,14 @@ from dateline.news.models import (
 from dateline.news.selectors import collection_articles
 from dateline.news.tests import factories
 from dateline.pictures.models import Picture
+
+MANIFEST = loader.manifest()
+STORIES = [loader.stories()[source_id] for source_id in MANIFEST["stories"]]
+SECTIONS = MANIFEST["sections"]
+[LEAD] = MANIFEST["front"]["lead"]
+DONT_MISS = MANIFEST["front"]["dont-miss"]
+FILES = sorted((loader.DATA / "stories").glob("*.json"))
+PICTURES = sorted((loader.DATA / "stories" / "pictures").iterdir())
 
 
 @pytest.fixture(autouse=True)
@@ -55,34 +62,47 @@ def reader() -> Client:
 
 
 def test_demo_stories_are_distinct_and_complete():
-    slugs = [s.slug for s in STORIES]
-    assert len(STORIES) >= 40
-    assert len(set(slugs)) == len(slugs)
+    ids = [s.source_id for s in STORIES]
+    assert len(STORIES) >= 40 and len(FILES) == len(STORIES)
+    assert len(set(ids)) == len(ids)
+    assert len({s.slug for s in STORIES}) == len(STORIES)
     assert len({s.headline for s in STORIES}) == len(STORIES)
     assert len({s.body for s in STORIES}) == len(STORIES)
     assert len(SECTIONS) >= 5
-    assert {s.section for s in STORIES} == set(SECTIONS)
-    assert {LEAD, *DONT_MISS} <= set(slugs)
+    assert {s.section.name for s in STORIES} == set(SECTIONS)
+    assert {LEAD, *DONT_MISS} <= set(ids)
     for story in STORIES:
-        parts = blocks(story.body)
-        paragraphs = [p for p in parts if p.startswith("<p>")]
-        assert 4 <= len(paragraphs) <= 10, story.slug
-        assert story.standfirst and story.authors and story.tags and story.topics, story.slug
-        assert set(story.also_read) <= set(slugs), story.slug
+        paragraphs = re.findall(r"<p>", story.body)
+        assert 4 <= len(paragraphs) <= 10, story.source_id
+        assert story.standfirst and story.authors and story.tags and story.topics, story.source_id
+        assert set(story.links) <= set(ids), story.source_id
+        assert story.lead_picture is not None or not story.pictures, story.source_id
         if story.credit:
             # standfirst_with_credit joins them with a comma only after a word.
-            assert story.standfirst[-1].isalnum(), story.slug
-    assert sum("<h2>" in "".join(blocks(s.body)) for s in STORIES) >= 15
-    assert sum("<blockquote>" in "".join(blocks(s.body)) for s in STORIES) >= 30
+            assert story.standfirst[-1].isalnum(), story.source_id
+    assert sum("<h2>" in s.body for s in STORIES) >= 15
+    assert sum("<blockquote>" in s.body for s in STORIES) >= 30
+    assert sum(bool(s.links) for s in STORIES) >= 10
 
 
-def test_demo_pictures_are_drawn_the_same_every_time():
-    draw = draw_picture.__wrapped__  # past the cache, to draw for real each time
-    first, description = draw(7)
-    again, _ = draw(7)
-    assert first == again
-    assert first != draw(8)[0]
-    assert description
+def test_demo_files_are_ninjs_2_2(shared_dir):
+    import jsonschema
+
+    schema = json.loads(
+        (shared_dir / "standards" / "ninjs" / "ninjs-schema_2.2.json").read_text(encoding="utf-8")
+    )
+    for path in FILES:
+        jsonschema.validate(json.loads(path.read_text(encoding="utf-8")), schema)
+
+
+def test_demo_pictures_are_our_own_small_jpegs_beside_the_stories():
+    named = {p.filename for s in STORIES for p in (s.lead_picture, *s.pictures) if p is not None}
+    assert named == {p.name for p in PICTURES}  # every picture used, none missing
+    for path in PICTURES:
+        data = path.read_bytes()
+        assert len(data) <= 40_000, path.name
+        with Image.open(io.BytesIO(data)) as img:
+            assert img.format == "JPEG" and img.size == (1200, 800), path.name
 
 
 @pytest.mark.django_db
@@ -110,7 +130,7 @@ def test_demo_loads_sections_published_stories_and_pictures():
         assert picture.credit and picture.caption and picture.alt_text
         with picture.file.open("rb") as fh:
             data = fh.read()
-        assert 20_000 < len(data) < 120_000
+        assert 20_000 < len(data) <= 40_000
         with Image.open(io.BytesIO(data)) as img:
             assert img.format == "JPEG" and img.size == (1200, 800)
             img.verify()
@@ -130,7 +150,7 @@ def test_demo_stories_are_spread_over_the_past_days_newest_first():
     assert len(set(times)) == len(times)
     assert dt.timedelta(days=6) < times[0] - times[-1] < dt.timedelta(days=11)
     newest = Article.objects.filter(source="demo").newest_first().first()
-    assert newest.source_id == f"demo:{STORIES[0].slug}"
+    assert newest.source_id == STORIES[0].source_id
 
 
 @pytest.mark.django_db
@@ -172,16 +192,16 @@ def test_demo_sets_the_lead_and_dont_miss_lists():
     run_demo()
 
     now = clock.now()
-    assert [a.slug for a in collection_articles("lead", now)] == [LEAD]
+    assert [a.source_id for a in collection_articles("lead", now)] == [LEAD]
     dont_miss = collection_articles("dont-miss", now)
-    assert [a.source_id for a in dont_miss] == [f"demo:{slug}" for slug in DONT_MISS]
+    assert [a.source_id for a in dont_miss] == DONT_MISS
 
 
 @pytest.mark.django_db
 def test_demo_pages_show_the_demo_headlines():
     run_demo()
     client = reader()
-    lead = Article.objects.get(source_id=f"demo:{LEAD}")
+    lead = Article.objects.get(source_id=LEAD)
 
     front = client.get("/")
     assert front.status_code == 200
@@ -189,8 +209,8 @@ def test_demo_pages_show_the_demo_headlines():
     assert str(escape(lead.headline)) in html
     assert "The Harbour Courier" in html
     assert "Don&#39;t Miss" in html or "Don't Miss" in html
-    for slug in DONT_MISS:
-        assert str(escape(Article.objects.get(source_id=f"demo:{slug}").headline)) in html
+    for source_id in DONT_MISS:
+        assert str(escape(Article.objects.get(source_id=source_id).headline)) in html
 
     page = client.get(lead.get_absolute_url())
     assert page.status_code == 200
@@ -214,7 +234,7 @@ def test_demo_pages_show_the_demo_headlines():
 @pytest.mark.django_db
 def test_demo_keeps_a_story_an_editor_unpublished():
     run_demo()
-    story = Article.objects.get(source_id=f"demo:{STORIES[5].slug}")
+    story = Article.objects.get(source_id=STORIES[5].source_id)
     factories.unpublish(story)
 
     run_demo()

@@ -320,18 +320,18 @@ def test_a_post_that_fails_takes_its_new_rows_with_it_and_the_rest_import(upload
     They roll back with it, and the posts after it must not refer to the vanished rows."""
     from django.db import DatabaseError
 
-    from dateline.ingest.sources import wxr
+    from dateline.news import services
     from dateline.news.models import Author
     from dateline.pictures.models import Picture
 
-    real_save = wxr.news.article_save
+    real_save = services.article_save
 
     def failing_save(*, article, **kwargs):
         if article.source_id == "101" and article.status != Status.PLACEHOLDER:
             raise DatabaseError("disk full (simulated)")
         return real_save(article=article, **kwargs)
 
-    monkeypatch.setattr(wxr.news, "article_save", failing_save)
+    monkeypatch.setattr(services, "article_save", failing_save)
     report = import_wxr(MIGRATION, uploads=uploads)
     [failed] = [r for r in report.results if r.outcome == "failed"]
     assert failed.source_id == "101" and "disk full" in failed.detail
@@ -340,7 +340,7 @@ def test_a_post_that_fails_takes_its_new_rows_with_it_and_the_rest_import(upload
     assert Section.objects.filter(pk=fares.section.parent_id, name="News").exists()
     assert Author.objects.filter(pk__in=arabic.authors.values("pk"), name="Mara Lind").exists()
     assert arabic.authors.count() == 1
-    monkeypatch.setattr(wxr.news, "article_save", real_save)
+    monkeypatch.setattr(services, "article_save", real_save)
     again = import_wxr(MIGRATION, uploads=uploads)  # the failed post goes in on the next run
     assert again.summary() == "1 created, 0 updated, 6 unchanged, 4 skipped, 0 failed"
     assert _story("101").body_pictures.count() == 1 and Picture.objects.count() == 2

@@ -99,6 +99,7 @@ def article_receive(
                 body=article.body,
             )
         _audit(by, "held", article, reason="taken down by the desk", source=article.source_version)
+        _version_received(article)
         received.outcome = HELD
         received.notes.append("held: the desk took this story down; the new version waits")
         return received
@@ -115,6 +116,7 @@ def article_receive(
             body=article.body,
         )
         _audit(by, "propose", article, reason="the desk edited the live story")
+        _version_received(article)
         received.outcome = PROPOSED
         received.notes.append("the desk edited the live story: the new version is a proposal")
         return received
@@ -122,6 +124,7 @@ def article_receive(
     if want == WITHDRAW:
         if stored_status is not None and stored_status != Status.WITHDRAWN:
             article_withdraw(article=article, by=by, note="withdrawn by its source")
+            _version_received(article)
             article.refresh_from_db()
         return received
 
@@ -163,6 +166,16 @@ def article_receive(
         else:
             article.refresh_from_db()
     elif want == DRAFT and keep_status == Status.PUBLISHED:
+        if not roles_of(by) & EDITORS:
+            # An editor published it; a source that may not publish may not take it down.
+            received.notes.append("its source withholds it: it stays live for the desk to decide")
+            return received
         article_unpublish(article=article, by=by, note="its source no longer publishes it")
         article.refresh_from_db()
     return received
+
+
+def _version_received(article: Article) -> None:
+    """The source's version is received even when its text is not saved (held, proposed,
+    withdrawn): the same version sent again is then `unchanged`, not filed once more."""
+    Article.objects.filter(pk=article.pk).update(source_version=article.source_version)

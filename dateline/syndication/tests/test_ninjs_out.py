@@ -11,6 +11,7 @@ import jsonschema
 import pytest
 from django.core.management import call_command
 
+from dateline.ingest import incoming
 from dateline.ingest.sources import ninjs as ninjs_in
 from dateline.news import body as body_format
 from dateline.news.models import Article, Publication, Section, Status
@@ -123,7 +124,7 @@ def test_round_trip_into_a_fresh_site_recreates_the_story(client, world, tmp_pat
         assert response.status_code == 200, url
         return b"".join(response.streaming_content)
 
-    monkeypatch.setattr(ninjs_in, "fetch_url", fetch)
+    monkeypatch.setattr(incoming, "fetch_picture", fetch)
     report = ninjs_in.import_paths([tmp_path])
     assert report.failed == 0, [r.line() for r in report.results]
     story = Article.objects.get(source="ninjs", source_id=document["uri"])

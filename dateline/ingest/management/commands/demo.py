@@ -1,6 +1,7 @@
 """`dateline demo` — load The Harbour Courier demo site: six sections, 48 original stories
-and generated pictures. Running it again changes nothing; `--if-empty` leaves a site that
-already has stories alone (the Makefile's `dev` target uses it)."""
+and their pictures, ninjs files read through the same import path as any other
+(dateline/ingest/demo/). Running it again changes nothing; `--if-empty` leaves a site that
+already has stories alone (the Makefile's `run` target uses it)."""
 
 from __future__ import annotations
 
