@@ -77,7 +77,7 @@ def _refused_everywhere(doc: bytes, tmp_path) -> None:
     with pytest.raises(XMLRefused):
         list(iterparse(io.BytesIO(doc), tag="r"))
     with pytest.raises(DocumentError):
-        rss_parse(doc)
+        rss_parse(doc, source="wire:1")
 
 
 @pytest.mark.parametrize(
