@@ -157,6 +157,10 @@ SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "strict-origin-when-cross-origin"
 
 DATA_UPLOAD_MAX_MEMORY_SIZE = 10 * 1024 * 1024
+# The largest picture file the library takes (admin uploads, imports, the wire): a
+# full-frame camera's JPEG is 10–25 MB. Refused before it is read; the server's cap on a
+# request's body must leave room for it.
+DATELINE_PICTURE_MAX_BYTES = 40 * 1024 * 1024
 
 # Import limits: an item file larger than this is refused; a fetched picture larger than
 # DATELINE_FETCH_MAX_BYTES or slower than DATELINE_FETCH_TIMEOUT is skipped.
