@@ -21,7 +21,7 @@ from dateline.newsroom.actions.publication import (
     article_unpublish,
 )
 from dateline.newsroom.actions.workflow import CURATED_LISTS, front_curate
-from dateline.newsroom.models import AuditEntry
+from dateline.newsroom.models import AuditEntry, Workflow, WorkflowState
 from dateline.newsroom.presence import presence_record
 from dateline.newsroom.roles import roles_of
 
@@ -209,6 +209,8 @@ class ArticleAdmin(admin.ModelAdmin):
 
     def save_related(self, request, form, formsets, change):
         data = form.cleaned_data
+        states = Workflow.objects.filter(article_id=form.instance.pk).values_list("state")
+        was = states.first() if form.instance.pk else None
         try:
             article_edit(
                 article=form.instance,
@@ -222,6 +224,12 @@ class ArticleAdmin(admin.ModelAdmin):
             )
         except ActionRefused as exc:
             raise PermissionDenied(str(exc)) from None
+        if was not in (None, (WorkflowState.DRAFT,)) and states.first() == (WorkflowState.DRAFT,):
+            messages.warning(
+                request,
+                "Your change sent the story back to draft: the editors reviewed the text "
+                "before it. Submit it again from the newsroom queue when it is ready.",
+            )
 
     def delete_model(self, request, obj):
         try:

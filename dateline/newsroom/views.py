@@ -57,6 +57,9 @@ def action(request: HttpRequest) -> HttpResponse:
         messages.error(request, f"Unknown action {name!r}.")
         return redirect("newsroom:queue")
     kwargs = {}
+    if name in ("approve", "publish", "schedule"):
+        # What the editor read: the queue's buttons carry the version it showed.
+        kwargs["expected_version"] = _number(request.POST.get("version"))
     if name == "schedule":
         raw = request.POST.get("at", "")
         try:

@@ -16,6 +16,7 @@ from dateline.newsroom.actions.base import (  # noqa: F401 (the names callers im
     _locked,
     _require,
     _require_own,
+    _require_version,
     workflow_of,
 )
 from dateline.newsroom.actions.publication import (  # noqa: F401
@@ -98,10 +99,12 @@ def _proposal_file(
 
 
 @transaction.atomic
-def article_approve(*, article: Article, by) -> Workflow:
-    """Approve a story in review; a proposed change to a live story goes live now."""
+def article_approve(*, article: Article, by, expected_version: int | None = None) -> Workflow:
+    """Approve a story in review (as of `expected_version`, the version the editor read,
+    when given); a proposed change to a live story goes live now."""
     _require(by, EDITORS, "approve a story")
     article, workflow = _locked(article)
+    _require_version(article, expected_version, "approve it")
     if workflow.state != WorkflowState.IN_REVIEW:
         raise ActionRefused("Only a story in review can be approved.")
     proposal = article.revisions.filter(pending=True).first()
