@@ -41,8 +41,10 @@ class PictureForm(forms.ModelForm):
         return upload
 
 
-@admin.register(Picture)
 class PictureAdmin(admin.ModelAdmin):
+    """The picture form. Registered by the newsroom (newsroom/admin.py), which saves through
+    its `picture_edit` action: a picture on a live story is part of what readers see."""
+
     form = PictureForm
     list_display = ["thumb", "caption", "credit", "width", "height", "created_at"]
     search_fields = ["caption", "credit", "alt_text"]

@@ -114,6 +114,13 @@ def picture_upload_prepare(upload) -> ContentFile:
     return ContentFile(picture_clean_bytes(data, checked), name=f"{stem}.{checked.extension}")
 
 
+def picture_save(*, picture: Picture) -> Picture:
+    """Save a picture as a form changed it (caption, credit, focal point, file). People's
+    edits come here through the newsroom's `picture_edit`, which checks and audits them."""
+    picture.save()
+    return picture
+
+
 def picture_create_or_update(
     *,
     data: bytes,
