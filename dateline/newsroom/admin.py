@@ -14,6 +14,7 @@ from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied
 
 from dateline.news import services
+from dateline.news.body import BodyRefused, sanitize
 from dateline.news.models import Article, Collection, CollectionItem, Correction, Status
 from dateline.newsroom.actions.base import EDITORS, ActionRefused
 from dateline.newsroom.actions.pictures import picture_edit, picture_refusal
@@ -95,6 +96,14 @@ class ArticleForm(forms.ModelForm):
         if not self.live:
             del self.fields["change_kind"]
             del self.fields["change_note"]
+
+    def clean_body(self):
+        body = self.cleaned_data.get("body") or ""
+        try:
+            sanitize(body)  # what the save will do; a refusal is the form's to show
+        except BodyRefused as exc:
+            raise forms.ValidationError(f"This text cannot be saved: {exc}.") from None
+        return body
 
     def clean(self):
         cleaned = super().clean()

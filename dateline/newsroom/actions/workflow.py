@@ -7,7 +7,7 @@ from __future__ import annotations
 from django.db import transaction
 
 from dateline.news import services as news
-from dateline.news.body import sanitize
+from dateline.news.body import BodyRefused, sanitize
 from dateline.news.models import Article, Revision, Status
 from dateline.newsroom.actions.base import (  # noqa: F401 (the names callers import)
     EDITORS,
@@ -71,9 +71,12 @@ def article_propose(
         raise ActionRefused(str(news.EditConflict(article, expected_version)))
     if not headline.strip():
         raise ActionRefused("A headline is needed.")
-    revision = _proposal_file(
-        article, workflow, by=by, headline=headline, standfirst=standfirst, body=body
-    )
+    try:
+        revision = _proposal_file(
+            article, workflow, by=by, headline=headline, standfirst=standfirst, body=body
+        )
+    except BodyRefused as exc:
+        raise ActionRefused(f"This text cannot be saved: {exc}.") from None
     _audit(by, "propose", article, base_version=article.version)
     return revision
 
