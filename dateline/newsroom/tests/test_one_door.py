@@ -188,6 +188,10 @@ ADMIN_MODELS = {
     "ingest.WireItem": "read",
     "auth.User": "vocabulary",
     "auth.Group": "vocabulary",
+    # django-axes: sign-in lockouts; an admin unlocks by deleting the attempt.
+    "axes.AccessAttempt": "accounts",
+    "axes.AccessLog": "read",
+    "axes.AccessFailureLog": "read",
 }
 
 
