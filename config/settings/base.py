@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import datetime as dt
+
 import dj_database_url
 from django.core.exceptions import ImproperlyConfigured
 from js_asset import static_lazy
@@ -22,6 +24,7 @@ INSTALLED_APPS = [
     "django.contrib.sessions",
     "django.contrib.messages",
     "django.contrib.staticfiles",
+    "axes",
     "django_prose_editor",
     "dateline.core",
     "dateline.pictures",
@@ -44,6 +47,8 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "dateline.news.middleware.LegacyRedirectMiddleware",
+    # Last, as django-axes asks: it turns a lockout found while signing in into its page.
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "config.urls"
@@ -130,6 +135,25 @@ CACHES = {"default": _cache(env.CACHE_URL)}
 # file under var/ otherwise (pagecache/versions.py).
 CACHE_SHARED = env.CACHE_URL.startswith(_REDIS_SCHEMES)
 
+# Signing in (admin's login page, which the newsroom sends people to): django-axes counts
+# wrong passwords per username and address. Ten in a row lock that pair out for fifteen
+# minutes, during which even the right password is refused; a good sign-in clears the
+# count. Locking the pair, not the username, keeps a stranger from locking staff out from
+# elsewhere by typing their name. An admin unlocks at once: admin, Axes → Access attempts
+# (delete), or `dateline axes_reset_username NAME`.
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
+AXES_FAILURE_LIMIT = 10
+AXES_COOLOFF_TIME = dt.timedelta(minutes=15)
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_RESET_ON_SUCCESS = True
+AXES_LOCKOUT_CALLABLE = "dateline.newsroom.lockout.locked_out"
+# The address the server sees. Behind a proxy that is the proxy's, so the pair is then the
+# username alone; which forwarded header to trust is the proxy setting's to say.
+AXES_IPWARE_META_PRECEDENCE_ORDER = ("REMOTE_ADDR",)
+
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
     {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
@@ -162,6 +186,10 @@ SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "strict-origin-when-cross-origin"
 
 DATA_UPLOAD_MAX_MEMORY_SIZE = 10 * 1024 * 1024
+# The largest picture file the library takes (admin uploads, imports, the wire): a
+# full-frame camera's JPEG is 10–25 MB. Refused before it is read; the server's cap on a
+# request's body must leave room for it.
+DATELINE_PICTURE_MAX_BYTES = 40 * 1024 * 1024
 
 # Import limits: an item file larger than this is refused; a fetched picture larger than
 # DATELINE_FETCH_MAX_BYTES or slower than DATELINE_FETCH_TIMEOUT is skipped.

@@ -23,7 +23,10 @@ from collections.abc import Callable, Mapping
 import nh3
 from markupsafe import Markup, escape
 
+from dateline.news.body_shape import BodyRefused, balanced
 from dateline.news.embeds import EmbedRefused, embed_html, embed_parse, embed_placeholder
+
+__all__ = ["BodyRefused", "sanitize", "render", "references", "text_for_counting"]
 
 BLOCK_TAGS = {"p", "h2", "h3", "h4", "blockquote", "ul", "ol", "li", "figure", "hr", "br"}
 INLINE_TAGS = {"a", "strong", "em", "b", "i", "u", "s", "sub", "sup", "cite", "q", "abbr"}
@@ -71,9 +74,11 @@ _EMPTY_PARAGRAPH = re.compile(r"<p>(?:\s|&nbsp;|\xa0|<br>)*</p>")
 
 
 def sanitize(fragment: str) -> str:
-    """The only way HTML enters a body. Idempotent: sanitising stored HTML changes nothing."""
+    """The only way HTML enters a body. Idempotent: sanitising stored HTML changes nothing.
+    BodyRefused (a ValueError) when the text is nested too deep for any story: nh3's parse
+    costs tokens × depth, so the shape is bounded first, in one pass (body_shape.py)."""
     # nh3 leaves an empty class attribute where it removed every class.
-    html = nh3.clean(fragment or "", **_SANITIZE_OPTIONS).replace(' class=""', "")
+    html = nh3.clean(balanced(fragment or ""), **_SANITIZE_OPTIONS).replace(' class=""', "")
     checked = _ANY_EMBED.sub(_checked_embed, html)
     if checked != html:
         # Removing a figure can leave a stray closing tag behind; a second pass keeps

@@ -1,9 +1,11 @@
-"""Admin pages for what readers see: stories, curated lists, and the audit log.
+"""Admin pages for what readers see: stories, curated lists, library pictures, and the
+audit log.
 
 Admin is one more door into the newsroom's actions, never around them: the story form has
 no status or publication-time field, saving a live story is a typed correction, the
 publish/unpublish actions and delete call the same actions as the desk, and a curated list
-is set with `front_curate`. Each of those writes an audit entry naming the person."""
+is set with `front_curate`, and a picture is saved with `picture_edit`. Each of those writes an
+audit entry naming the person."""
 
 from __future__ import annotations
 
@@ -12,8 +14,10 @@ from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied
 
 from dateline.news import services
+from dateline.news.body import BodyRefused, sanitize
 from dateline.news.models import Article, Collection, CollectionItem, Correction, Status
 from dateline.newsroom.actions.base import EDITORS, ActionRefused
+from dateline.newsroom.actions.pictures import picture_edit, picture_refusal
 from dateline.newsroom.actions.publication import (
     article_delete,
     article_edit,
@@ -21,9 +25,11 @@ from dateline.newsroom.actions.publication import (
     article_unpublish,
 )
 from dateline.newsroom.actions.workflow import CURATED_LISTS, front_curate
-from dateline.newsroom.models import AuditEntry
+from dateline.newsroom.models import AuditEntry, Workflow, WorkflowState
 from dateline.newsroom.presence import presence_record
 from dateline.newsroom.roles import roles_of
+from dateline.pictures import admin as pictures_admin
+from dateline.pictures.models import Picture
 
 
 @admin.register(AuditEntry)
@@ -90,6 +96,14 @@ class ArticleForm(forms.ModelForm):
         if not self.live:
             del self.fields["change_kind"]
             del self.fields["change_note"]
+
+    def clean_body(self):
+        body = self.cleaned_data.get("body") or ""
+        try:
+            sanitize(body)  # what the save will do; a refusal is the form's to show
+        except BodyRefused as exc:
+            raise forms.ValidationError(f"This text cannot be saved: {exc}.") from None
+        return body
 
     def clean(self):
         cleaned = super().clean()
@@ -217,6 +231,8 @@ class ArticleAdmin(admin.ModelAdmin):
 
     def save_related(self, request, form, formsets, change):
         data = form.cleaned_data
+        states = Workflow.objects.filter(article_id=form.instance.pk).values_list("state")
+        was = states.first() if form.instance.pk else None
         try:
             article_edit(
                 article=form.instance,
@@ -230,6 +246,12 @@ class ArticleAdmin(admin.ModelAdmin):
             )
         except ActionRefused as exc:
             raise PermissionDenied(str(exc)) from None
+        if was not in (None, (WorkflowState.DRAFT,)) and states.first() == (WorkflowState.DRAFT,):
+            messages.warning(
+                request,
+                "Your change sent the story back to draft: the editors reviewed the text "
+                "before it. Submit it again from the newsroom queue when it is ready.",
+            )
 
     def delete_model(self, request, obj):
         try:
@@ -322,3 +344,21 @@ class CollectionAdmin(admin.ModelAdmin):
             raise PermissionDenied(str(exc)) from None
         # What admin's change message reads; the rows were written by the action.
         formset.new_objects, formset.changed_objects, formset.deleted_objects = [], [], []
+
+
+@admin.register(Picture)
+class PictureAdmin(pictures_admin.PictureAdmin):
+    """The library's picture form and its focal-point picker, saved through `picture_edit`:
+    a writer sees a picture that a colleague's live story shows, but cannot change it."""
+
+    def has_change_permission(self, request, obj=None):
+        allowed = super().has_change_permission(request, obj)
+        if not allowed or obj is None:
+            return allowed
+        return not picture_refusal(picture=obj, by=request.user)
+
+    def save_model(self, request, obj, form, change):
+        try:
+            picture_edit(picture=obj, by=request.user, changed=form.changed_data)
+        except ActionRefused as exc:
+            raise PermissionDenied(str(exc)) from None

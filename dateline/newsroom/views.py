@@ -57,6 +57,9 @@ def action(request: HttpRequest) -> HttpResponse:
         messages.error(request, f"Unknown action {name!r}.")
         return redirect("newsroom:queue")
     kwargs = {}
+    if name in ("approve", "publish", "schedule"):
+        # What the editor read: the queue's buttons carry the version it showed.
+        kwargs["expected_version"] = _number(request.POST.get("version"))
     if name == "schedule":
         raw = request.POST.get("at", "")
         try:
@@ -144,19 +147,23 @@ def autosave(request: HttpRequest) -> HttpResponse:
     from django.http import JsonResponse
 
     from dateline.core import clock
-    from dateline.news.body import sanitize
+    from dateline.news.body import BodyRefused, sanitize
     from dateline.newsroom.models import Autosave
 
     source = request.POST if request.method == "POST" else request.GET
     article = _article(source)
     if request.method == "POST":
+        try:
+            body = sanitize(source.get("body", ""))
+        except BodyRefused as exc:
+            return JsonResponse({"error": f"This text cannot be saved: {exc}."}, status=400)
         saved, _ = Autosave.objects.update_or_create(
             article=article,
             user=request.user,
             defaults={
                 "headline": source.get("headline", "")[:300],
                 "standfirst": source.get("standfirst", ""),
-                "body": sanitize(source.get("body", "")),
+                "body": body,
                 "saved_at": clock.now(),
             },
         )

@@ -1,35 +1,52 @@
 from django import forms
 from django.contrib import admin
+from django.contrib.admin.widgets import AdminFileWidget
+from django.core.files.uploadedfile import UploadedFile
 from django.utils.html import format_html, format_html_join
 
 from dateline.pictures.models import Picture
 from dateline.pictures.services import (
+    MAX_PIXELS,
     PictureRejected,
+    max_bytes,
     picture_delete,
     picture_save,
-    picture_validate_bytes,
+    picture_upload_prepare,
 )
 
 
 class PictureForm(forms.ModelForm):
+    # A plain file field: Django's ImageField would open the upload with Pillow before our
+    # checks run, whatever its size. picture_upload_prepare checks the size first, then
+    # reads the picture's header once, and stores it cleaned of location and camera data.
+    file = forms.FileField(
+        label="Picture",
+        widget=AdminFileWidget,
+        help_text=f"JPEG, PNG, WebP or GIF, up to {max_bytes() // 1024 // 1024} MB and "
+        f"{MAX_PIXELS // 1_000_000} megapixels. Where it was taken and the camera's details "
+        "are removed when it is stored.",
+    )
+
     class Meta:
         model = Picture
         fields = ["file", "caption", "credit", "alt_text", "focal_x", "focal_y"]
 
     def clean_file(self):
         upload = self.cleaned_data["file"]
-        if upload and hasattr(upload, "read") and getattr(upload, "_committed", True) is False:
-            data = upload.read()
-            upload.seek(0)
+        if isinstance(upload, UploadedFile):  # a new file; otherwise the stored one stays
             try:
-                picture_validate_bytes(data)
+                prepared = picture_upload_prepare(upload)
             except PictureRejected as exc:
                 raise forms.ValidationError(f"This file cannot be used: {exc}.") from None
+            self.instance.metadata_cleaned = True
+            return prepared
         return upload
 
 
-@admin.register(Picture)
 class PictureAdmin(admin.ModelAdmin):
+    """The picture form. Registered by the newsroom (newsroom/admin.py), which saves through
+    its `picture_edit` action: a picture on a live story is part of what readers see."""
+
     form = PictureForm
     list_display = ["thumb", "caption", "credit", "width", "height", "created_at"]
     search_fields = ["caption", "credit", "alt_text"]

@@ -33,6 +33,10 @@ class Picture(TimestampedModel):
         validators=[MinValueValidator(0), MaxValueValidator(1)],
         help_text="Where the subject is, from the top (0) to the bottom (1).",
     )
+    # Set when the file was stored without its private metadata (pictures/metadata.py):
+    # only then is the file itself published (ninjs). Pictures stored before may still say
+    # where they were taken; their renditions stand for them.
+    metadata_cleaned = models.BooleanField(default=False, editable=False)
     source = models.CharField(max_length=40, blank=True, default="")
     source_id = models.CharField(max_length=500, blank=True, default="")
 

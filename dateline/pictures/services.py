@@ -1,7 +1,9 @@
-"""Writes to the picture library. Every file that enters goes through picture_validate_bytes;
-every change goes through picture_save or picture_delete, which refresh the pages that show
-the picture (tags as in news.touches: `picture:<id>` for the picture whole,
-`picture:<id>:crop` for what a teaser shows of it)."""
+"""Writes to the picture library. Every file that enters goes through picture_validate_bytes
+and picture_clean_bytes: admin's form (picture_upload_prepare), every importer and the wire
+(picture_create_or_update). Every change goes through picture_save or picture_delete, which
+refresh the pages that show the picture (tags as in news.touches: `picture:<id>` for the
+picture whole, `picture:<id>:crop` for what a teaser shows of it); people's edits reach
+picture_save through the newsroom's `picture_edit`, which checks and audits them."""
 
 from __future__ import annotations
 
@@ -9,17 +11,24 @@ import io
 import warnings
 from dataclasses import dataclass
 
+from django.conf import settings
 from django.core.files.base import ContentFile
 from django.db import transaction
 from PIL import Image
 
 from dateline.pagecache import invalidate
+from dateline.pictures import metadata
 from dateline.pictures.models import Picture
 
 ALLOWED_FORMATS = {"JPEG": "jpg", "PNG": "png", "WEBP": "webp", "GIF": "gif"}
 # Pillow's own bomb guard warns at ~89 MP and raises at twice that; pictures for a news
-# page never need more than 50 MP, so anything above is refused before decoding.
+# page never need more than 50 MP, so anything above is refused before decoding: a
+# 144 MP rendition took 390 MB in a worker.
 MAX_PIXELS = 50_000_000
+
+
+def max_bytes() -> int:
+    return settings.DATELINE_PICTURE_MAX_BYTES
 
 
 class PictureRejected(ValueError):
@@ -34,25 +43,51 @@ class CheckedImage:
     height: int
 
 
+def _megabytes(size: int) -> str:
+    return f"{size / 1024 / 1024:.1f} MB" if size % (1024 * 1024) else f"{size // 1024 // 1024} MB"
+
+
+def _check_size(size: int) -> None:
+    if size > max_bytes():
+        raise PictureRejected(
+            f"the file is {_megabytes(size)}; pictures up to {_megabytes(max_bytes())} are accepted"
+        )
+
+
+def _check_pixels(width: int, height: int) -> None:
+    if width * height > MAX_PIXELS:
+        raise PictureRejected(
+            f"too many pixels: {width}×{height} is {width * height / 1e6:.0f} megapixels; "
+            f"up to {MAX_PIXELS // 1_000_000} megapixels are accepted"
+        )
+
+
 def picture_validate_bytes(data: bytes) -> CheckedImage:
+    """What the bytes are, or PictureRejected. Only the header is decoded: the size in
+    pixels is read from it and checked before anything else reads the picture."""
     if not data:
         raise PictureRejected("empty file")
+    _check_size(len(data))
     head = data[:512].lstrip().lower()
     if head.startswith(b"<?xml") or b"<svg" in head:
         raise PictureRejected("SVG is not accepted (it can carry script)")
     try:
         with warnings.catch_warnings():
-            warnings.simplefilter("error", Image.DecompressionBombWarning)
+            # Our own limit is lower than Pillow's warning; the size is checked below with
+            # a message that says what the limit is.
+            warnings.simplefilter("ignore", Image.DecompressionBombWarning)
             with Image.open(io.BytesIO(data)) as img:
                 fmt = img.format
                 width, height = img.size
-                if width * height > MAX_PIXELS:
-                    raise PictureRejected(f"too many pixels ({width}×{height})")
+                _check_pixels(width, height)
                 img.verify()
     except PictureRejected:
         raise
-    except (Image.DecompressionBombError, Image.DecompressionBombWarning):
-        raise PictureRejected("decompression bomb refused") from None
+    except Image.DecompressionBombError:
+        raise PictureRejected(
+            f"too many pixels, more than Pillow will open; up to "
+            f"{MAX_PIXELS // 1_000_000} megapixels are accepted"
+        ) from None
     except Exception as exc:  # Pillow raises many types for broken files
         raise PictureRejected(f"not an image ({exc.__class__.__name__})") from None
     if fmt not in ALLOWED_FORMATS:
@@ -103,6 +138,29 @@ def picture_delete(*, picture: Picture) -> None:
     invalidate(picture_touches(pk, before, None))
 
 
+def picture_clean_bytes(data: bytes, checked: CheckedImage) -> bytes:
+    """The picture as the library stores it: without where it was taken, the camera and
+    anything else private in its metadata (pictures/metadata.py); pixels untouched."""
+    try:
+        cleaned = metadata.strip(data, checked.format)
+    except metadata.Unreadable as exc:
+        raise PictureRejected(f"the file looks damaged ({exc})") from None
+    if cleaned is not data and picture_validate_bytes(cleaned) != checked:
+        raise PictureRejected("the file looks damaged (it does not read the same cleaned)")
+    return cleaned
+
+
+def picture_upload_prepare(upload) -> ContentFile:
+    """An uploaded file (a form's UploadedFile) as the library stores it: checked for size
+    before it is read, validated, cleaned, and named for what it really is."""
+    _check_size(upload.size or 0)
+    upload.seek(0)
+    data = upload.read()
+    checked = picture_validate_bytes(data)
+    stem = (upload.name or "").rsplit("/", 1)[-1].rsplit(".", 1)[0][:80] or "picture"
+    return ContentFile(picture_clean_bytes(data, checked), name=f"{stem}.{checked.extension}")
+
+
 def picture_create_or_update(
     *,
     data: bytes,
@@ -118,6 +176,7 @@ def picture_create_or_update(
     Returns the picture and whether anything changed.
     """
     checked = picture_validate_bytes(data)
+    data = picture_clean_bytes(data, checked)
     picture = None
     if source_id:
         picture = Picture.objects.filter(source=source, source_id=source_id).first()
@@ -136,6 +195,7 @@ def picture_create_or_update(
             # The row points at the new file from now on; the old one would be an orphan.
             transaction.on_commit(lambda: picture.file.storage.delete(replaced))
         picture.width, picture.height = checked.width, checked.height
+        picture.metadata_cleaned = True
         changed = True
     if changed:
         picture_save(picture=picture)

@@ -17,6 +17,7 @@ from markupsafe import escape
 
 from dateline.news import body as body_format
 from dateline.news.models import Article, Publication, Topic
+from dateline.pictures import renditions as picture_renditions
 from dateline.pictures.models import Picture
 from dateline.syndication import dates
 from dateline.syndication.content import figure, make_links_absolute
@@ -84,15 +85,30 @@ def _body(story: Story) -> str:
     return make_links_absolute(html)
 
 
-def _picture_association(picture: Picture) -> dict:
-    original = {
-        "name": "original",
-        "href": absolute(picture.file.url),
-        "contenttype": mimetypes.guess_type(picture.file.name)[0] or "image/jpeg",
-        "width": picture.width,
-        "height": picture.height,
+def _full_picture(picture: Picture) -> dict:
+    """The whole picture: its stored file when that was cleaned of where it was taken and
+    the camera's details (pictures/metadata.py); for a picture stored before the library
+    did that, its largest uncropped rendition, which is re-encoded and carries none."""
+    if picture.metadata_cleaned:
+        return {
+            "name": "original",
+            "href": absolute(picture.file.url),
+            "contenttype": mimetypes.guess_type(picture.file.name)[0] or "image/jpeg",
+            "width": picture.width,
+            "height": picture.height,
+        }
+    full = rendition(picture, None, limit=picture_renditions.WIDTHS[-1])
+    return {
+        "name": "full",
+        "href": full.url,
+        "contenttype": full.content_type,
+        "width": full.width,
+        "height": full.height,
     }
-    renditions = [original]
+
+
+def _picture_association(picture: Picture) -> dict:
+    renditions = [_full_picture(picture)]
     for ratio in STRUCTURED_DATA_RATIOS:
         r = rendition(picture, ratio)
         renditions.append(

@@ -19,7 +19,8 @@ from dateline.pictures.models import Picture
 
 FEED_ITEMS = 20
 _PICTURE_COLUMNS = (
-    "file", "width", "height", "focal_x", "focal_y", "caption", "credit", "alt_text", "created_at"
+    "file", "width", "height", "focal_x", "focal_y", "caption", "credit", "alt_text", "created_at",
+    "metadata_cleaned",
 )  # fmt: skip
 
 

@@ -23,7 +23,7 @@ def _jpeg() -> bytes:
 @pytest.fixture
 def editor_client(client, db):
     User.objects.create_superuser("ed", "ed@example.com", "a-long-password-1")
-    client.login(username="ed", password="a-long-password-1")
+    client.force_login(User.objects.get(username="ed"))
     return client
 
 

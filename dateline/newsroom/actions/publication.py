@@ -25,11 +25,14 @@ from dateline.newsroom.actions.base import (
     ActionRefused,
     _audit,
     _locked,
+    _reopen_if_reviewed,
     _require,
     _require_own,
+    _require_version,
+    _reviewed_state,
 )
 from dateline.newsroom.actors import is_person
-from dateline.newsroom.models import WorkflowState
+from dateline.newsroom.models import Workflow, WorkflowState
 from dateline.newsroom.preflight import blocking, preflight
 from dateline.newsroom.roles import Role, roles_of
 
@@ -45,13 +48,20 @@ def _refuse_if_taken_down(article, workflow, by) -> None:
 
 @transaction.atomic
 def article_schedule(
-    *, article: Article, by, at: dt.datetime | None = None, note: str = ""
+    *,
+    article: Article,
+    by,
+    at: dt.datetime | None = None,
+    note: str = "",
+    expected_version: int | None = None,
 ) -> Article:
     """Publish now (`at` empty) or at a future second. Editors may publish any story;
-    publishing approves it. An importer (a system actor that may backdate) keeps the time
-    the story had where it came from."""
+    publishing approves it, so with `expected_version` (the version on the editor's
+    screen) a story saved since is refused. An importer (a system actor that may backdate)
+    keeps the time the story had where it came from."""
     _require(by, EDITORS, "publish a story")
     article, workflow = _locked(article)
+    _require_version(article, expected_version, "publish it")
     _refuse_if_taken_down(article, workflow, by)
     now = clock.now()
     if at is not None and at.tzinfo is None:
@@ -226,6 +236,12 @@ def article_edit(
         return article
     if article.status == Status.PUBLISHED:
         raise ActionRefused("Publish a story with the Publish action, not by editing it.")
+    workflow = before = None
+    if stored_status is not None:
+        # Locked before the save: an editor approving at this moment waits for it, and then
+        # finds the story back in draft if the writer changed what was reviewed.
+        workflow, _ = Workflow.objects.select_for_update().get_or_create(article_id=article.pk)
+        before = _reviewed_state(article.pk)
     # EditConflict goes up as it is: the admin shows its form again naming who saved.
     news.article_save(
         article=article,
@@ -235,4 +251,6 @@ def article_edit(
         expected_version=expected_version,
         by=by if is_person(by) else None,
     )
+    if workflow is not None:
+        _reopen_if_reviewed(article, workflow, by, before)
     return article

@@ -15,8 +15,10 @@ from dateline.newsroom.actions.base import (
     ActionRefused,
     _audit,
     _locked,
+    _reopen_if_reviewed,
     _require,
     _require_own,
+    _reviewed_state,
 )
 from dateline.newsroom.actions.workflow import _proposal_file
 from dateline.newsroom.actors import is_person
@@ -80,6 +82,7 @@ def article_restore(*, article: Article, revision: Revision, by, expected_versio
         )
         _audit(by, "propose", article, restored_from=revision.version)
         return article
+    before = _reviewed_state(article.pk)
     article.headline = revision.headline
     article.standfirst = revision.standfirst
     article.body = revision.body
@@ -92,4 +95,5 @@ def article_restore(*, article: Article, revision: Revision, by, expected_versio
     except news.EditConflict as exc:
         raise ActionRefused(str(exc)) from None
     _audit(by, "restore", article, version=revision.version)
+    _reopen_if_reviewed(article, workflow, by, before)
     return article

@@ -7,7 +7,7 @@ from __future__ import annotations
 from django.db import transaction
 
 from dateline.news import services as news
-from dateline.news.body import sanitize
+from dateline.news.body import BodyRefused, sanitize
 from dateline.news.models import Article, Revision, Status
 from dateline.newsroom.actions.base import (  # noqa: F401 (the names callers import)
     EDITORS,
@@ -16,6 +16,7 @@ from dateline.newsroom.actions.base import (  # noqa: F401 (the names callers im
     _locked,
     _require,
     _require_own,
+    _require_version,
     workflow_of,
 )
 from dateline.newsroom.actions.publication import (  # noqa: F401
@@ -70,9 +71,12 @@ def article_propose(
         raise ActionRefused(str(news.EditConflict(article, expected_version)))
     if not headline.strip():
         raise ActionRefused("A headline is needed.")
-    revision = _proposal_file(
-        article, workflow, by=by, headline=headline, standfirst=standfirst, body=body
-    )
+    try:
+        revision = _proposal_file(
+            article, workflow, by=by, headline=headline, standfirst=standfirst, body=body
+        )
+    except BodyRefused as exc:
+        raise ActionRefused(f"This text cannot be saved: {exc}.") from None
     _audit(by, "propose", article, base_version=article.version)
     return revision
 
@@ -98,10 +102,12 @@ def _proposal_file(
 
 
 @transaction.atomic
-def article_approve(*, article: Article, by) -> Workflow:
-    """Approve a story in review; a proposed change to a live story goes live now."""
+def article_approve(*, article: Article, by, expected_version: int | None = None) -> Workflow:
+    """Approve a story in review (as of `expected_version`, the version the editor read,
+    when given); a proposed change to a live story goes live now."""
     _require(by, EDITORS, "approve a story")
     article, workflow = _locked(article)
+    _require_version(article, expected_version, "approve it")
     if workflow.state != WorkflowState.IN_REVIEW:
         raise ActionRefused("Only a story in review can be approved.")
     proposal = article.revisions.filter(pending=True).first()

@@ -27,6 +27,7 @@ from dateline.news.tests import factories
 from dateline.newsroom.models import AuditEntry
 from dateline.newsroom.roles import Role
 from dateline.newsroom.tests.factories import staff
+from dateline.pictures.models import Picture
 
 ROOT = Path(__file__).resolve().parents[3]
 PRIVATE = {"_through_door", "_article_set_visibility", "_article_delete"}
@@ -182,12 +183,16 @@ ADMIN_MODELS = {
     "news.Topic": "vocabulary",
     "news.Publication": "vocabulary",
     "news.Redirect": "vocabulary",
-    "pictures.Picture": "vocabulary",
+    "pictures.Picture": "door",
     "ingest.WireSource": "vocabulary",
     "newsroom.AuditEntry": "read",
     "ingest.WireItem": "read",
     "auth.User": "vocabulary",
     "auth.Group": "vocabulary",
+    # django-axes: sign-in lockouts; an admin unlocks by deleting the attempt.
+    "axes.AccessAttempt": "accounts",
+    "axes.AccessLog": "read",
+    "axes.AccessFailureLog": "read",
 }
 
 
@@ -198,6 +203,8 @@ def test_every_admin_page_is_known():
 
     assert isinstance(admin.site._registry[Article], newsroom_admin.ArticleAdmin)
     assert isinstance(admin.site._registry[Collection], newsroom_admin.CollectionAdmin)
+    # test_picture_edit.py: refused to writers on colleagues' live stories, audited.
+    assert isinstance(admin.site._registry[Picture], newsroom_admin.PictureAdmin)
 
 
 COMMANDS = {

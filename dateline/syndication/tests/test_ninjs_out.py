@@ -4,18 +4,24 @@ our own importer into a fresh site as the same story."""
 from __future__ import annotations
 
 import datetime as dt
+import io
 import json
 from urllib.parse import urlsplit
 
 import jsonschema
 import pytest
+from django.core.files.base import ContentFile
+from django.core.files.storage import default_storage
 from django.core.management import call_command
+from PIL import ExifTags, Image
 
 from dateline.ingest import incoming
 from dateline.ingest.sources import ninjs as ninjs_in
 from dateline.news import body as body_format
 from dateline.news.models import Article, Publication, Section, Status
+from dateline.news.tests import factories
 from dateline.pictures.models import Picture
+from dateline.pictures.services import picture_create_or_update
 from dateline.syndication.identity import story_uri
 
 SITE = "http://127.0.0.1:8000"
@@ -147,3 +153,54 @@ def test_only_published_stories_are_exported(client, world, frozen):
     )
     assert client.get(f"/story/{world.story.slug}.ninjs.json").status_code == 404
     assert client.get("/story/nothing-here.ninjs.json").status_code == 404
+
+
+def _fetch(client, href: str) -> bytes:
+    response = client.get(urlsplit(href).path)
+    assert response.status_code == 200, href
+    return b"".join(response.streaming_content)
+
+
+def _place_of(data: bytes) -> dict:
+    with Image.open(io.BytesIO(data)) as image:
+        return dict(image.getexif().get_ifd(ExifTags.IFD.GPSInfo))
+
+
+def _photograph_with_a_place() -> bytes:
+    exif = Image.Exif()
+    exif[ExifTags.IFD.GPSInfo] = {ExifTags.GPS.GPSLatitudeRef: "N", ExifTags.GPS.GPSLatitude: 51.5}
+    buffer = io.BytesIO()
+    Image.new("RGB", (1600, 1000), (90, 90, 90)).save(buffer, "JPEG", exif=exif)
+    return buffer.getvalue()
+
+
+@pytest.mark.django_db
+def test_ninjs_never_links_a_picture_file_that_says_where_it_was_taken(client, world):
+    # A picture stored before the library cleaned what it stores: its file has GPS.
+    name = default_storage.save("pictures/archive.jpg", ContentFile(_photograph_with_a_place()))
+    old = Picture.objects.create(
+        file=name, width=1600, height=1000, caption="Stored long ago", credit="Archive"
+    )
+    assert _place_of(old.file.read()) and not old.metadata_cleaned
+    # And one that came in now, through the same service as every importer.
+    new, _ = picture_create_or_update(
+        data=_photograph_with_a_place(), filename="today.jpg", caption="Today", credit="Desk"
+    )
+    world.story.body += body_format.picture_placeholder(old.pk)
+    world.story.body += body_format.picture_placeholder(new.pk)
+    factories.correct(world.story, kind="typo")
+    document = _export(client, world.story)
+    by_picture = {
+        int(a["uri"].rsplit(":", 1)[1]): a["renditions"]
+        for a in document["associations"]
+        if a["type"] == "picture"
+    }
+    for picture in (old, new):
+        for r in by_picture[picture.pk]:
+            assert _place_of(_fetch(client, r["href"])) == {}, r
+    # The old file is not linked at all; its largest rendition stands for it.
+    assert by_picture[old.pk][0]["name"] == "full"
+    assert old.file.name not in json.dumps(document)
+    # The cleaned one is published whole, as it is stored.
+    assert by_picture[new.pk][0]["name"] == "original"
+    assert by_picture[new.pk][0]["href"].endswith(new.file.name)

@@ -45,7 +45,9 @@ function datelineAutosave() {
       method: "POST", body: current(), credentials: "same-origin",
       headers: { "X-CSRFToken": token ? token.value : "" }
     }).then(function (r) { return r.json(); }).then(function (json) {
-      status.textContent = "Draft kept at " + new Date(json.saved_at).toLocaleTimeString();
+      status.textContent = json.error
+        ? json.error
+        : "Draft kept at " + new Date(json.saved_at).toLocaleTimeString();
     }).catch(function () { status.textContent = "Could not keep the draft; save the story."; });
   }
   window.setInterval(save, 5000);
