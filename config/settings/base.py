@@ -197,3 +197,18 @@ DJANGO_PROSE_EDITOR_EXTENSIONS = [
         },
     }
 ]
+
+# Request limits, enforced by the front of `dateline serve` before Django sees a request
+# (dateline/core/front.py; docs/architecture.md, "Serving"). A body over its cap is refused
+# with 413 before it is read; a body slower than the minimum rate, once the grace period is
+# over, gets 408. Uploads (pictures) are allowed the larger cap on the upload paths, and
+# only for requests that carry a session cookie.
+DATELINE_BODY_MAX_BYTES = env.BODY_MAX_KB * 1024
+DATELINE_UPLOAD_MAX_BYTES = env.UPLOAD_MAX_MB * 1024 * 1024
+DATELINE_UPLOAD_PATHS = ["/admin/", "/newsroom/"]
+DATELINE_BODY_TIMEOUT = env.BODY_TIMEOUT
+DATELINE_BODY_MIN_RATE = env.BODY_MIN_RATE_KB * 1024
+# granian closes a connection whose request headers take longer than this, and a keep-alive
+# connection idle as long.
+DATELINE_HEADER_TIMEOUT = env.HEADER_TIMEOUT
+DATELINE_SERVE_THREADS = env.THREADS
