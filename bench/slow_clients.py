@@ -141,7 +141,12 @@ def main() -> None:
     parser.add_argument("--every", type=float, default=5.0, help="seconds between their bytes")
     parser.add_argument("--duration", default="10s", help="each wrk run (after a 2 s warm-up)")
     parser.add_argument("--server", help="another server command line ({port} is replaced)")
+    parser.add_argument(
+        "--root", default=str(ROOT), help="the checkout --server runs from (e.g. an older one)"
+    )
     args = parser.parse_args()
+    # Stopped from outside, still stop the server (the finally below).
+    signal.signal(signal.SIGTERM, lambda *_: sys.exit(1))
 
     env = {
         **os.environ,
@@ -163,7 +168,7 @@ def main() -> None:
     port = free_port()
     if args.server:
         argv = shlex.split(args.server.replace("{port}", str(port)))
-        env["PYTHONPATH"] = str(ROOT)
+        env["PYTHONPATH"] = args.root
         if argv[0] == "python":
             argv[0] = PYTHON
         subprocess.run([DATELINE, "collectstatic", "--noinput", "-v0"], env=env, check=True)
@@ -171,7 +176,7 @@ def main() -> None:
         argv = [DATELINE, "serve", "--port", str(port), "--workers", "2"]
     log = open(work / "server.log", "w")
     server = subprocess.Popen(
-        argv, env=env, cwd=ROOT, stdout=log, stderr=log, start_new_session=True
+        argv, env=env, cwd=args.root, stdout=log, stderr=log, start_new_session=True
     )
     rows = []
     load_before = os.getloadavg()

@@ -156,7 +156,13 @@ X_FRAME_OPTIONS = "DENY"
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "strict-origin-when-cross-origin"
 
+# Django's own limits, the second line behind the front's (below): a form's fields or a JSON
+# body (an article being saved) at most 10 MB; an uploaded file over 2.5 MB goes to a
+# temporary file rather than memory; at most 1,000 fields and 20 files in one request.
 DATA_UPLOAD_MAX_MEMORY_SIZE = 10 * 1024 * 1024
+FILE_UPLOAD_MAX_MEMORY_SIZE = 2_621_440
+DATA_UPLOAD_MAX_NUMBER_FIELDS = 1000
+DATA_UPLOAD_MAX_NUMBER_FILES = 20
 
 # Import limits: an item file larger than this is refused; a fetched picture larger than
 # DATELINE_FETCH_MAX_BYTES or slower than DATELINE_FETCH_TIMEOUT is skipped.

@@ -92,6 +92,24 @@ def open_files_limit() -> int:
     return soft
 
 
+def check_limits() -> None:
+    """The request limits from the environment (config/env.py), each within what it can be:
+    a clear line at start rather than a worker that fails on its first request."""
+    problems = []
+    if not 1 <= settings.DATELINE_HEADER_TIMEOUT <= 60:
+        problems.append("DATELINE_HEADER_TIMEOUT must be 1 to 60 seconds")
+    for name, value in [
+        ("DATELINE_BODY_MAX_KB", settings.DATELINE_BODY_MAX_BYTES),
+        ("DATELINE_UPLOAD_MAX_MB", settings.DATELINE_UPLOAD_MAX_BYTES),
+        ("DATELINE_BODY_TIMEOUT", settings.DATELINE_BODY_TIMEOUT),
+        ("DATELINE_BODY_MIN_RATE_KB", settings.DATELINE_BODY_MIN_RATE),
+    ]:
+        if value < 1:
+            problems.append(f"{name} must be at least 1")
+    if problems:
+        raise CommandError("; ".join(problems) + ".")
+
+
 def backpressure(open_files: int) -> int:
     """Connections a granian worker takes at once: half its descriptors (the rest are for
     spooled request bodies, media files, the database), at most MAX_CONNECTIONS. granian
@@ -194,6 +212,7 @@ class Command(BaseCommand):
         threads = options["threads"] or DEFAULT_THREADS[server]
         if threads < 1:
             raise CommandError("--threads must be at least 1.")
+        check_limits()
 
         if not options["dry_run"]:
             if static_is_stale():
