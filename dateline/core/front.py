@@ -25,6 +25,13 @@ Limits (`Limits`), each checked before the application runs:
   `dateline serve`) closes a connection whose headers do not arrive in time, and a
   keep-alive connection that sends no new request in that time.
 
+Why not an adapter from a library: the WSGI-to-ASGI adapters (a2wsgi, asgiref, uvicorn's)
+feed the body to the WSGI thread as it arrives (a2wsgi on purpose, to keep memory flat), so
+the thread waits on the client again; a server that parses HTTP in Python (uvicorn, h11)
+costs more per request than a whole page-cache hit under granian. granian's RSGI interface
+hands the body over chunk by chunk on the loop; what is left to write is the buffer, the
+limits and the environ.
+
 This module knows nothing of Django: config/rsgi.py builds it around config.wsgi's
 application with the limits from settings.
 """
