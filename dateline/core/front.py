@@ -98,6 +98,10 @@ class BodyTooSlow(Exception):
     pass
 
 
+class ClientGone(Exception):
+    pass
+
+
 class FileWrapper:
     """`wsgi.file_wrapper` (PEP 3333): Django hands a FileResponse's file to it, and the
     front reads it a block at a time in the pool."""
@@ -187,7 +191,11 @@ class Front:
                 return
         environ = self._environ(scope, body)
         if body is None and self.hit is not None:
-            answered = self._answer_hit(environ)
+            try:
+                answered = self._answer_hit(environ)
+            except Exception:  # let the thread path (and Django's error page) have it
+                log.exception("the page cache failed on %s", scope.path)
+                answered = None
             if answered is not None:
                 protocol.response_bytes(*answered)
                 return
@@ -226,6 +234,8 @@ class Front:
             return too_large, None
         except BodyTooSlow:
             return _plain(408, "Request body too slow."), None
+        except ClientGone:
+            return None, None
         if declared is not None and received < declared:
             body.close()
             return None, None
@@ -252,8 +262,8 @@ class Front:
                     break
                 except TimeoutError:
                     raise BodyTooSlow from None
-                except Exception:  # the connection broke: what came is all there is
-                    break
+                except Exception:  # the connection broke (a chunked body cut short too)
+                    raise ClientGone from None
                 received += len(chunk)
                 if received > cap:
                     raise BodyTooLarge
