@@ -66,8 +66,7 @@ BODY_TIMEOUT = _int("DATELINE_BODY_TIMEOUT", 10)
 BODY_MIN_RATE_KB = _int("DATELINE_BODY_MIN_RATE_KB", 50)
 HEADER_TIMEOUT = _int("DATELINE_HEADER_TIMEOUT", 15)
 # The front's WSGI threads per worker: set by `dateline serve --threads` for its workers.
-THREADS_VARIABLE = "DATELINE_THREADS"
-THREADS = _int(THREADS_VARIABLE, 4)
+THREADS = _int("DATELINE_THREADS", 4)
 # Tests that need ../shared/ find it here; a user's machine has none.
 SHARED_DIR = Path(_str("DATELINE_SHARED_DIR", str(BASE_DIR.parent / "shared")))
 

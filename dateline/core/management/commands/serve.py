@@ -223,8 +223,6 @@ class Command(BaseCommand):
                     raise CommandError(f"collectstatic failed: {exc}") from exc
             load_application(server)
 
-        from config import env as config_env
-
         argv = server_argv(
             server,
             host=host,
@@ -235,8 +233,8 @@ class Command(BaseCommand):
             open_files=open_files_limit(),
         )
         env = os.environ.copy()
-        # The front's WSGI threads per worker (config/rsgi.py reads it through config.env).
-        env[config_env.THREADS_VARIABLE] = str(threads)
+        # The front's WSGI threads per worker (read by config/env.py in each worker).
+        env["DATELINE_THREADS"] = str(threads)
         # The settings chosen for this command (environment, --settings or the CLI default)
         # are the ones the workers load.
         env["DJANGO_SETTINGS_MODULE"] = os.environ.get(
