@@ -56,6 +56,7 @@ def test_serve_runs_granian_with_the_front_and_its_header_timeout(tmp_path):
     assert argv[-1] == "config.rsgi:application"
     assert argv[argv.index("--http1-header-read-timeout") + 1] == "7000"
     assert argv[argv.index("--workers") + 1] == "3"
+    assert argv[argv.index("--loop") + 1] == "uvloop"
 
 
 def test_serve_refuses_request_limits_it_cannot_keep(tmp_path):

@@ -15,7 +15,8 @@ was read by the WSGI thread itself, so sixteen clients trickling bodies held eve
 and the site went dark (issue 10); with the front, a slow client costs a socket and a
 coroutine, and is cut off by the body's deadline.
 
-Per worker: one Rust runtime thread and the event loop (runtime mode st), `--threads` WSGI
+Per worker: one Rust runtime thread and the event loop (runtime mode st; uvloop, which cost
+10-17 % less CPU per page than asyncio's loop), `--threads` WSGI
 threads (4: uncached pages render as fast as with one, cached ones are answered on the loop
 without a thread hand-off), and up to `backpressure` connections at once (half the open
 files this process may have, which is raised to its hard limit first).
@@ -24,7 +25,7 @@ comparisons only: it has no front, and slow clients take it down.
 
 The process is replaced by the server (exec), so signals and exit codes are the server's own;
 the settings module in the environment (DJANGO_SETTINGS_MODULE or --settings) is passed on,
-and GRANIAN_* variables still tune granian (e.g. GRANIAN_RUNTIME_MODE=mt).
+and GRANIAN_* variables still tune granian (e.g. GRANIAN_RUNTIME_MODE=mt, GRANIAN_LOOP=asyncio).
 """
 
 from __future__ import annotations
@@ -151,8 +152,11 @@ def server_argv(
             "--log-level",
             "warning",
         ]
-        if "GRANIAN_RUNTIME_MODE" not in os.environ:  # a command-line option beats the variable
+        # A command-line option beats the variable, so only where none is set.
+        if "GRANIAN_RUNTIME_MODE" not in os.environ:
             argv += ["--runtime-mode", "st"]
+        if "GRANIAN_LOOP" not in os.environ:
+            argv += ["--loop", "uvloop"]
         return [*argv, APPLICATION[server]]
     if server == "gunicorn":
         bind = f"[{host}]:{port}" if ":" in host else f"{host}:{port}"
