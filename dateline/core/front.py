@@ -120,6 +120,7 @@ class FileWrapper:
             close()
 
 
+_PROTOCOLS = {"1": "HTTP/1.0", "1.1": "HTTP/1.1", "2": "HTTP/2"}
 # Header name → environ key, for the names seen so far (a few dozen in practice).
 _ENVIRON_KEYS: dict[str, str] = {}
 
@@ -296,7 +297,7 @@ class Front:
             "QUERY_STRING": scope.query_string,
             "SERVER_NAME": server[0],
             "SERVER_PORT": server[1],
-            "SERVER_PROTOCOL": "HTTP/2" if scope.http_version == "2" else "HTTP/1.1",
+            "SERVER_PROTOCOL": _PROTOCOLS.get(scope.http_version, "HTTP/1.1"),
             "REMOTE_ADDR": scope.client.rpartition(":")[0].strip("[]"),
             "wsgi.version": (1, 0),
             "wsgi.url_scheme": scope.scheme,
