@@ -20,7 +20,7 @@ code sanitises the body and computes body_words and teaser_source. The reference
 services.article_sync_references does. At the end a sample of stories is re-saved through
 Article.save() inside a rolled-back transaction and compared field by field, so the loader
 fails loudly if it ever drifts from the model. The "Don't Miss" list is set through
-services.collection_set.
+the newsroom's `front_curate`, as `dateline curate` does.
 """
 
 from __future__ import annotations
@@ -49,7 +49,6 @@ from django.utils import timezone  # noqa: E402
 
 from dateline.core.text import unique_slug  # noqa: E402
 from dateline.news import body as body_format  # noqa: E402
-from dateline.news import services  # noqa: E402
 from dateline.news.models import (  # noqa: E402
     Article,
     Author,
@@ -59,6 +58,8 @@ from dateline.news.models import (  # noqa: E402
     Tag,
     Topic,
 )
+from dateline.newsroom.actions.workflow import front_curate  # noqa: E402
+from dateline.newsroom.actors import command_line_actor  # noqa: E402
 from dateline.pictures.services import picture_create_or_update  # noqa: E402
 
 SECTIONS = ["Top News", "World", "Business", "Politics", "Culture", "Sport", "Science", "Opinion"]
@@ -344,7 +345,7 @@ def main() -> None:
     t_articles = time.perf_counter()
 
     newest = list(Article.objects.published().newest_first()[:40])
-    services.collection_set(key="dont-miss", articles=rng.sample(newest, 2))
+    front_curate(key="dont-miss", articles=rng.sample(newest, 2), by=command_line_actor())
     verify(rng.sample(range(first_pk, first_pk + args.count), min(5, args.count)))
     if connection.vendor == "sqlite":
         with connection.cursor() as cur:

@@ -66,6 +66,14 @@ SSL_REDIRECT = _bool("DATELINE_SSL_REDIRECT", True)
 HSTS_SECONDS = _int("DATELINE_HSTS_SECONDS", 365 * 24 * 3600)
 HSTS_INCLUDE_SUBDOMAINS = _bool("DATELINE_HSTS_INCLUDE_SUBDOMAINS", False)
 MEDIA_ROOT = Path(_str("DATELINE_MEDIA_ROOT", str(VAR_DIR / "media")))
+# Request limits of `dateline serve` (config/settings/base.py, dateline/core/front.py).
+BODY_MAX_KB = _int("DATELINE_BODY_MAX_KB", 1024)
+UPLOAD_MAX_MB = _int("DATELINE_UPLOAD_MAX_MB", 40)
+BODY_TIMEOUT = _int("DATELINE_BODY_TIMEOUT", 10)
+BODY_MIN_RATE_KB = _int("DATELINE_BODY_MIN_RATE_KB", 50)
+HEADER_TIMEOUT = _int("DATELINE_HEADER_TIMEOUT", 15)
+# The front's WSGI threads per worker: set by `dateline serve --threads` for its workers.
+THREADS = _int("DATELINE_THREADS", 4)
 # Tests that need ../shared/ find it here; a user's machine has none.
 SHARED_DIR = Path(_str("DATELINE_SHARED_DIR", str(BASE_DIR.parent / "shared")))
 

@@ -185,11 +185,13 @@ X_FRAME_OPTIONS = "DENY"
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "strict-origin-when-cross-origin"
 
+# Django's own limits, the second line behind the front's (below): a form's fields or a JSON
+# body (an article being saved) at most 10 MB; an uploaded file over 2.5 MB goes to a
+# temporary file rather than memory; at most 1,000 fields and 20 files in one request.
 DATA_UPLOAD_MAX_MEMORY_SIZE = 10 * 1024 * 1024
-# The largest picture file the library takes (admin uploads, imports, the wire): a
-# full-frame camera's JPEG is 10–25 MB. Refused before it is read; the server's cap on a
-# request's body must leave room for it.
-DATELINE_PICTURE_MAX_BYTES = 40 * 1024 * 1024
+FILE_UPLOAD_MAX_MEMORY_SIZE = 2_621_440
+DATA_UPLOAD_MAX_NUMBER_FIELDS = 1000
+DATA_UPLOAD_MAX_NUMBER_FILES = 20
 
 # Import limits: an item file larger than this is refused; a fetched picture larger than
 # DATELINE_FETCH_MAX_BYTES or slower than DATELINE_FETCH_TIMEOUT is skipped.
@@ -230,3 +232,23 @@ DJANGO_PROSE_EDITOR_EXTENSIONS = [
         },
     }
 ]
+
+# Request limits, enforced by the front of `dateline serve` before Django sees a request
+# (dateline/core/front.py; docs/architecture.md, "Serving"). A body over its cap is refused
+# with 413 before it is read; a body slower than the minimum rate, once the grace period is
+# over, gets 408. Uploads (pictures) are allowed the larger cap on the upload paths, and
+# only for requests that carry a session cookie.
+DATELINE_BODY_MAX_BYTES = env.BODY_MAX_KB * 1024
+DATELINE_UPLOAD_MAX_BYTES = env.UPLOAD_MAX_MB * 1024 * 1024
+# The largest picture file the library takes (admin uploads, imports, the wire): a
+# full-frame camera's JPEG is 10–25 MB. Refused by its size before it is read. A megabyte
+# under the server's upload cap, so that a picture the form would take always reaches the
+# form (with its other fields), which then gives the editor a message, not a bare 413.
+DATELINE_PICTURE_MAX_BYTES = DATELINE_UPLOAD_MAX_BYTES - 1024 * 1024
+DATELINE_UPLOAD_PATHS = ["/admin/", "/newsroom/"]
+DATELINE_BODY_TIMEOUT = env.BODY_TIMEOUT
+DATELINE_BODY_MIN_RATE = env.BODY_MIN_RATE_KB * 1024
+# granian closes a connection whose request headers take longer than this, and a keep-alive
+# connection idle as long.
+DATELINE_HEADER_TIMEOUT = env.HEADER_TIMEOUT
+DATELINE_SERVE_THREADS = env.THREADS

@@ -34,6 +34,7 @@ NOT_IMPORTED = {
     "psycopg": "Django's PostgreSQL backend, when DATABASE_URL is postgres://",
     "redis": "Django's Redis cache, when CACHE_URL is redis://",
     "granian": "`dateline serve` runs `python -m granian`",
+    "uvloop": "`dateline serve` runs granian with `--loop uvloop`",
     "gunicorn": "`dateline serve --server gunicorn` runs `python -m gunicorn`",
 }
 

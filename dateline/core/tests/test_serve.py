@@ -2,26 +2,13 @@
 
 from __future__ import annotations
 
-import os
-import shutil
-import socket
 import subprocess
-import sys
-import time
+import urllib.error
 import urllib.request
-from pathlib import Path
 
 import pytest
 
-ROOT = Path(__file__).resolve().parents[3]
-FIXTURES = ROOT / "dateline" / "ingest" / "tests" / "fixtures" / "ninjs" / "related-any-order"
-DATELINE = str(Path(sys.executable).with_name("dateline"))
-
-
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
+from dateline.core.tests.serving import DATELINE, ROOT, make_site, serving, site_env
 
 
 def _get(url: str, **headers):
@@ -32,42 +19,10 @@ def _get(url: str, **headers):
 
 @pytest.fixture
 def server(tmp_path):
-    if not shutil.which(DATELINE):
-        pytest.fail(f"{DATELINE} is not installed: run `pip install -e .` (make test does)")
-    env = {
-        **os.environ,
-        "DJANGO_SETTINGS_MODULE": "config.settings.production",
-        "DATELINE_VAR_DIR": str(tmp_path / "var"),
-        "DATELINE_ALLOWED_HOSTS": "127.0.0.1",
-        "DATELINE_DEBUG": "0",
-    }
-    env.pop("DATABASE_URL", None)
-    run = dict(env=env, cwd=ROOT, check=True, capture_output=True, text=True)
-    subprocess.run([DATELINE, "migrate", "--noinput", "-v0"], **run)
-    subprocess.run([DATELINE, "import", "ninjs", str(FIXTURES)], **run)
-    port = _free_port()
-    proc = subprocess.Popen(
-        [DATELINE, "serve", "--port", str(port), "--workers", "1"],
-        env=env,
-        cwd=ROOT,
-        stdout=subprocess.PIPE,
-        stderr=subprocess.STDOUT,
-        text=True,
-        start_new_session=True,
-    )
-    deadline = time.monotonic() + 60
-    while True:
-        try:
-            socket.create_connection(("127.0.0.1", port), timeout=1).close()
-            break
-        except OSError:
-            if proc.poll() is not None or time.monotonic() > deadline:
-                proc.kill()
-                pytest.fail("dateline serve did not start:\n" + (proc.stdout.read() or ""))
-            time.sleep(0.1)  # waiting for the port to open, not timing anything
-    yield f"http://127.0.0.1:{port}"
-    os.killpg(proc.pid, 15)
-    proc.wait(timeout=20)
+    env = site_env(tmp_path / "var")
+    make_site(env)
+    with serving(env, "--workers", "1") as (url, _):
+        yield url
 
 
 def test_serve_answers_pages_from_the_cache_and_static_files(server):
@@ -81,3 +36,31 @@ def test_serve_answers_pages_from_the_cache_and_static_files(server):
     with pytest.raises(urllib.error.HTTPError) as missing:
         _get(server + "/no/such/page/")
     assert missing.value.code == 404
+
+
+def _dry_run(tmp_path, **env):
+    return subprocess.run(
+        [DATELINE, "serve", "--dry-run", "--workers", "3", "--port", "8123"],
+        env=site_env(tmp_path / "var", **env),
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+    )
+
+
+def test_serve_runs_granian_with_the_front_and_its_header_timeout(tmp_path):
+    done = _dry_run(tmp_path, DATELINE_HEADER_TIMEOUT="7")
+    assert done.returncode == 0, done.stderr
+    argv = done.stdout.split()
+    assert argv[argv.index("--interface") + 1] == "rsgi"
+    assert argv[-1] == "config.rsgi:application"
+    assert argv[argv.index("--http1-header-read-timeout") + 1] == "7000"
+    assert argv[argv.index("--workers") + 1] == "3"
+    assert argv[argv.index("--loop") + 1] == "uvloop"
+
+
+def test_serve_refuses_request_limits_it_cannot_keep(tmp_path):
+    done = _dry_run(tmp_path, DATELINE_HEADER_TIMEOUT="90", DATELINE_BODY_MIN_RATE_KB="0")
+    assert done.returncode == 1
+    assert "DATELINE_HEADER_TIMEOUT must be 1 to 60 seconds" in done.stderr
+    assert "DATELINE_BODY_MIN_RATE_KB must be at least 1" in done.stderr

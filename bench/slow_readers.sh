@@ -4,7 +4,7 @@
 # a cached article page and an uncached one are requested. A server whose worker is held
 # by the downloads answers them only after the 10-second timeout (HTTP code 000).
 #
-#   bash bench/slow_clients.sh [VAR_DIR]      (loads 1,000 stories when VAR_DIR is absent)
+#   bash bench/slow_readers.sh [VAR_DIR]      (loads 1,000 stories when VAR_DIR is absent)
 set -euo pipefail
 source "$(dirname "$0")/lib.sh"
 trap cleanup_all EXIT INT TERM
