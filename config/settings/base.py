@@ -150,6 +150,8 @@ AXES_COOLOFF_TIME = dt.timedelta(minutes=15)
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_CALLABLE = "dateline.newsroom.lockout.locked_out"
+AXES_CLIENT_IP_CALLABLE = "dateline.newsroom.lockout.client_address"
+DATELINE_TRUSTED_PROXY = env.TRUSTED_PROXY
 # The address the server sees. Behind a proxy that is the proxy's, so the pair is then the
 # username alone; which forwarded header to trust is the proxy setting's to say.
 AXES_IPWARE_META_PRECEDENCE_ORDER = ("REMOTE_ADDR",)

@@ -143,3 +143,37 @@ def test_the_page_cache_never_serves_a_lockout(client):
     assert django.calls == 2  # neither kept: the sign-in page is private
     for status, _, body in pages:
         assert status.startswith("200") and 'name="password"' in body
+
+
+@pytest.mark.django_db
+def test_behind_the_trusted_proxy_the_lock_holds_the_address_the_proxy_vouches_for(
+    client, settings
+):
+    """Every request reaches us from the proxy's address; the client's is the last entry
+    of X-Forwarded-For. What a client writes before it is ignored, so forging the header
+    neither escapes the lock nor locks someone else out."""
+    settings.DATELINE_TRUSTED_PROXY = True
+    proxy = "10.0.0.2"
+    staff(Role.WRITER, "maya")
+    for n in range(10):
+        client.post(
+            "/admin/login/",
+            {"username": "maya", "password": f"wrong-{n}"},
+            REMOTE_ADDR=proxy,
+            # A forged first entry, different each time: only the proxy's last one counts.
+            HTTP_X_FORWARDED_FOR=f"192.0.2.{n}, {STRANGER}",
+        )
+    locked = client.post(
+        "/admin/login/",
+        {"username": "maya", "password": PASSWORD},
+        REMOTE_ADDR=proxy,
+        HTTP_X_FORWARDED_FOR=STRANGER,
+    )
+    assert locked.status_code == 429
+    elsewhere = client.post(
+        "/admin/login/?next=/admin/",
+        {"username": "maya", "password": PASSWORD, "next": "/admin/"},
+        REMOTE_ADDR=proxy,
+        HTTP_X_FORWARDED_FOR="198.51.100.20",
+    )
+    assert elsewhere.status_code == 302 and _signed_in(client)
