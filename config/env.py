@@ -55,6 +55,17 @@ DATABASE_URL = _str("DATABASE_URL", f"sqlite:///{VAR_DIR / 'dateline.sqlite3'}")
 CACHE_URL = _str("CACHE_URL") or "locmem://"
 # The page cache's memory, per worker process.
 PAGE_CACHE_MB = _int("DATELINE_PAGE_CACHE_MB", 256)
+# How long a page (and a memo) may be kept when nothing it shows changes, in the page cache
+# and, when purges are sent, in the HTTP cache in front.
+PAGE_CACHE_SECONDS = _int("DATELINE_PAGE_CACHE_SECONDS", 300)
+# The HTTP caches in front (Varnish with xkey): every change is purged there by the tags it
+# touches (dateline/pagecache/purge.py), so they may keep pages their whole lifetime.
+PURGE_URLS = [u.strip() for u in _str("DATELINE_PURGE_URL").split(",") if u.strip()]
+# Which response headers carry a page's tags: xkey (Varnish), surrogate-key (Fastly),
+# cache-tag (Cloudflare).
+CACHE_TAG_HEADERS = [
+    h.strip().lower() for h in _str("DATELINE_CACHE_TAG_HEADERS", "xkey").split(",") if h.strip()
+]
 DEBUG = _bool("DATELINE_DEBUG", False)
 ALLOWED_HOSTS = [h.strip() for h in _str("DATELINE_ALLOWED_HOSTS", "").split(",") if h.strip()]
 SITE_URL = _str("DATELINE_SITE_URL", "http://127.0.0.1:8000").rstrip("/")

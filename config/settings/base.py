@@ -204,7 +204,19 @@ DATELINE_FETCH_TIMEOUT = 10
 # 127.0.0.1 turn this on for themselves; nothing else should.
 DATELINE_FETCH_ALLOW_LOOPBACK = False
 DATELINE_PAGE_CACHE = True
-DATELINE_PAGE_CACHE_SECONDS = 300
+DATELINE_PAGE_CACHE_SECONDS = env.PAGE_CACHE_SECONDS
+# Varnish (xkey) addresses to purge after every change, by the tags it touches; with them,
+# pages tell shared caches to keep them for their whole lifetime (pagecache/purge.py).
+DATELINE_PURGE_URLS = env.PURGE_URLS
+_TAG_HEADERS = {"xkey": "xkey", "surrogate-key": "Surrogate-Key", "cache-tag": "Cache-Tag"}
+_unknown = sorted(set(env.CACHE_TAG_HEADERS) - set(_TAG_HEADERS))
+if _unknown:
+    raise ImproperlyConfigured(
+        f"DATELINE_CACHE_TAG_HEADERS names {', '.join(_unknown)}; use any of "
+        + ", ".join(_TAG_HEADERS)
+    )
+# The headers that carry a page's tags, as sent.
+DATELINE_CACHE_TAG_HEADERS = tuple(_TAG_HEADERS[h] for h in env.CACHE_TAG_HEADERS)
 # The page cache's budget per process, counting each page's bytes, its gzipped copy and its
 # headers; least recently used pages leave first. A page larger than the second figure is
 # served but not kept: one 26 MB sitemap page would push out a thousand article pages.

@@ -21,3 +21,6 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":  # noqa: F405
     # requests of the live server writing at once get "table is locked" at once, where WAL
     # and the busy timeout make the second wait its turn.
     DATABASES["default"]["TEST"] = {"NAME": str(VAR_DIR / "test.sqlite3")}  # noqa: F405
+# Whatever the machine's environment says: no cache in front to purge, the default tag header.
+DATELINE_PURGE_URLS = []
+DATELINE_CACHE_TAG_HEADERS = ("xkey",)

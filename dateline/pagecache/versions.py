@@ -394,11 +394,21 @@ def use(store: Versions | None) -> Versions | None:
 
 
 def invalidate(tags: Iterable[str]) -> None:
-    """Bump `tags` once the current transaction commits (at once outside a transaction).
+    """Bump `tags` once the current transaction commits (at once outside a transaction),
+    then purge them from the HTTP caches in front, if any (pagecache/purge.py).
 
     After commit, not before: a page rendered between the bump and the commit would
     otherwise read the old rows and be stamped as fresh.
     """
     tags = sorted(set(tags))
     if tags:
-        transaction.on_commit(lambda: versions().bump(tags))
+        transaction.on_commit(lambda: _changed(tags))
+
+
+def _changed(tags: list[str]) -> None:
+    versions().bump(tags)
+    # After the bump: a cache in front that asks again once purged must find every
+    # server's own copy of the page already stale.
+    from dateline.pagecache.purge import purge
+
+    purge(tags)

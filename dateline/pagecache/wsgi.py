@@ -58,7 +58,7 @@ _CDN_TAGS_MAX = 16_000
 _ENTRY_OVERHEAD = 1_000
 # Headers the cache sets itself, per representation or per entry.
 _OWN_HEADERS = frozenset(
-    {"cache-control", "etag", "expires", "vary", "x-cache", "surrogate-key", "cache-tag"}
+    {"cache-control", "etag", "expires", "vary", "x-cache", "surrogate-key", "cache-tag", "xkey"}
 )
 
 
@@ -263,14 +263,34 @@ def _cacheable_request(environ) -> bool:
 
 
 def _cdn_tags(deps) -> list[tuple[str, str]]:
-    """Surrogate-Key (Fastly, space-separated) and Cache-Tag (Cloudflare, comma-separated):
-    the page's dependency tags, so a CDN can purge exactly the pages a change touches."""
+    """The page's dependency tags in the headers DATELINE_CACHE_TAG_HEADERS names: xkey
+    (Varnish's xkey vmod) and Surrogate-Key (Fastly), space-separated; Cache-Tag
+    (Cloudflare), comma-separated. A cache in front purges exactly the pages a change
+    touches by them (pagecache/purge.py)."""
     tags = sorted(set(deps))
     keys = " ".join(tags)
     if not tags or len(keys) > _CDN_TAGS_MAX:
-        # Cut short, a purge would miss this page; without tags it lives s-maxage at most.
+        # Cut short, a purge would miss this page: without tags, a cache in front keeps it
+        # briefly (`_shared_max_age`).
         return []
-    return [("Surrogate-Key", keys), ("Cache-Tag", ",".join(tags))]
+    separators = {"Cache-Tag": ","}
+    return [
+        (name, separators.get(name, " ").join(tags))
+        for name in getattr(settings, "DATELINE_CACHE_TAG_HEADERS", ("xkey",))
+    ]
+
+
+def _tagged(entry) -> bool:
+    return any(k in _TAG_HEADER_NAMES for k, _ in entry.headers)
+
+
+_TAG_HEADER_NAMES = frozenset({"xkey", "Surrogate-Key", "Cache-Tag"})
+# How long a cache in front may keep a page that no purge will reach, at most.
+_UNPURGED_MAX_AGE = 60
+# A page's shared lifetime is counted from when the cache in front receives it, a little
+# after it leaves here: this much is taken off, so that it never outlives its expiry (the
+# next scheduled story, midnight) for that delay.
+_TRANSIT = 0.05
 
 
 def _not_modified(environ, etag: str, headers) -> bool:
@@ -339,9 +359,7 @@ class PageCacheApp:
         body = entry.gzip() if gzipped else entry.body
         # Each encoding is its own representation, with its own validator (RFC 9110 8.8.3).
         etag = entry.etag[:-1] + '-gz"' if gzipped else entry.etag
-        # A CDN may keep a page as long as we would (a minute at most), and serve it stale
-        # briefly while it asks again; a just-rendered page is kept one second.
-        shared_age = 1 if fresh else min(max(0, int(entry.expires - time.time())), 60)
+        shared_age = self._shared_max_age(entry, fresh)
         headers = entry.headers + [
             ("Content-Length", str(len(body))),
             ("ETag", etag),
@@ -360,6 +378,26 @@ class PageCacheApp:
             return [b""]
         start_response(entry.status, headers)
         return [b""] if environ.get("REQUEST_METHOD") == "HEAD" else [body]
+
+    @staticmethod
+    def _shared_max_age(entry: Entry, fresh: bool) -> int:
+        """How long a cache in front may keep the page (s-maxage).
+
+        Purged on every change (DATELINE_PURGE_URL), it may keep a page as long as we
+        would: until its expiry, which is never past the next scheduled story nor
+        midnight. A just-rendered page only if none of its tags was bumped while it was
+        rendered: it would otherwise carry the old rows past the purge that was meant to
+        remove them. Not purged, or without tags to purge it by, a minute at most (a
+        just-rendered page one second), and it may be served stale briefly while the cache
+        asks again."""
+        left = entry.expires - time.time()
+        if getattr(settings, "DATELINE_PURGE_URLS", None) and _tagged(entry):
+            if fresh and (
+                entry.checks is None or not versions().fresh(entry.checks, entry.stamp)
+            ):
+                return 0
+            return max(0, int(left - _TRANSIT))
+        return 1 if fresh else min(max(0, int(left)), _UNPURGED_MAX_AGE)
 
     def _render(self, key: str, environ, start_response):
         # Before the render reads anything: a bump from here on makes what it builds stale.

@@ -314,7 +314,8 @@ def test_readers_cookies_that_merely_contain_a_private_name_are_served(app, worl
 
 
 @pytest.mark.django_db
-def test_cacheable_pages_carry_their_tags_for_a_cdn_to_purge(app, world):
+def test_cacheable_pages_carry_their_tags_for_a_cdn_to_purge(app, world, settings):
+    settings.DATELINE_CACHE_TAG_HEADERS = ("xkey", "Surrogate-Key", "Cache-Tag")
     cached, _ = app
     a, news = world["a"], world["news"]
     expected = {f"article:{a.pk}", f"section:{news.pk}", "settings", "sections", "list:dont-miss"}
@@ -324,9 +325,18 @@ def test_cacheable_pages_carry_their_tags_for_a_cdn_to_purge(app, world):
         surrogate = headers["Surrogate-Key"].split(" ")
         assert expected <= set(surrogate) and surrogate == sorted(surrogate)
         assert headers["Cache-Tag"].split(",") == surrogate
+        assert headers["xkey"].split(" ") == surrogate
     _, headers, _ = get(cached, "/feeds/rss.xml")
     assert "stories" in headers["Surrogate-Key"].split(" ")
     _, headers, _ = get(cached, "/admin/login/")
+    assert not {"xkey", "Surrogate-Key", "Cache-Tag"} & set(headers)
+
+
+@pytest.mark.django_db
+def test_tags_go_in_the_xkey_header_alone_unless_a_cdn_is_configured(world):
+    cached = PageCacheApp(Counting())
+    _, headers, _ = get(cached, world["a"].get_absolute_url())
+    assert f"article:{world['a'].pk}" in headers["xkey"].split(" ")
     assert "Surrogate-Key" not in headers and "Cache-Tag" not in headers
 
 
