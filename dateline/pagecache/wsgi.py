@@ -392,9 +392,7 @@ class PageCacheApp:
         asks again."""
         left = entry.expires - time.time()
         if getattr(settings, "DATELINE_PURGE_URLS", None) and _tagged(entry):
-            if fresh and (
-                entry.checks is None or not versions().fresh(entry.checks, entry.stamp)
-            ):
+            if fresh and (entry.checks is None or not versions().fresh(entry.checks, entry.stamp)):
                 return 0
             return max(0, int(left - _TRANSIT))
         return 1 if fresh else min(max(0, int(left)), _UNPURGED_MAX_AGE)

@@ -57,7 +57,11 @@ def stop(proc: subprocess.Popen) -> None:
 def site_python(env: dict[str, str], code: str) -> str:
     """Run `code` in `dateline shell` with the site's settings; its output."""
     done = subprocess.run(
-        [DATELINE, "shell", "--no-imports", "-c", code], env=env, cwd=ROOT, capture_output=True, text=True
+        [DATELINE, "shell", "--no-imports", "-c", code],
+        env=env,
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
     )
     assert done.returncode == 0, done.stderr
     return done.stdout.strip()
