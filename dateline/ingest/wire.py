@@ -261,9 +261,12 @@ def _group_has_live_story(head_id: int) -> bool:
 
 
 class Poller:
-    """`dateline ingest --watch`: each enabled source polled when its interval has passed,
-    on a monotonic clock (a wall-clock change neither skips nor repeats polls). The loop
-    calls `poll_due(time.monotonic())`; tests call it with numbers of their own."""
+    """`dateline ingest --watch`: each enabled source polled when its interval has passed
+    since its last poll. The schedule is the sources' `last_polled_at`, in the database, so
+    it is the site's, not a process's: a poller that takes over (another server's, after
+    the first stopped) goes on from where the first left off, and a one-off `dateline
+    ingest` counts as a poll. Only one process polls at a time (`POLLER_LOCK`, held by the
+    command). Tests call `poll_due` with a clock of their own (time-machine)."""
 
     def __init__(
         self,
@@ -275,7 +278,6 @@ class Poller:
         self.names = names
         self.on_report = on_report
         self.make_report = make_report or WireReport
-        self.next_due: dict[int, float] = {}
 
     def sources(self):
         sources = WireSource.objects.filter(enabled=True).select_related("default_section")
@@ -283,20 +285,44 @@ class Poller:
             sources = sources.filter(name__in=self.names)
         return list(sources)
 
-    def poll_due(self, now: float) -> list[tuple[WireSource, WireReport]]:
+    @staticmethod
+    def _due_at(source: WireSource) -> dt.datetime | None:
+        if source.last_polled_at is None:
+            return None
+        return source.last_polled_at + dt.timedelta(seconds=source.interval)
+
+    def poll_due(self, now: dt.datetime | None = None) -> list[tuple[WireSource, WireReport]]:
+        """Poll the sources whose interval has passed since their last poll."""
+        return self.poll(now or clock.now())
+
+    def poll_every(self) -> list[tuple[WireSource, WireReport]]:
+        """Poll every source now, whatever its schedule (a one-off `dateline ingest`)."""
+        return self.poll(None)
+
+    def poll(self, now: dt.datetime | None) -> list[tuple[WireSource, WireReport]]:
         polled = []
         for source in self.sources():
-            if self.next_due.get(source.pk, now) > now:
+            due = self._due_at(source)
+            if now is not None and due is not None and due > now:
                 continue
-            self.next_due[source.pk] = now + source.interval
             report = wire_poll(source=source, report=self.make_report())
             polled.append((source, report))
             if self.on_report is not None:
                 self.on_report(source, report)
         return polled
 
-    def seconds_to_next(self, now: float) -> float:
-        return max(0.0, min(self.next_due.values(), default=now) - now)
+    def seconds_to_next(self, now: dt.datetime | None = None) -> float:
+        now = now or clock.now()
+        due = [self._due_at(s) for s in self.sources()]
+        if not due:
+            return float("inf")
+        if any(d is None for d in due):
+            return 0.0
+        return max(0.0, (min(due) - now).total_seconds())
+
+
+# One wire poller among all the site's servers (dateline/core/locks.py).
+POLLER_LOCK = "dateline wire poller"
 
 
 def wire_import(

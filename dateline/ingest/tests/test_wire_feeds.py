@@ -4,11 +4,13 @@ cancels, one malformed item among good ones, pictures that load or do not."""
 
 from __future__ import annotations
 
+import datetime as dt
 import hashlib
 import io
 from pathlib import Path
 
 import pytest
+import time_machine
 from django.core.management import CommandError, call_command
 from PIL import Image
 
@@ -255,13 +257,21 @@ def test_watch_polls_each_source_when_its_interval_has_passed(loopback):
         WireSource.objects.create(
             name="off", kind="url", location=f"{server.base}/x", format="feed", enabled=False
         )
+        start = dt.datetime(2026, 5, 4, 9, 0, tzinfo=dt.UTC)
         poller = Poller()
-        polled = lambda now: [s.name for s, _ in poller.poll_due(now)]  # noqa: E731
-        assert polled(1000.0) == ["fast", "slow"]
-        assert polled(1059.0) == []
-        assert poller.seconds_to_next(1059.0) == 1.0
-        assert polled(1060.0) == ["fast"]
-        assert polled(1600.0) == ["fast", "slow"]
+
+        def polled(seconds: float, by: Poller = poller) -> list[str]:
+            with time_machine.travel(start + dt.timedelta(seconds=seconds), tick=False):
+                return [s.name for s, _ in by.poll_due()]
+
+        assert polled(0) == ["fast", "slow"]
+        assert polled(59) == []
+        with time_machine.travel(start + dt.timedelta(seconds=59), tick=False):
+            assert poller.seconds_to_next() == 1.0
+        assert polled(60) == ["fast"]
+        # The schedule is the site's: a poller that takes over (another server's) keeps it.
+        assert polled(119, by=Poller()) == []
+        assert polled(600, by=Poller()) == ["fast", "slow"]
         assert len(server.requests) == 5
     fast.refresh_from_db()
     assert fast.last_polled_at is not None and fast.etag
