@@ -51,6 +51,8 @@ def _bool(name: str, default: bool) -> bool:
 VAR_DIR_SET = bool(_str("DATELINE_VAR_DIR"))
 VAR_DIR = Path(_str("DATELINE_VAR_DIR") or ((BASE_DIR if CHECKOUT else Path.cwd()) / "var"))
 
+# Whether the operator set the secret key, rather than letting each machine make its own.
+SECRET_KEY_SET = bool(_str("DATELINE_SECRET_KEY"))
 DATABASE_URL = _str("DATABASE_URL", f"sqlite:///{VAR_DIR / 'dateline.sqlite3'}")
 CACHE_URL = _str("CACHE_URL") or "locmem://"
 # The page cache's memory, per worker process.

@@ -134,6 +134,9 @@ CACHES = {"default": _cache(env.CACHE_URL)}
 # Page-cache versions live in Redis when there is one (several servers share them), in a
 # file under var/ otherwise (pagecache/versions.py).
 CACHE_SHARED = env.CACHE_URL.startswith(_REDIS_SCHEMES)
+# Several servers must sign with one key (sessions, messages, password resets): with a
+# shared cache, `check --deploy` asks for DATELINE_SECRET_KEY (dateline/core/checks.py).
+DATELINE_SECRET_KEY_SET = env.SECRET_KEY_SET
 
 # Signing in (admin's login page, which the newsroom sends people to): django-axes counts
 # wrong passwords per username and address. Ten in a row lock that pair out for fifteen

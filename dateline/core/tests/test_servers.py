@@ -104,3 +104,14 @@ def test_a_change_through_either_server_is_served_by_both_within_a_second(server
     _cached_on_both(servers, STORY)
     for log in servers["logs"]:
         assert "Traceback" not in log.read_text()
+
+
+def test_several_servers_without_a_shared_secret_key_fail_the_deploy_check(settings):
+    from dateline.core.checks import secret_key_shared
+
+    settings.CACHE_SHARED, settings.DATELINE_SECRET_KEY_SET = True, False
+    assert [e.id for e in secret_key_shared()] == ["dateline.E001"]
+    settings.DATELINE_SECRET_KEY_SET = True
+    assert secret_key_shared() == []
+    settings.CACHE_SHARED, settings.DATELINE_SECRET_KEY_SET = False, False
+    assert secret_key_shared() == []  # one machine: the key kept in var/ is everyone's
