@@ -39,6 +39,13 @@ acl purgers {
     "::1";
 }
 
+# The TLS proxy in front of Varnish (nginx, Caddy), which appends the client's address to
+# X-Forwarded-For.
+acl tls_proxy {
+    "127.0.0.1";
+    "::1";
+}
+
 sub vcl_init {
     new app = directors.round_robin();
     app.add_backend(app1);
@@ -46,6 +53,13 @@ sub vcl_init {
 
 sub vcl_recv {
     set req.backend_hint = app.backend();
+
+    # Varnish appends the address it was reached from (the TLS proxy's) to X-Forwarded-For;
+    # Dateline reads the last entry as the client's (its sign-in lockout), which the TLS
+    # proxy put there. Taken off again when the request came from that proxy.
+    if (client.ip ~ tls_proxy && req.http.X-Forwarded-For ~ ",") {
+        set req.http.X-Forwarded-For = regsub(req.http.X-Forwarded-For, "\s*,[^,]*$", "");
+    }
 
     if (req.method == "PURGE") {
         if (client.ip !~ purgers) {
