@@ -18,6 +18,7 @@ source "$(dirname "$0")/lib.sh"
 STORIES="${1:-1000}"
 POSTGRES="${BENCH_POSTGRES:-postgres://postgres@127.0.0.1:5432}"
 WORK="$(mktemp -d /tmp/dateline-bench-servers.XXXXXX)"
+chmod 755 "$WORK"  # nginx's workers read the static copy from here
 DB="bench_servers_$$"
 free_port() { "$VENV/bin/python" -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'; }
 
@@ -124,11 +125,15 @@ measure varnish-cached "http://127.0.0.1:$VARNISH/story/$WARM_SLUG/"
 hit0="$(stat cache_hit)" miss0="$(stat cache_miss)"
 measure varnish-articles "http://127.0.0.1:$VARNISH" -s "$BENCH_DIR/wrk/articles.lua" -- "$SLUGS"
 hit1="$(stat cache_hit)" miss1="$(stat cache_miss)"
-HITS=$((hit1 - hit0)) MISSES=$((miss1 - miss0))
-HIT_RATE="$(awk -v h="$HITS" -v m="$MISSES" 'BEGIN { printf "%.1f", (h + m) ? 100 * h / (h + m) : 0 }')"
+measure varnish-articles-warm "http://127.0.0.1:$VARNISH" -s "$BENCH_DIR/wrk/articles.lua" -- "$SLUGS"
+hit2="$(stat cache_hit)" miss2="$(stat cache_miss)"
+rate() { awk -v h="$1" -v m="$2" 'BEGIN { printf "%.1f %% (%d hits, %d misses)", (h + m) ? 100 * h / (h + m) : 0, h, m }'; }
+COLD="$(rate $((hit1 - hit0)) $((miss1 - miss0)))"
+WARM="$(rate $((hit2 - hit1)) $((miss2 - miss1)))"
 
 echo "nginx serving the same bytes" >&2
 mkdir -p "$WORK/static/story/$WARM_SLUG"
+chmod -R 755 "$WORK/static"
 curl -s "http://127.0.0.1:$VARNISH/story/$WARM_SLUG/" >"$WORK/static/story/$WARM_SLUG/index.html"
 BYTES="$(wc -c <"$WORK/static/story/$WARM_SLUG/index.html")"
 start_nginx "$WORK/static" "$STATIC" "$WORK/nginx" "/story/$WARM_SLUG/"
@@ -149,6 +154,7 @@ OUT="$BENCH_DIR/results/servers-cache-$(date +%Y-%m-%d-%H%M).md"
   row one-cached "one server (2 workers) via nginx, cached"
   row two-cached "two servers (1 worker each) via nginx, cached"
   row varnish-cached "Varnish in front of the two, one warm article"
-  row varnish-articles "Varnish in front of the two, every article in turn (hit rate $HIT_RATE %: $HITS hits, $MISSES misses)"
+  row varnish-articles "Varnish in front of the two, every article in turn from cold (wrk's warm-up included: hit rate $COLD)"
+  row varnish-articles-warm "… and again, every article in turn (hit rate $WARM)"
   row nginx-static "nginx, the same bytes as a static file"
 } | tee "$OUT"

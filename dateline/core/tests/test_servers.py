@@ -9,11 +9,12 @@ servers need a database server.
 from __future__ import annotations
 
 import json
+import subprocess
 
 import pytest
 
 from dateline.core.tests import live
-from dateline.core.tests.serving import STORY, make_site, site_env
+from dateline.core.tests.serving import DATELINE, ROOT, STORY, make_site, site_env
 
 SECOND = 1.0
 PASSWORD = "a long editor password"
@@ -43,7 +44,14 @@ def servers(tmp_path_factory):
             live.serve(env_a, root / "a.log", "--workers", "1") as (a, _),
             live.serve(env_b, root / "b.log", "--workers", "1") as (b, _),
         ):
-            yield {"a": a, "b": b, "ids": ids, "logs": (root / "a.log", root / "b.log")}
+            yield {
+                "a": a,
+                "b": b,
+                "ids": ids,
+                "logs": (root / "a.log", root / "b.log"),
+                "envs": (env_a, env_b),
+                "root": root,
+            }
 
 
 def _cached_on_both(servers, path: str) -> None:
@@ -115,3 +123,40 @@ def test_several_servers_without_a_shared_secret_key_fail_the_deploy_check(setti
     assert secret_key_shared() == []
     settings.CACHE_SHARED, settings.DATELINE_SECRET_KEY_SET = False, False
     assert secret_key_shared() == []  # one machine: the key kept in var/ is everyone's
+
+
+def test_one_wire_poller_runs_among_the_servers_and_another_takes_over(servers):
+    """`dateline ingest --watch` on both servers: one polls (it holds the PostgreSQL advisory
+    lock), the other waits, and takes over when the first stops."""
+    watchers = []
+    for n, env in enumerate(servers["envs"]):
+        log = servers["root"] / f"ingest-{n}.log"
+        out = open(log, "w")  # noqa: SIM115 - closed below
+        proc = subprocess.Popen(
+            [DATELINE, "ingest", "--watch"],
+            env={**env, "PYTHONUNBUFFERED": "1"},
+            cwd=ROOT,
+            stdout=out,
+            stderr=subprocess.STDOUT,
+            start_new_session=True,
+        )
+        watchers.append((proc, log, out))
+        if n == 0:  # the first holds the lock before the second starts
+            live.until(
+                lambda log=log: "Polling the wire" in log.read_text(), seconds=30, what="poller"
+            )
+    try:
+        (first, _, _), (second, second_log, _) = watchers
+        live.until(
+            lambda: "waiting to take over" in second_log.read_text(), seconds=30, what="standby"
+        )
+        assert "Polling the wire" not in second_log.read_text()
+        live.stop(first)
+        live.until(
+            lambda: "Polling the wire" in second_log.read_text(), seconds=30, what="take over"
+        )
+        assert second.poll() is None
+    finally:
+        for proc, _, out in watchers:
+            live.stop(proc)
+            out.close()
