@@ -16,6 +16,7 @@ set -euo pipefail
 source "$(dirname "$0")/lib.sh"
 
 STORIES="${1:-1000}"
+ROUNDS="${BENCH_ROUNDS:-2}"
 POSTGRES="${BENCH_POSTGRES:-postgres://postgres@127.0.0.1:5432}"
 WORK="$(mktemp -d /tmp/dateline-bench-servers.XXXXXX)"
 chmod 755 "$WORK"  # nginx's workers read the static copy from here
@@ -91,24 +92,53 @@ measure() {  # label URL [wrk args…]
   echo "    ${R[$label]}" >&2
 }
 
-echo "one server, 2 workers, behind nginx" >&2
-start_dateline "$WORK/a" "$P1" "$WORK/one.log" --workers 2
-ONE_PID=$SERVER_PID
-start_lb "$P1"
-measure one-uncached "http://127.0.0.1:$LB" -s "$BENCH_DIR/wrk/uncached.lua" -- "$SLUGS" query
-measure one-cached "http://127.0.0.1:$LB/story/$WARM_SLUG/"
-stop_bg "$LB_PID"
-stop_bg "$ONE_PID"
+run_one() {
+  echo "one server, 2 workers, behind nginx (round $1)" >&2
+  start_dateline "$WORK/a" "$P1" "$WORK/one.log" --workers 2
+  ONE_PID=$SERVER_PID
+  start_lb "$P1"
+  measure "one-uncached-$1" "http://127.0.0.1:$LB" -s "$BENCH_DIR/wrk/uncached.lua" -- "$SLUGS" query
+  measure "one-cached-$1" "http://127.0.0.1:$LB/story/$WARM_SLUG/"
+  stop_bg "$LB_PID"
+  stop_bg "$ONE_PID"
+}
 
-echo "two servers, 1 worker each, behind nginx" >&2
-SERVER_ENV="DATELINE_PURGE_URL=http://127.0.0.1:$VARNISH/" start_dateline "$WORK/a" "$P1" "$WORK/s1.log" --workers 1
-S1=$SERVER_PID
-SERVER_ENV="DATELINE_PURGE_URL=http://127.0.0.1:$VARNISH/" start_dateline "$WORK/b" "$P2" "$WORK/s2.log" --workers 1
-S2=$SERVER_PID
-start_lb "$P1" "$P2"
-measure two-uncached "http://127.0.0.1:$LB" -s "$BENCH_DIR/wrk/uncached.lua" -- "$SLUGS" query
-measure two-cached "http://127.0.0.1:$LB/story/$WARM_SLUG/"
-stop_bg "$LB_PID"
+run_two() {
+  echo "two servers, 1 worker each, behind nginx (round $1)" >&2
+  start_two
+  start_lb "$P1" "$P2"
+  measure "two-uncached-$1" "http://127.0.0.1:$LB" -s "$BENCH_DIR/wrk/uncached.lua" -- "$SLUGS" query
+  measure "two-cached-$1" "http://127.0.0.1:$LB/story/$WARM_SLUG/"
+  stop_bg "$LB_PID"
+}
+
+S1="" S2=""
+start_two() {
+  [ -z "$S1" ] || return 0
+  SERVER_ENV="DATELINE_PURGE_URL=http://127.0.0.1:$VARNISH/" start_dateline "$WORK/a" "$P1" "$WORK/s1.log" --workers 1
+  S1=$SERVER_PID
+  SERVER_ENV="DATELINE_PURGE_URL=http://127.0.0.1:$VARNISH/" start_dateline "$WORK/b" "$P2" "$WORK/s2.log" --workers 1
+  S2=$SERVER_PID
+}
+stop_two() {
+  [ -n "$S1" ] || return 0
+  stop_bg "$S1"
+  stop_bg "$S2"
+  S1="" S2=""
+}
+
+# In turns, each first in one round: the first case also warms PostgreSQL's buffers.
+for ((round = 1; round <= ROUNDS; round++)); do
+  if ((round % 2)); then
+    run_one "$round"
+    run_two "$round"
+  else
+    run_two "$round"
+    stop_two
+    run_one "$round"
+  fi
+done
+start_two
 
 echo "Varnish in front of the two" >&2
 mkdir -p "$WORK/varnish"
@@ -140,6 +170,10 @@ start_nginx "$WORK/static" "$STATIC" "$WORK/nginx" "/story/$WARM_SLUG/"
 measure nginx-static "http://127.0.0.1:$STATIC/story/$WARM_SLUG/"
 
 row() { read -r rps p50 p99 bad _ <<<"${R[$1]}"; echo "| $2 | $rps | $p50 | $p99 | $bad |"; }
+rounds() {  # label text: one row per round
+  local r
+  for ((r = 1; r <= ROUNDS; r++)); do row "$1-$r" "$2, round $r"; done
+}
 mkdir -p "$BENCH_DIR/results"
 OUT="$BENCH_DIR/results/servers-cache-$(date +%Y-%m-%d-%H%M).md"
 {
@@ -149,10 +183,10 @@ OUT="$BENCH_DIR/results/servers-cache-$(date +%Y-%m-%d-%H%M).md"
   echo
   echo "| case | req/s | p50 | p99 | errors |"
   echo "|---|---|---|---|---|"
-  row one-uncached "one server (2 workers) via nginx, uncached"
-  row two-uncached "two servers (1 worker each) via nginx, uncached"
-  row one-cached "one server (2 workers) via nginx, cached"
-  row two-cached "two servers (1 worker each) via nginx, cached"
+  rounds one-uncached "one server (2 workers) via nginx, uncached"
+  rounds two-uncached "two servers (1 worker each) via nginx, uncached"
+  rounds one-cached "one server (2 workers) via nginx, cached"
+  rounds two-cached "two servers (1 worker each) via nginx, cached"
   row varnish-cached "Varnish in front of the two, one warm article"
   row varnish-articles "Varnish in front of the two, every article in turn from cold (wrk's warm-up included: hit rate $COLD)"
   row varnish-articles-warm "… and again, every article in turn (hit rate $WARM)"
