@@ -22,6 +22,7 @@ May import django only.
 
 from __future__ import annotations
 
+import atexit
 import heapq
 import http.client
 import logging
@@ -39,6 +40,9 @@ HEADER_MAX = 6_000
 TIMEOUT = 1.0  # seconds to connect and to answer, per try
 RETRIES = (0.5, 2.0, 8.0)  # seconds before each further try
 REPEAT = 2.0  # seconds before the second purge
+# A command (an import, `dateline shell`) that exits with purges still to send waits for them
+# at most this long.
+DRAIN_SECONDS = 12.0
 
 
 def batches(tags: Iterable[str], limit: int = HEADER_MAX) -> list[str]:
@@ -106,6 +110,7 @@ class Purger:
         self._sequence = 0
         self._wake = threading.Condition()
         self._thread: threading.Thread | None = None
+        self._sending = 0
 
     def purge(self, tags: Iterable[str]) -> None:
         for keys in batches(tags):
@@ -150,7 +155,8 @@ class Purger:
                     target=self._run, name="dateline-purge", daemon=True
                 )
                 self._thread.start()
-            self._wake.notify()
+                atexit.register(self.drain)
+            self._wake.notify_all()
 
     def _run(self) -> None:
         while True:
@@ -159,12 +165,32 @@ class Purger:
                     wait = self._queue[0][0] - time.monotonic() if self._queue else None
                     self._wake.wait(wait)
                 _, _, url, keys, tries, second = heapq.heappop(self._queue)
-            self._try(url, keys, tries=tries, second=second)
+                self._sending += 1
+            try:
+                self._try(url, keys, tries=tries, second=second)
+            finally:
+                with self._wake:
+                    self._sending -= 1
+                    self._wake.notify_all()
 
     def pending(self) -> int:
-        """Purges waiting for their time (tests, tools)."""
+        """Purges waiting for their time or being sent (tests, tools)."""
         with self._wake:
-            return len(self._queue)
+            return len(self._queue) + self._sending
+
+    def drain(self, seconds: float = DRAIN_SECONDS) -> bool:
+        """Wait until every purge was sent or given up, at most `seconds`; True if so. A
+        command that made changes calls it on its way out (atexit), so that its retries
+        and second purges are not lost with the process."""
+        deadline = time.monotonic() + seconds
+        with self._wake:
+            while self._queue or self._sending:
+                left = deadline - time.monotonic()
+                if left <= 0:
+                    log.error("exiting with %d purges not sent", len(self._queue))
+                    return False
+                self._wake.wait(min(left, 0.1))
+        return True
 
 
 _purger: Purger | None = None

@@ -133,3 +133,11 @@ def test_purged_pages_are_kept_in_front_for_their_lifetime_unless_changed_while_
     store.clear()
     _, headers, _ = get(PageCacheApp(Counting()), url)
     assert _shared_age(headers) == 1  # not purged: a just-rendered page a second
+
+
+def test_a_command_on_its_way_out_waits_for_its_purges(cache_in_front):
+    purger = purge.Purger([cache_in_front.url], repeat=0.2)
+    purger.purge(["article:9"])
+    assert cache_in_front.purged == ["article:9"] and purger.pending() == 1
+    assert purger.drain(seconds=10)
+    assert cache_in_front.purged == ["article:9", "article:9"] and purger.pending() == 0
