@@ -175,3 +175,30 @@ def test_a_failed_purge_is_logged_and_the_write_succeeds(site, tmp_path):
             what="the failed purge in the log",
         )
         assert f"article:{story}" in found and f"127.0.0.1:{varnish_port}" in found
+
+
+def test_the_address_the_tls_proxy_vouches_for_stays_last_through_varnish(site, tmp_path):
+    """Behind nginx and Varnish, the sign-in lockout reads the last X-Forwarded-For entry
+    (DATELINE_TRUSTED_PROXY): Varnish's own addition of the proxy's address is taken off
+    again, so a wrong password is counted against the client's address."""
+    env = {**site["env"], "DATELINE_TRUSTED_PROXY": "1"}
+    with live.serve(env, tmp_path / "serve.log", "--workers", "1") as (app, _):
+        port = int(app.rsplit(":", 1)[1])
+        with live.varnish([port], tmp_path) as (front, _):
+            client = live.Browser()
+            client.get(front + "/admin/login/")
+            client.request(
+                front + "/admin/login/",
+                {
+                    "username": "editor",
+                    "password": "wrong",
+                    "csrfmiddlewaretoken": client.csrf(),
+                },
+                headers={"X-Forwarded-For": "203.0.113.7", "Referer": front + "/admin/login/"},
+            )
+    addresses = live.site_python(
+        env,
+        "from axes.models import AccessAttempt; "
+        "print(sorted(set(AccessAttempt.objects.values_list('ip_address', flat=True))))",
+    )
+    assert addresses == "['203.0.113.7']"
