@@ -280,11 +280,11 @@ def _cdn_tags(deps) -> list[tuple[str, str]]:
     ]
 
 
-def _tagged(entry) -> bool:
-    return any(k in _TAG_HEADER_NAMES for k, _ in entry.headers)
+def _purgeable(entry) -> bool:
+    """Whether the purges (sent by xkey) reach this page: it carries its tags there."""
+    return any(k == "xkey" for k, _ in entry.headers)
 
 
-_TAG_HEADER_NAMES = frozenset({"xkey", "Surrogate-Key", "Cache-Tag"})
 # How long a cache in front may keep a page that no purge will reach, at most.
 _UNPURGED_MAX_AGE = 60
 # A page's shared lifetime is counted from when the cache in front receives it, a little
@@ -391,7 +391,7 @@ class PageCacheApp:
         just-rendered page one second), and it may be served stale briefly while the cache
         asks again."""
         left = entry.expires - time.time()
-        if getattr(settings, "DATELINE_PURGE_URLS", None) and _tagged(entry):
+        if getattr(settings, "DATELINE_PURGE_URLS", None) and _purgeable(entry):
             if fresh and (entry.checks is None or not versions().fresh(entry.checks, entry.stamp)):
                 return 0
             return max(0, int(left - _TRANSIT))

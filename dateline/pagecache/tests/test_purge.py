@@ -134,6 +134,13 @@ def test_purged_pages_are_kept_in_front_for_their_lifetime_unless_changed_while_
     _, headers, _ = get(PageCacheApp(Counting()), url)
     assert _shared_age(headers) == 1  # not purged: a just-rendered page a second
 
+    # Purged by xkey, but the page does not carry it: the purge cannot reach it.
+    settings.DATELINE_PURGE_URLS = [cache_in_front.url]
+    settings.DATELINE_CACHE_TAG_HEADERS = ("Cache-Tag",)
+    store.clear()
+    _, headers, _ = get(PageCacheApp(Counting()), url)
+    assert _shared_age(headers) == 1
+
 
 def test_a_command_on_its_way_out_waits_for_its_purges(cache_in_front):
     purger = purge.Purger([cache_in_front.url], repeat=0.2)
