@@ -3,12 +3,14 @@ from django.contrib import admin
 from django.urls import include, path, re_path
 from django.views.static import serve as static_serve
 
+from dateline.api.api import api
 from dateline.ingest.urls import urlpatterns as wire_desk
 from dateline.newsroom.urls import urlpatterns as newsroom
 from dateline.pictures.views import serve_media, serve_rendition
 
 urlpatterns = [
     path("admin/", admin.site.urls),
+    path("api/v1/", api.urls),
     # The wire desk is ingest's screen inside the newsroom: composed here, where the apps
     # meet, so that the newsroom never imports ingest (docs/architecture.md).
     path("newsroom/", include((newsroom + wire_desk, "newsroom"))),

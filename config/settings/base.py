@@ -26,12 +26,17 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "axes",
     "django_prose_editor",
+    # The API's reference page (Swagger UI) from django-ninja's static files.
+    "ninja",
+    "django_tasks",
+    "django_tasks_db",
     "dateline.core",
     "dateline.pictures",
     "dateline.news",
     "dateline.ingest",
     "dateline.newsroom",
     "dateline.syndication",
+    "dateline.api",
 ]
 
 MIDDLEWARE = [

@@ -1,0 +1,2 @@
+def story_event(event, **kwargs):
+    pass
