@@ -19,8 +19,8 @@ from dateline.syndication import dates, ninjs_out
 
 router = GuardedRouter(tags=["content"])
 
-NOT_FOUND = {404: schemas.Error}
-BAD = {400: schemas.Error, 404: schemas.Error}
+NOT_FOUND = {404: schemas.Error, 422: schemas.Error}
+BAD = {400: schemas.Error, 404: schemas.Error, 422: schemas.Error}
 
 
 def _shape(schema, document) -> dict:
@@ -151,7 +151,7 @@ def _labels(request: HttpRequest, kind: str, query: LabelQuery, schema):
 
 @router.get(
     "/sections",
-    response=schemas.LabelPage,
+    response={200: schemas.LabelPage, 422: schemas.Error},
     operation_id="sections_list",
     summary="Every section, by id",
 )
@@ -160,19 +160,30 @@ def sections_list(request: HttpRequest, query: Query[LabelQuery]):
 
 
 @router.get(
-    "/authors", response=schemas.LabelPage, operation_id="authors_list", summary="Every author"
+    "/authors",
+    response={200: schemas.LabelPage, 422: schemas.Error},
+    operation_id="authors_list",
+    summary="Every author",
 )
 def authors_list(request: HttpRequest, query: Query[LabelQuery]):
     return _labels(request, "author", query, schemas.LabelPage)
 
 
-@router.get("/tags", response=schemas.LabelPage, operation_id="tags_list", summary="Every tag")
+@router.get(
+    "/tags",
+    response={200: schemas.LabelPage, 422: schemas.Error},
+    operation_id="tags_list",
+    summary="Every tag",
+)
 def tags_list(request: HttpRequest, query: Query[LabelQuery]):
     return _labels(request, "tag", query, schemas.LabelPage)
 
 
 @router.get(
-    "/topics", response=schemas.TopicPage, operation_id="topics_list", summary="Every topic"
+    "/topics",
+    response={200: schemas.TopicPage, 422: schemas.Error},
+    operation_id="topics_list",
+    summary="Every topic",
 )
 def topics_list(request: HttpRequest, query: Query[LabelQuery]):
     return _labels(request, "topic", query, schemas.TopicPage)
