@@ -119,8 +119,8 @@ def _enqueue(delivery_id: int, at: dt.datetime | None) -> None:
 def _due(delivery: WebhookDelivery) -> bool:
     """A scheduled story's `story.published` is sent only if the story is still published
     for the time it was scheduled at (not taken down or moved since)."""
-    if delivery.event != events.STORY_PUBLISHED:
-        return True
+    if delivery.event != events.STORY_PUBLISHED or delivery.next_attempt_at is None:
+        return True  # told of at once: what happened, happened
     payload = json.loads(delivery.payload)["data"]
     return Article.objects.filter(
         pk=delivery.article_id,
