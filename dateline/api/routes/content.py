@@ -7,7 +7,7 @@ ETag; If-None-Match gets a 304."""
 import datetime as dt
 
 from django.http import HttpRequest
-from ninja import Query, Schema
+from ninja import Path, Query, Schema
 from pydantic import Field, field_validator
 
 from dateline.api import cursor as cursors
@@ -17,6 +17,7 @@ from dateline.api.router import GuardedRouter
 from dateline.news.selectors import front_page
 from dateline.syndication import dates, ninjs_out
 
+STORY_ID = Path(..., ge=1, le=2**62, description="The story's id.")
 router = GuardedRouter(tags=["content"])
 
 NOT_FOUND = {404: schemas.Error, 422: schemas.Error}
@@ -117,7 +118,7 @@ def _story(request: HttpRequest, found: selectors.StoryDetail | None):
     operation_id="story_by_id",
     summary="One visible story by id",
 )
-def story_by_id(request: HttpRequest, story_id: int):
+def story_by_id(request: HttpRequest, story_id: int = STORY_ID):
     if story_id < 1 or story_id > 2**62:
         return error(404, "No visible story here.")
     return _story(request, selectors.story_detail(pk=story_id))

@@ -7,7 +7,7 @@ import datetime as dt
 from django.db import transaction
 from django.http import HttpRequest
 from django.shortcuts import get_object_or_404
-from ninja import File, Form, Schema
+from ninja import File, Form, Path, Schema
 from ninja import Status as Answer
 from ninja.files import UploadedFile
 from pydantic import Field, field_validator
@@ -25,6 +25,7 @@ from dateline.newsroom.roles import roles_of
 from dateline.pictures.models import Picture
 from dateline.pictures.services import PictureRejected, picture_save, picture_upload_prepare
 
+STORY_ID = Path(..., ge=1, le=2**62, description="The story's id.")
 router = GuardedRouter(tags=["management"], auth=TokenAuth())
 
 REFUSALS = {
@@ -185,7 +186,7 @@ def story_create(request: HttpRequest, payload: StoryIn):
     operation_id="story_get_draft",
     summary="A story as the desk sees it",
 )
-def story_get_draft(request: HttpRequest, story_id: int):
+def story_get_draft(request: HttpRequest, story_id: int = STORY_ID):
     return _draft(_story(story_id))
 
 
@@ -195,7 +196,7 @@ def story_get_draft(request: HttpRequest, story_id: int):
     operation_id="story_update",
     summary="Change a draft",
 )
-def story_update(request: HttpRequest, story_id: int, payload: StoryPatch):
+def story_update(request: HttpRequest, payload: StoryPatch, story_id: int = STORY_ID):
     """A draft changes as it is; a live story changes only by `correct` (editors)."""
     article = _story(story_id)
     if article.status == Status.PUBLISHED:
@@ -299,14 +300,14 @@ def _action_route(path: str, operation_id: str, summary: str):
 
 
 @_action_route("/stories/{int:story_id}/submit", "story_submit", "Send a draft for review")
-def story_submit(request: HttpRequest, story_id: int):
+def story_submit(request: HttpRequest, story_id: int = STORY_ID):
     article = _story(story_id)
     _act(actions.article_submit, article=article, by=request.auth.user)
     return _draft(article)
 
 
 @_action_route("/stories/{int:story_id}/approve", "story_approve", "Approve a story in review")
-def story_approve(request: HttpRequest, story_id: int, payload: VersionIn):
+def story_approve(request: HttpRequest, payload: VersionIn, story_id: int = STORY_ID):
     article = _story(story_id)
     _act(
         actions.article_approve,
@@ -318,7 +319,7 @@ def story_approve(request: HttpRequest, story_id: int, payload: VersionIn):
 
 
 @_action_route("/stories/{int:story_id}/publish", "story_publish", "Publish now")
-def story_publish(request: HttpRequest, story_id: int, payload: VersionIn):
+def story_publish(request: HttpRequest, payload: VersionIn, story_id: int = STORY_ID):
     article = _story(story_id)
     _act(
         actions.article_schedule,
@@ -330,7 +331,7 @@ def story_publish(request: HttpRequest, story_id: int, payload: VersionIn):
 
 
 @_action_route("/stories/{int:story_id}/schedule", "story_schedule", "Publish at a later time")
-def story_schedule(request: HttpRequest, story_id: int, payload: ScheduleIn):
+def story_schedule(request: HttpRequest, payload: ScheduleIn, story_id: int = STORY_ID):
     article = _story(story_id)
     _act(
         actions.article_schedule,
@@ -343,14 +344,14 @@ def story_schedule(request: HttpRequest, story_id: int, payload: ScheduleIn):
 
 
 @_action_route("/stories/{int:story_id}/unpublish", "story_unpublish", "Take a story down")
-def story_unpublish(request: HttpRequest, story_id: int, payload: NoteIn):
+def story_unpublish(request: HttpRequest, payload: NoteIn, story_id: int = STORY_ID):
     article = _story(story_id)
     _act(actions.article_unpublish, article=article, by=request.auth.user, note=payload.note)
     return _draft(article)
 
 
 @_action_route("/stories/{int:story_id}/correct", "story_correct", "Correct a live story")
-def story_correct(request: HttpRequest, story_id: int, payload: CorrectIn):
+def story_correct(request: HttpRequest, payload: CorrectIn, story_id: int = STORY_ID):
     article = _story(story_id)
     _apply(article, payload.dict())
     _act(
