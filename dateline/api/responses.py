@@ -25,9 +25,8 @@ def dumps(document) -> bytes:
     return json.dumps(document, cls=DjangoJSONEncoder, ensure_ascii=False).encode()
 
 
-def public_json(request, document, *, deps, expires_at: float | None) -> HttpResponse:
-    """`document` (already shaped by its schema) as a cacheable public answer."""
-    body = dumps(document)
+def public_json(request, body: bytes, *, deps, expires_at: float | None) -> HttpResponse:
+    """`body` (JSON shaped by its schema) as a cacheable public answer."""
     etag = _etag(body)
     if request.headers.get("If-None-Match") == etag:
         response = HttpResponseNotModified()
