@@ -37,7 +37,8 @@ from csp.middleware import CSPMiddleware, PolicyParts
 from django.conf import settings
 from django.utils.cache import add_never_cache_headers
 
-DESK_PATHS = ("/admin/", "/newsroom/")
+# The management API's answers are a person's drafts: private and never kept, like the desk.
+DESK_PATHS = ("/admin/", "/newsroom/", "/api/v1/manage/")
 API_REFERENCE_PATH = "/api/v1/docs"
 
 

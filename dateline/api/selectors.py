@@ -104,7 +104,11 @@ def story_list(
         queryset = queryset.filter(published_at__lt=until)
     if cursor:
         at, pk = cursors.decode(cursor)
-        queryset = queryset.filter(Q(published_at__lt=at) | Q(published_at=at, pk__lt=pk))
+        # The plain bound first: with it both databases read the (status, published_at)
+        # index from the cursor on; the OR alone made SQLite walk it from the newest story.
+        queryset = queryset.filter(published_at__lte=at).filter(
+            Q(published_at__lt=at) | Q(published_at=at, pk__lt=pk)
+        )
     rows = list(queryset.order_by("-published_at", "-pk")[: limit + 1])
     more = len(rows) > limit
     rows = rows[:limit]

@@ -8,9 +8,12 @@ says so, and nothing else can."""
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Callable
 
 from django.db import transaction
+
+log = logging.getLogger(__name__)
 
 STORY_PUBLISHED = "story.published"
 STORY_UPDATED = "story.updated"
@@ -36,6 +39,11 @@ def announce(event: str, *, article_id: int, actor: str, at=None, **detail) -> N
 
     def tell() -> None:
         for listener in list(_listeners):
-            listener(event, article_id=article_id, actor=actor, at=at, **detail)
+            try:
+                listener(event, article_id=article_id, actor=actor, at=at, **detail)
+            except Exception:
+                # The change is committed and the person has done it: a listener that
+                # fails (a database hiccup queueing a webhook) is logged, never their error.
+                log.exception("%s for story %s: a listener failed", event, article_id)
 
     transaction.on_commit(tell)

@@ -224,7 +224,12 @@ class FrontOut(Schema):
     dont_miss: list[schemas.StoryTeaser]
 
 
-@router.get("/front", response=FrontOut, operation_id="front", summary="The front page")
+@router.get(
+    "/front",
+    response={200: FrontOut, 422: schemas.Error},
+    operation_id="front",
+    summary="The front page",
+)
 def front(request: HttpRequest):
     """The front page as the site shows it: the lead, top stories, each section's block,
     the latest and Don't Miss; no story twice."""

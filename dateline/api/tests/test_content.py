@@ -283,3 +283,12 @@ def test_the_openapi_document_and_its_reference_page(client):
     from django.contrib.staticfiles import finders
 
     assert finders.find("ninja/swagger-ui-bundle.js") and finders.find("ninja/swagger-ui-init.js")
+
+
+def test_pages_are_read_by_keyset_without_count_or_offset(client, site):
+    cursor = _json(client, "/api/v1/stories?limit=2")["next_cursor"]
+    with CaptureQueriesContext(connection) as ctx:
+        assert client.get(f"/api/v1/stories?limit=2&cursor={cursor}").status_code == 200
+    sql = " ".join(q["sql"].upper() for q in ctx.captured_queries)
+    assert "OFFSET" not in sql and "COUNT(" not in sql
+    assert "LIMIT 3" in sql  # one more than the page, to know whether another follows

@@ -231,3 +231,48 @@ def test_an_operation_missing_from_the_policy_answers_403():
 
     view = policy.guard(lambda request: "reached", "not-listed")
     assert view(None).status_code == 403
+
+
+def test_management_answers_are_private_and_never_kept(writer):
+    response = _client(writer[1]).get("/api/v1/manage/me")
+    assert "no-store" in response["Cache-Control"] and "private" in response["Cache-Control"]
+
+
+def test_an_editor_schedules_and_the_story_is_not_visible_before_its_time(editor):
+    import datetime as dt
+
+    from dateline.core import clock
+
+    client = _client(editor[1])
+    draft = _create(client, section=news_factories.section("Harbour").slug)
+    at = (clock.now() + dt.timedelta(hours=2)).isoformat()
+    scheduled = client.post(
+        f"/api/v1/manage/stories/{draft['id']}/schedule",
+        {"at": at, "version": draft["version"]},
+        content_type="application/json",
+    )
+    assert scheduled.status_code == 200, scheduled.content
+    assert scheduled.json()["status"] == "published"
+    assert Client().get(f"/api/v1/stories/{draft['id']}").status_code == 404
+
+
+def test_admin_makes_a_token_for_a_person_and_shows_it_once(admin_client):
+    person = staff(Role.WRITER, "pat")
+    made = admin_client.post("/admin/api/apitoken/add/", {"user": person.pk, "name": "cms"})
+    assert made.status_code == 200
+    secret = made.context["secret"]
+    assert secret.startswith("dlt_") and secret in made.content.decode()
+    token = ApiToken.objects.get(user=person)
+    page = admin_client.get(f"/admin/api/apitoken/{token.pk}/change/")
+    assert secret not in page.content.decode()
+    assert _client(secret).get("/api/v1/manage/me").json()["username"] == "pat"
+
+
+def test_nul_characters_are_refused_before_any_query(editor):
+    client = _client(editor[1])
+    response = client.post(
+        "/api/v1/manage/stories", {"headline": "a\x00b"}, content_type="application/json"
+    )
+    assert response.status_code == 422
+    assert Client().get("/api/v1/stories?section=a%00b").status_code == 422
+    assert Client().get("/api/v1/stories/slug/a%00b").status_code == 422
