@@ -208,3 +208,17 @@ def test_a_subscriber_whose_address_turns_private_is_not_sent_to(receiver):
     delivery = WebhookDelivery.objects.get()
     assert "not a public address" in delivery.last_error
     assert delivery.status == DeliveryStatus.PENDING
+
+
+def test_a_scheduled_story_taken_down_before_its_time_is_never_announced(receiver):
+    receiver.start()
+    subscriber_save(subscriber=WebhookSubscriber(url=receiver.url))
+    editor = staff(Role.EDITOR, "eve")
+    at = clock.now() + dt.timedelta(hours=1)
+    article = _story(editor)
+    actions.article_schedule(article=article, by=editor, at=at)
+    actions.article_unpublish(article=article, by=editor)
+    with time_machine.travel(at + dt.timedelta(seconds=1)):
+        _work()
+    assert receiver.received == []
+    assert WebhookDelivery.objects.get().last_error == "no longer due"
