@@ -276,3 +276,42 @@ def test_nul_characters_are_refused_before_any_query(editor):
     assert response.status_code == 422
     assert Client().get("/api/v1/stories?section=a%00b").status_code == 422
     assert Client().get("/api/v1/stories/slug/a%00b").status_code == 422
+
+
+@pytest.fixture
+def redis_cache(tmp_path, settings):
+    """The Django cache in a private redis-server, as on several servers (CACHE_URL)."""
+    import shutil
+
+    from dateline.pagecache.tests.conftest import REDIS_SERVER, RedisServer
+
+    if not shutil.which(REDIS_SERVER):
+        pytest.skip(f"{REDIS_SERVER} is absent: apt-get install redis-server")
+    server = RedisServer(tmp_path)
+    server.start()
+    settings.CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": server.url,
+        }
+    }
+    yield server
+    server.stop()
+
+
+def test_the_rate_limit_is_kept_in_the_shared_cache_not_the_process(writer, settings, redis_cache):
+    from django.core.cache import caches
+
+    settings.DATELINE_API_RATE_PER_MINUTE = 2
+    client = _client(writer[1])
+    assert [client.get("/api/v1/manage/me").status_code for _ in range(2)] == [200, 200]
+    # What another process would have: a cache connection of its own, nothing in memory.
+    caches.close_all()
+    for alias in list(caches.settings):
+        caches._connections.__dict__.pop(alias, None)
+    answer = client.get("/api/v1/manage/me")
+    assert answer.status_code == 429 and int(answer["Retry-After"]) >= 1
+    import redis
+
+    kept = redis.Redis.from_url(redis_cache.url).keys("*dateline:api:rate:*")
+    assert len(kept) == 1  # the count lives in Redis, where every process sees it
