@@ -19,5 +19,6 @@ class Command(BaseCommand):
             batch=batch,
             interval=interval,
             startup_delay=not batch,
+            reload=False,
             verbosity=verbosity,
         )
