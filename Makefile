@@ -23,6 +23,9 @@ run: install
 	@echo "Dateline is starting on http://127.0.0.1:8000/"
 	@echo "First admin: $(BIN)/dateline createsuperuser   (then sign in at http://127.0.0.1:8000/admin/)"
 	@echo
+	@# The background worker (webhook deliveries) beside the server, stopped with it.
+	$(DEV) $(BIN)/dateline worker & WORKER=$$!; \
+	trap 'kill $$WORKER 2>/dev/null' EXIT INT TERM; \
 	$(DEV) $(BIN)/dateline runserver 127.0.0.1:8000
 
 serve: install

@@ -15,6 +15,11 @@ Content-Security-Policy, through django-csp's middleware:
   scripts, all from this site, and no other inline script. Inline styles are allowed there:
   Django's admin and the newsroom's templates use them, and staff write those pages.
 
+- **The API's reference page** (`/api/v1/docs`: Swagger UI, django-ninja's copy in our static
+  files) runs its two scripts from this site, no inline script; it reads the OpenAPI
+  document and tries calls from this site (`connect-src 'self'`); Swagger UI sets inline
+  styles and draws icons as data: URLs.
+
 Every answer of the desk is `Cache-Control: private, no-store` (with Django's
 never-cache companions), whatever made it: a view, a guard's 403, an error page. Drafts,
 names and the choosers' JSON stay with the person who asked.
@@ -32,7 +37,9 @@ from csp.middleware import CSPMiddleware, PolicyParts
 from django.conf import settings
 from django.utils.cache import add_never_cache_headers
 
-DESK_PATHS = ("/admin/", "/newsroom/")
+# The management API's answers are a person's drafts: private and never kept, like the desk.
+DESK_PATHS = ("/admin/", "/newsroom/", "/api/v1/manage/")
+API_REFERENCE_PATH = "/api/v1/docs"
 
 
 def _origin(url: str) -> str | None:
@@ -81,6 +88,20 @@ def desk_policy() -> dict[str, list[str]]:
     }
 
 
+@functools.cache
+def api_reference_policy() -> dict[str, list[str]]:
+    return {
+        "default-src": [NONE],
+        "script-src": [SELF],
+        "style-src": [SELF, UNSAFE_INLINE],
+        "img-src": [SELF, "data:"],
+        "connect-src": [SELF],
+        "base-uri": [NONE],
+        "form-action": [SELF],
+        "frame-ancestors": [NONE],
+    }
+
+
 def is_desk(request) -> bool:
     return request.path_info.startswith(DESK_PATHS)
 
@@ -94,5 +115,10 @@ class SecurityHeadersMiddleware(CSPMiddleware):
     def get_policy_parts(self, request, response, report_only: bool = False) -> PolicyParts:
         parts = super().get_policy_parts(request, response, report_only)
         if not report_only and parts.config is None:
-            parts.config = desk_policy() if is_desk(request) else public_policy()
+            if is_desk(request):
+                parts.config = desk_policy()
+            elif request.path_info == API_REFERENCE_PATH:
+                parts.config = api_reference_policy()
+            else:
+                parts.config = public_policy()
         return parts

@@ -3,15 +3,18 @@ from django.contrib import admin
 from django.urls import include, path, re_path
 from django.views.static import serve as static_serve
 
+from dateline.api.api import api
+from dateline.api.urls import urlpatterns as api_desk
 from dateline.ingest.urls import urlpatterns as wire_desk
 from dateline.newsroom.urls import urlpatterns as newsroom
 from dateline.pictures.views import serve_media, serve_rendition
 
 urlpatterns = [
     path("admin/", admin.site.urls),
+    path("api/v1/", api.urls),
     # The wire desk is ingest's screen inside the newsroom: composed here, where the apps
     # meet, so that the newsroom never imports ingest (docs/architecture.md).
-    path("newsroom/", include((newsroom + wire_desk, "newsroom"))),
+    path("newsroom/", include((newsroom + wire_desk + api_desk, "newsroom"))),
     # One address per rendition: no leading zeros, which would name the same file under
     # as many cache keys (ours, a CDN's) as anyone cares to make.
     re_path(

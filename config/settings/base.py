@@ -26,12 +26,17 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "axes",
     "django_prose_editor",
+    # The API's reference page (Swagger UI) from django-ninja's static files.
+    "ninja",
+    "django_tasks",
+    "django_tasks_db",
     "dateline.core",
     "dateline.pictures",
     "dateline.news",
     "dateline.ingest",
     "dateline.newsroom",
     "dateline.syndication",
+    "dateline.api",
 ]
 
 MIDDLEWARE = [
@@ -269,3 +274,15 @@ DATELINE_BODY_MIN_RATE = env.BODY_MIN_RATE_KB * 1024
 # connection idle as long.
 DATELINE_HEADER_TIMEOUT = env.HEADER_TIMEOUT
 DATELINE_SERVE_THREADS = env.THREADS
+
+# The management API (dateline/api): requests per token per minute, counted in the cache
+# (shared across processes and servers when CACHE_URL is Redis).
+DATELINE_API_RATE_PER_MINUTE = 300
+
+# Background tasks (webhook deliveries), queued in the database; `dateline worker` runs them
+# (`make run` starts one beside the development server).
+TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
+# Webhooks: the wait before each retry of a failed delivery (then it is marked failed),
+# and how long one attempt may take.
+DATELINE_WEBHOOK_RETRY_SECONDS = (10, 60, 300, 1800, 7200, 21600)
+DATELINE_WEBHOOK_TIMEOUT = 10

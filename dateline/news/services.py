@@ -293,19 +293,27 @@ def section_get_or_create(*, name: str, source_id: str = "") -> Section:
 
 def author_get_or_create(*, name: str) -> Author:
     slug = unique_slug(name)
-    author, _ = Author.objects.get_or_create(slug=slug, defaults={"name": name.strip()})
+    author, created = Author.objects.get_or_create(slug=slug, defaults={"name": name.strip()})
+    if created:
+        invalidate({"labels:author"})  # a label is shown only on stories, and in the API's list
     return author
 
 
 def tag_get_or_create(*, name: str) -> Tag:
     slug = unique_slug(name, max_length=100)
-    tag, _ = Tag.objects.get_or_create(slug=slug, defaults={"name": name.strip()})
+    tag, created = Tag.objects.get_or_create(slug=slug, defaults={"name": name.strip()})
+    if created:
+        invalidate({"labels:tag"})
     return tag
 
 
 def topic_get_or_create(*, kind: str, name: str) -> Topic:
     slug = unique_slug(name)
-    topic, _ = Topic.objects.get_or_create(kind=kind, slug=slug, defaults={"name": name.strip()})
+    topic, created = Topic.objects.get_or_create(
+        kind=kind, slug=slug, defaults={"name": name.strip()}
+    )
+    if created:
+        invalidate({"labels:topic"})
     return topic
 
 

@@ -29,6 +29,8 @@ every row it shows, at the grain it shows it:
                           the stories a label's listing and feeds show
   list:<key>              a curated list's stories and their teasers (memoised whole)
   sections                navigation: which sections, their names and order
+  labels:<kind>           every section, author, tag or topic (kind singular) with its name
+                          and address: the API's label lists
   sitemap:stories, sitemap:news, sitemap:sections, sitemap:topics, sitemap:authors
                           each sitemap file: which stories or labels, their addresses and
                           lastmods (and the news sitemap's headlines)
@@ -331,6 +333,8 @@ def label_touches(before: LabelState | None, after: LabelState | None) -> set[st
         return set()
     tags: set[str] = set()
     row = f"{state.kind}:{state.pk}"
+    if before is None or after is None or before.fields != after.fields:
+        tags.add(f"labels:{state.kind}")
     if before is None or after is None:
         if before is not None:
             tags.add(row)

@@ -30,6 +30,8 @@ POLICY: dict[str, dict[str, frozenset[Role]]] = {
     "newsroom:pictures": {"GET": STAFF_WRITING, "HEAD": STAFF_WRITING},
     "newsroom:stories": {"GET": STAFF_WRITING, "HEAD": STAFF_WRITING},
     "newsroom:embed": {"GET": STAFF_WRITING, "HEAD": STAFF_WRITING},
+    # The API's token screen (api/views.py): each person's own tokens.
+    "newsroom:tokens": {"GET": STAFF_WRITING, "HEAD": STAFF_WRITING, "POST": STAFF_WRITING},
 }
 
 

@@ -22,6 +22,7 @@ from django.db import transaction
 from dateline.core import clock
 from dateline.news import services as news
 from dateline.news.models import Article, Author, Status, Tag, Topic
+from dateline.newsroom import events
 from dateline.newsroom.actions.base import (
     EDITORS,
     ActionRefused,
@@ -30,6 +31,7 @@ from dateline.newsroom.actions.base import (
     workflow_of,
 )
 from dateline.newsroom.actions.publication import (
+    _announce,
     article_schedule,
     article_unpublish,
     article_withdraw,
@@ -140,6 +142,8 @@ def article_receive(
                 previous_section_id=previous_section_id,
             )
         _audit(by, "update", article, version=article.version, source=article.source_version)
+        if article.is_visible:
+            _announce(events.STORY_UPDATED, article, by)
     else:
         # A placeholder gets its text; copy its source withdrew and sends again is a draft.
         article.status = Status.DRAFT

@@ -19,7 +19,8 @@ from django.db import transaction
 
 from dateline.core import clock
 from dateline.news import services as news
-from dateline.news.models import Article, Author, Status, Tag, Topic
+from dateline.news.models import Article, Author, Correction, Status, Tag, Topic
+from dateline.newsroom import events
 from dateline.newsroom.actions.base import (
     EDITORS,
     ActionRefused,
@@ -31,7 +32,7 @@ from dateline.newsroom.actions.base import (
     _require_version,
     _reviewed_state,
 )
-from dateline.newsroom.actors import is_person
+from dateline.newsroom.actors import actor_label, is_person
 from dateline.newsroom.models import Workflow, WorkflowState
 from dateline.newsroom.preflight import blocking, preflight
 from dateline.newsroom.roles import Role, roles_of
@@ -39,6 +40,14 @@ from dateline.newsroom.roles import Role, roles_of
 
 class TakenDown(ActionRefused):
     """The desk took the story down; its source may not put it back."""
+
+
+def _announce(event: str, article: Article, by, **detail) -> None:
+    """Tell the webhooks (newsroom.events). An importer moving history in (a system actor
+    that may backdate) announces nothing: that is an archive arriving, not news."""
+    if getattr(by, "may_backdate", False) and not is_person(by):
+        return
+    events.announce(event, article_id=article.pk, actor=actor_label(by), **detail)
 
 
 def _refuse_if_taken_down(article, workflow, by) -> None:
@@ -89,6 +98,9 @@ def article_schedule(
     if problems:
         detail["preflight"] = problems
     _audit(by, "schedule" if when > now else "publish", article, **detail)
+    if not was_live:
+        # A scheduled story is told of at its second (the delivery waits until then).
+        _announce(events.STORY_PUBLISHED, article, by, at=when if when > now else None)
     return article
 
 
@@ -103,8 +115,11 @@ def article_unpublish(*, article: Article, by, note: str = "") -> Article:
     article, workflow = _locked(article)
     if article.status != Status.PUBLISHED:
         raise ActionRefused("The story is not published.")
+    was_live = article.is_visible
     with news._through_door():
         news._article_set_visibility(article=article, status=Status.DRAFT)
+    if was_live:
+        _announce(events.STORY_UNPUBLISHED, article, by)
     if is_person(by):
         workflow.taken_down = True
         workflow.save()
@@ -128,8 +143,11 @@ def article_withdraw(*, article: Article, by, note: str = "") -> Article:
     article, workflow = _locked(article)
     if article.status == Status.WITHDRAWN:
         raise ActionRefused("The story is already withdrawn.")
+    was_live = article.is_visible
     with news._through_door():
         news._article_set_visibility(article=article, status=Status.WITHDRAWN)
+    if was_live:
+        _announce(events.STORY_UNPUBLISHED, article, by)
     if is_person(by):
         workflow.taken_down = True
         workflow.save()
@@ -153,6 +171,8 @@ def article_delete(*, article: Article, by, note: str = "") -> None:
         path=article.get_absolute_url(),
         was_live=article.is_visible,
     )
+    if article.is_visible:
+        _announce(events.STORY_UNPUBLISHED, article, by)
     with news._through_door():
         news._article_delete(article=article)
 
@@ -191,6 +211,9 @@ def article_correct(
     except ValueError as exc:
         raise ActionRefused(str(exc)) from None
     _audit(by, "correct", article, kind=kind, note=note, version=article.version)
+    if article.is_visible:
+        shown = kind in {str(k) for k in Correction.SHOWN}
+        _announce(events.STORY_CORRECTED if shown else events.STORY_UPDATED, article, by, kind=kind)
     return correction
 
 

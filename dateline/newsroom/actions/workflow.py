@@ -9,6 +9,7 @@ from django.db import transaction
 from dateline.news import services as news
 from dateline.news.body import BodyRefused, sanitize
 from dateline.news.models import Article, Revision, Status
+from dateline.newsroom import events
 from dateline.newsroom.actions.base import (  # noqa: F401 (the names callers import)
     EDITORS,
     ActionRefused,
@@ -21,6 +22,7 @@ from dateline.newsroom.actions.base import (  # noqa: F401 (the names callers im
 )
 from dateline.newsroom.actions.publication import (  # noqa: F401
     TakenDown,
+    _announce,
     article_correct,
     article_delete,
     article_edit,
@@ -128,6 +130,8 @@ def article_approve(*, article: Article, by, expected_version: int | None = None
     workflow.state = WorkflowState.APPROVED
     workflow.save()
     _audit(by, "approve", article, applied_proposal=proposal is not None)
+    if proposal is not None and article.is_visible:
+        _announce(events.STORY_UPDATED, article, by)
     return workflow
 
 

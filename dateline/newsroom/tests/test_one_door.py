@@ -93,6 +93,32 @@ ROUTES = {
     "newsroom:stories": "read",
     "newsroom:embed": "read",
     "newsroom:wire": "read",
+    "newsroom:tokens": "private: a person's own API tokens (dateline/api/views.py)",
+    # The API (dateline/api): the content API and its documents read; the management API
+    # acts through the newsroom's actions as the token's owner.
+    "api-v1:api-root": "read",
+    "api-v1:openapi-json": "read",
+    "api-v1:openapi-view": "read",
+    "api-v1:stories_list": "read",
+    "api-v1:story_by_id": "read",
+    "api-v1:story_by_slug": "read",
+    "api-v1:sections_list": "read",
+    "api-v1:authors_list": "read",
+    "api-v1:tags_list": "read",
+    "api-v1:topics_list": "read",
+    "api-v1:curated_list": "read",
+    "api-v1:front": "read",
+    "api-v1:me": "read",
+    "api-v1:story_get_draft": "read",
+    "api-v1:story_create": "door: test_a_writer_writes_and_submits_and_the_audit_names_them",
+    "api-v1:story_update": "door: test_a_writer_writes_and_submits_and_the_audit_names_them",
+    "api-v1:story_submit": "door: test_a_writer_writes_and_submits_and_the_audit_names_them",
+    "api-v1:story_approve": "door: test_an_editor_publishes_corrects_and_unpublishes",
+    "api-v1:story_publish": "door: test_an_editor_publishes_corrects_and_unpublishes",
+    "api-v1:story_schedule": "door: test_an_editor_publishes_corrects_and_unpublishes",
+    "api-v1:story_unpublish": "door: test_an_editor_publishes_corrects_and_unpublishes",
+    "api-v1:story_correct": "door: test_an_editor_publishes_corrects_and_unpublishes",
+    "api-v1:picture_upload": "private: a new library picture, on no live story until a door",
     "rendition": "read",
     "media": "read",
     "syndication:robots": "read",
@@ -193,6 +219,12 @@ ADMIN_MODELS = {
     "axes.AccessAttempt": "accounts",
     "axes.AccessLog": "read",
     "axes.AccessFailureLog": "read",
+    # The API: tokens are a person's keys; subscribers are where webhooks go (URL checked);
+    # the delivery log and the task queue are read-only records.
+    "api.ApiToken": "accounts",
+    "api.WebhookSubscriber": "vocabulary",
+    "api.WebhookDelivery": "read",
+    "django_tasks_database.DBTaskResult": "read",
 }
 
 
@@ -214,6 +246,7 @@ COMMANDS = {
     "demo": "door: test_demo_audits_what_it_publishes",
     "staff": "accounts only",
     "serve": "serves pages",
+    "worker": "runs background tasks: webhook deliveries, which change nothing readers see",
 }
 
 

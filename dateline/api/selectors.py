@@ -1,0 +1,191 @@
+"""The content API's reads. Each answer's whole read is one call here, with its query count
+pinned in tests/test_query_counts.py whatever the number of stories, and the page-cache tags
+of everything it shows (the vocabulary of news.touches), so a kept answer is always the
+answer a fresh read would give."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
+from django.db.models import Q, QuerySet
+
+from dateline.api import cursor as cursors
+from dateline.news.models import Article, Author, Section, Tag, Topic
+from dateline.news.selectors import Site, collection_articles, site_context
+from dateline.syndication import selectors as syndication
+from dateline.syndication.selectors import Story
+
+PAGE_SIZE = 20
+PAGE_SIZE_MAX = 100
+# The curated lists the API shows, by their key (news.services.COLLECTION_TITLES).
+LISTS = ("lead", "top", "dont-miss")
+
+# The search app registers a function here that turns a query into the matching visible
+# stories' ids, best first (see `stories_matching`). Until then `q` is not offered.
+search_hook: Callable[[str], QuerySet] | None = None
+
+
+class NotFound(LookupError):
+    """A filter names a section, tag, topic or author that does not exist."""
+
+
+@dataclass
+class StoryList:
+    site: Site
+    stories: list[Article]
+    next_cursor: str | None
+    deps: set[str] = field(default_factory=set)
+
+
+def teaser_deps(articles) -> set[str]:
+    """What a teaser in the API shows: the story's teaser fields, its section's name and
+    its lead picture whole (caption and credit too)."""
+    deps: set[str] = set()
+    for a in articles:
+        deps.add(f"article:{a.pk}:teaser")
+        if a.section_id:
+            deps.add(f"section:{a.section_id}")
+        if a.lead_picture_id:
+            deps.add(f"picture:{a.lead_picture_id}")
+    return deps
+
+
+def _subject(model, **lookup):
+    found = model.objects.filter(**lookup).only("pk").first()
+    if found is None:
+        raise NotFound(f"No {model._meta.verbose_name} {'/'.join(lookup.values())!r}.")
+    return found
+
+
+def story_list(
+    *,
+    section: str | None = None,
+    tag: str | None = None,
+    topic: str | None = None,
+    author: str | None = None,
+    since: dt.datetime | None = None,
+    until: dt.datetime | None = None,
+    cursor: str | None = None,
+    limit: int = PAGE_SIZE,
+    now: dt.datetime | None = None,
+) -> StoryList:
+    """Visible stories, newest first, one page after `cursor`: a keyset read on
+    (published_at, id), no COUNT and no OFFSET, so any page costs what the first does.
+    One query, plus one per label named in a filter."""
+    site = site_context(now)
+    queryset = Article.objects.published(site.now).for_listing()
+    deps = {"settings"}
+    lists: set[str] = set()
+    if section:
+        s = _subject(Section, slug=section)
+        queryset = queryset.filter(section=s)
+        lists.add(f"stories:section:{s.pk}")
+    if tag:
+        t = _subject(Tag, slug=tag)
+        queryset = queryset.filter(tags=t)
+        lists.add(f"stories:tag:{t.pk}")
+    if topic:
+        kind, _, slug = topic.partition("/")
+        t = _subject(Topic, kind=kind, slug=slug)
+        queryset = queryset.filter(topics=t)
+        lists.add(f"stories:topic:{t.pk}")
+    if author:
+        a = _subject(Author, slug=author)
+        queryset = queryset.filter(authors=a)
+        lists.add(f"stories:author:{a.pk}")
+    # A story in every filtered list is in each of them: a change to the result bumps
+    # each list's tag. Without a filter, the site's list.
+    deps |= lists or {"stories"}
+    if since is not None:
+        queryset = queryset.filter(published_at__gte=since)
+    if until is not None:
+        queryset = queryset.filter(published_at__lt=until)
+    if cursor:
+        at, pk = cursors.decode(cursor)
+        # The plain bound first: with it both databases read the (status, published_at)
+        # index from the cursor on; the OR alone made SQLite walk it from the newest story.
+        queryset = queryset.filter(published_at__lte=at).filter(
+            Q(published_at__lt=at) | Q(published_at=at, pk__lt=pk)
+        )
+    rows = list(queryset.order_by("-published_at", "-pk")[: limit + 1])
+    more = len(rows) > limit
+    rows = rows[:limit]
+    next_cursor = cursors.encode(rows[-1].published_at, rows[-1].pk) if more else None
+    return StoryList(site, rows, next_cursor, deps | teaser_deps(rows))
+
+
+def stories_matching(q: str) -> QuerySet:
+    """The hook for `q`: the search app's matching stories. Wiring it is one parameter on
+    the stories route and a filter here (`pk__in=stories_matching(q)`)."""
+    if search_hook is None:
+        raise NotImplementedError("search is not wired to the API yet")
+    return search_hook(q)
+
+
+@dataclass
+class StoryDetail:
+    site: Site
+    story: Story
+    deps: set[str]
+
+
+def story_detail(
+    *, pk: int | None = None, slug: str | None = None, now: dt.datetime | None = None
+) -> StoryDetail | None:
+    """One visible story whole, by id or by address: the story row, its labels (three
+    queries), its pictures and the stories its body links to (one each when it has any)."""
+    site = site_context(now)
+    visible = Article.objects.published(site.now)
+    visible = visible.filter(pk=pk) if pk is not None else visible.filter(slug=slug)
+    article = syndication.with_labels(visible).first()
+    if article is None:
+        return None
+    story = syndication.stories([article], site.now)[0]
+    return StoryDetail(site, story, {"settings"} | syndication.story_deps(story))
+
+
+@dataclass
+class CuratedList:
+    site: Site
+    key: str
+    stories: list[Article]
+    deps: set[str]
+
+
+def curated_list(*, key: str, now: dt.datetime | None = None) -> CuratedList:
+    """A curated list's visible stories in the editors' order (one query)."""
+    site = site_context(now)
+    stories = collection_articles(key, site.now)
+    return CuratedList(site, key, stories, {"settings", f"list:{key}"} | teaser_deps(stories))
+
+
+@dataclass
+class LabelList:
+    kind: str
+    labels: list
+    next_cursor: str | None
+    deps: set[str]
+
+
+_LABELS = {"section": Section, "author": Author, "tag": Tag, "topic": Topic}
+_LABEL_COLUMNS = {
+    "section": ("pk", "name", "slug"),
+    "author": ("pk", "name", "slug"),
+    "tag": ("pk", "name", "slug"),
+    "topic": ("pk", "name", "slug", "kind"),
+}
+
+
+def label_list(*, kind: str, after: int | None = None, limit: int = PAGE_SIZE_MAX) -> LabelList:
+    """Every section, author, tag or topic, by id, a page after `after` (one query): its
+    tag `labels:<kind>` is bumped by any creation, rename or deletion (news.touches)."""
+    queryset = _LABELS[kind].objects.only(*_LABEL_COLUMNS[kind]).order_by("pk")
+    if after is not None:
+        queryset = queryset.filter(pk__gt=after)
+    rows = list(queryset[: limit + 1])
+    more = len(rows) > limit
+    rows = rows[:limit]
+    next_cursor = str(rows[-1].pk) if more else None
+    return LabelList(kind, rows, next_cursor, {f"labels:{kind}"})
