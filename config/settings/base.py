@@ -178,6 +178,17 @@ STORAGES = {
 }
 MEDIA_URL = "/media/"
 MEDIA_ROOT = env.MEDIA_ROOT
+# Pictures and renditions in a bucket when DATELINE_MEDIA_URL names one: readers fetch them
+# from the bucket's (or its CDN's) address, and renditions are made when a picture is saved
+# (pictures/renditions.py), since nothing of ours sees those requests to make them then.
+_media = env.media_storage(env.MEDIA_URL)
+DATELINE_MEDIA_REMOTE = _media is not None
+if _media is not None:
+    STORAGES["default"] = {
+        "BACKEND": "storages.backends.s3.S3Storage",
+        "OPTIONS": _media.storage_options(),
+    }
+    MEDIA_URL = _media.public_url
 
 SESSION_COOKIE_HTTPONLY = True
 CSRF_COOKIE_HTTPONLY = True
