@@ -79,6 +79,8 @@ BODY_MIN_RATE_KB = _int("DATELINE_BODY_MIN_RATE_KB", 50)
 HEADER_TIMEOUT = _int("DATELINE_HEADER_TIMEOUT", 15)
 # The front's WSGI threads per worker: set by `dateline serve --threads` for its workers.
 THREADS = _int("DATELINE_THREADS", 4)
+# One JSON line per request on stderr (dateline/ops/access_log.py).
+ACCESS_LOG = _bool("DATELINE_ACCESS_LOG", True)
 # Tests that need ../shared/ find it here; a user's machine has none.
 SHARED_DIR = Path(_str("DATELINE_SHARED_DIR", str(BASE_DIR.parent / "shared")))
 

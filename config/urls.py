@@ -5,9 +5,11 @@ from django.views.static import serve as static_serve
 
 from dateline.ingest.urls import urlpatterns as wire_desk
 from dateline.newsroom.urls import urlpatterns as newsroom
+from dateline.ops.health import healthz
 from dateline.pictures.views import serve_media, serve_rendition
 
 urlpatterns = [
+    path("healthz", healthz, name="healthz"),
     path("admin/", admin.site.urls),
     # The wire desk is ingest's screen inside the newsroom: composed here, where the apps
     # meet, so that the newsroom never imports ingest (docs/architecture.md).
