@@ -48,8 +48,15 @@ def _line(environ, status: str, headers, started: float) -> None:
 
 
 class AccessLog:
+    """Stands in for the application it wraps: what it does not define itself (the page
+    cache's `app`, `enabled`, …) is the wrapped one's, so code that reaches through
+    config.wsgi.application finds what it would without the log."""
+
     def __init__(self, app) -> None:
-        self.app = app
+        self.wrapped = app
+
+    def __getattr__(self, name: str):
+        return getattr(self.wrapped, name)
 
     def __call__(self, environ, start_response):
         started = perf_counter()
@@ -60,7 +67,7 @@ class AccessLog:
             return start_response(status, headers, exc_info)
 
         try:
-            return self.app(environ, start)
+            return self.wrapped(environ, start)
         finally:
             _line(environ, seen[0], seen[1], started)
 
@@ -74,7 +81,7 @@ class AccessLog:
             seen[:] = [status, headers]
             return start_response(status, headers, exc_info)
 
-        result = self.app.hit(environ, start)
+        result = self.wrapped.hit(environ, start)
         if result is not None:
             _line(environ, seen[0], seen[1], started)
         return result

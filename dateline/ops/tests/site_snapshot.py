@@ -1,5 +1,6 @@
 """Print what a site serves, as JSON {path: [status, sha256 of the body]}: the front page,
-feeds, robots.txt, every sitemap and every page they list, and a sample of the pictures the pages show.
+feeds, robots.txt, every sitemap and every page they list, and a sample of the pictures the
+pages show.
 Run in a site's own environment (`python -m dateline.ops.tests.site_snapshot`) by the
 backup tests, once for the site backed up and once for the install it is restored into."""
 
