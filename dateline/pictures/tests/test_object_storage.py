@@ -225,3 +225,25 @@ def test_media_url_names_the_bucket_prefix_endpoint_and_public_address():
 def test_a_media_url_dateline_cannot_use_stops_it_with_a_reason(url):
     with pytest.raises(ImproperlyConfigured, match="DATELINE_MEDIA_URL"):
         env.media_storage(url)
+
+
+@pytest.mark.django_db
+def test_a_backup_holds_the_buckets_pictures_and_renditions_byte_for_byte(
+    bucket, tmp_path, django_capture_on_commit_callbacks
+):
+    import hashlib
+
+    from dateline.ops.backup import backup_make
+
+    with django_capture_on_commit_callbacks(execute=True):
+        picture, _ = picture_create_or_update(data=_jpeg(), filename="quay.jpg")
+    manifest = backup_make(folder=tmp_path / "backup")
+    stored = _keys(bucket, "site/")
+    assert sorted(manifest["files"]) == sorted(
+        [next(n for n in manifest["files"] if n.startswith("database."))]
+        + [f"media/{key.removeprefix('site/')}" for key in stored]
+    )
+    original = bucket.get_object(Bucket=BUCKET, Key=f"site/{picture.file.name}")["Body"].read()
+    copied = (tmp_path / "backup" / "media" / picture.file.name).read_bytes()
+    assert copied == original
+    assert manifest["files"][f"media/{picture.file.name}"] == hashlib.sha256(original).hexdigest()
