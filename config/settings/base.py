@@ -223,8 +223,8 @@ DATELINE_PAGE_CACHE_SECONDS = 300
 DATELINE_PAGE_CACHE_BYTES = env.PAGE_CACHE_MB * 1024 * 1024
 DATELINE_PAGE_CACHE_MAX_ENTRY_BYTES = DATELINE_PAGE_CACHE_BYTES // 16
 
-# Every line JSON on stderr (dateline/ops/logs.py); one line per request from the access
-# log (dateline/ops/access_log.py, DATELINE_ACCESS_LOG), warnings and errors from the rest.
+# Every line JSON on stderr (dateline/ops/logs.py): warnings and errors, and one line per
+# request from the access log (dateline/ops/access_log.py, DATELINE_ACCESS_LOG).
 DATELINE_ACCESS_LOG = env.ACCESS_LOG
 LOGGING = {
     "version": 1,
@@ -232,7 +232,6 @@ LOGGING = {
     "formatters": {"json": {"()": "dateline.ops.logs.JsonFormatter"}},
     "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "json"}},
     "root": {"handlers": ["console"], "level": "WARNING"},
-    "loggers": {"dateline.access": {"level": "INFO"}},
 }
 
 # The body editor's extension module: our reference nodes (dateline/newsroom/editor.py).
