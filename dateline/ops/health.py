@@ -37,8 +37,9 @@ def storage() -> None:
     try:
         root = Path(default_storage.path(""))
     except NotImplementedError:
-        # A bucket: one HEAD request; a missing object is an answer, an error is not.
-        default_storage.exists("healthz")
+        # A bucket: one listing of its top level (pictures/, renditions/), which fails for
+        # a bucket that is gone or keys it refuses; a missing object would not.
+        default_storage.listdir("")
         return
     # A folder is made on the first upload: until then its parent must take it.
     folder = root if root.exists() else root.parent

@@ -247,3 +247,12 @@ def test_a_backup_holds_the_buckets_pictures_and_renditions_byte_for_byte(
     copied = (tmp_path / "backup" / "media" / picture.file.name).read_bytes()
     assert copied == original
     assert manifest["files"][f"media/{picture.file.name}"] == hashlib.sha256(original).hexdigest()
+
+
+@pytest.mark.django_db
+def test_healthz_asks_the_bucket_and_fails_when_it_is_gone(bucket, client):
+    healthy = client.get("/healthz")
+    assert (healthy.status_code, healthy.json()["storage"]) == (200, "ok")
+    bucket.delete_bucket(Bucket=BUCKET)
+    gone = client.get("/healthz")
+    assert (gone.status_code, gone.json()) == (503, {"database": "ok", "storage": "fail"})
