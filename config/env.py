@@ -167,6 +167,9 @@ class MediaStorage:
             "url_protocol": scheme,
             # Two uploads named alike must not replace each other's picture.
             "file_overwrite": False,
+            # bucket.host names exist at AWS; at another service's endpoint the bucket is
+            # a path, which every S3-compatible service answers.
+            "addressing_style": "path" if self.endpoint else None,
             # Stored names never change content (renditions carry a token of their
             # source), so readers and CDNs may keep them for good.
             "object_parameters": {"CacheControl": "public, max-age=31536000, immutable"},

@@ -179,16 +179,31 @@ STORAGES = {
 }
 MEDIA_URL = "/media/"
 MEDIA_ROOT = env.MEDIA_ROOT
+
+
 # Pictures and renditions in a bucket when DATELINE_MEDIA_URL names one: readers fetch them
 # from the bucket's (or its CDN's) address, and renditions are made when a picture is saved
 # (pictures/renditions.py), since nothing of ours sees those requests to make them then.
+def s3_storage(media: env.MediaStorage) -> dict:
+    """The STORAGES entry for a bucket (the object-storage tests use it too)."""
+    from botocore.config import Config
+
+    options = media.storage_options()
+    # Short waits and few retries: an upload, a restore or /healthz must fail within
+    # seconds when the bucket cannot be reached, not after boto3's minute-long defaults.
+    options["client_config"] = Config(
+        s3={"addressing_style": options.pop("addressing_style")},
+        connect_timeout=5,
+        read_timeout=30,
+        retries={"max_attempts": 3, "mode": "standard"},
+    )
+    return {"BACKEND": "storages.backends.s3.S3Storage", "OPTIONS": options}
+
+
 _media = env.media_storage(env.MEDIA_URL)
 DATELINE_MEDIA_REMOTE = _media is not None
 if _media is not None:
-    STORAGES["default"] = {
-        "BACKEND": "storages.backends.s3.S3Storage",
-        "OPTIONS": _media.storage_options(),
-    }
+    STORAGES["default"] = s3_storage(_media)
     MEDIA_URL = _media.public_url
 
 SESSION_COOKIE_HTTPONLY = True

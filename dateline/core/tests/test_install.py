@@ -38,7 +38,6 @@ NOT_IMPORTED = {
     "gunicorn": "`dateline serve --server gunicorn` runs `python -m gunicorn`",
     "storages": "media in a bucket, when DATELINE_MEDIA_URL is s3:// (config/settings/base.py)",
     "boto3": "django-storages' S3 storage, when DATELINE_MEDIA_URL is s3://",
-    "botocore": "boto3's own, pinned with it",
 }
 
 

@@ -17,6 +17,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from PIL import Image
 
 from config import env
+from config.settings.base import s3_storage
 from dateline.news.tests import factories
 from dateline.pictures import renditions
 from dateline.pictures.models import Picture
@@ -68,13 +69,7 @@ def bucket(settings):
         s3.create_bucket(Bucket=BUCKET)
         # As docs/deploy.md asks of a site owner: anyone may read, only we may write.
         s3.put_bucket_policy(Bucket=BUCKET, Policy=json.dumps(PUBLIC_READ))
-        settings.STORAGES = {
-            **settings.STORAGES,
-            "default": {
-                "BACKEND": "storages.backends.s3.S3Storage",
-                "OPTIONS": media.storage_options(),
-            },
-        }
+        settings.STORAGES = {**settings.STORAGES, "default": s3_storage(media)}
         settings.MEDIA_URL = media.public_url
         settings.DATELINE_MEDIA_REMOTE = True
         yield s3
@@ -256,3 +251,27 @@ def test_healthz_asks_the_bucket_and_fails_when_it_is_gone(bucket, client):
     bucket.delete_bucket(Bucket=BUCKET)
     gone = client.get("/healthz")
     assert (gone.status_code, gone.json()) == (503, {"database": "ok", "storage": "fail"})
+
+
+@pytest.mark.django_db
+def test_a_phone_photograph_reaches_the_bucket_without_where_it_was_taken(
+    bucket, admin_client, django_capture_on_commit_callbacks
+):
+    from dateline.pictures.tests.test_upload import _gps_of, _phone_jpeg
+
+    original = _phone_jpeg()
+    assert _gps_of(original)
+    with django_capture_on_commit_callbacks(execute=True):
+        response = admin_client.post(
+            "/admin/pictures/picture/add/",
+            {
+                "file": SimpleUploadedFile("quay.jpg", original, content_type="image/jpeg"),
+                "alt_text": "Boats",
+                "focal_x": "0.5",
+                "focal_y": "0.5",
+            },
+        )
+    assert response.status_code == 302
+    picture = Picture.objects.get()
+    _, _, published = _get(picture.url)  # as readers fetch it, from the bucket
+    assert _gps_of(published) == {} and b"iPhone" not in published
