@@ -72,9 +72,18 @@ def bucket(settings):
         settings.STORAGES = {**settings.STORAGES, "default": s3_storage(media)}
         settings.MEDIA_URL = media.public_url
         settings.DATELINE_MEDIA_REMOTE = True
+        _forget_policies()  # their img-src names MEDIA_URL's origin
         yield s3
     finally:
         server.stop()
+        _forget_policies()
+
+
+def _forget_policies():
+    from config.security import desk_policy, public_policy
+
+    public_policy.cache_clear()
+    desk_policy.cache_clear()
 
 
 def _keys(s3, prefix: str) -> list[str]:
@@ -137,6 +146,11 @@ def test_the_article_page_srcset_names_bucket_urls_that_answer_with_the_image(
     article = factories.article(headline="Boats return to the quay", lead_picture=picture)
     page = client.get(article.get_absolute_url())
     assert page.status_code == 200
+    # Browsers may fetch them: the page's policy lets pictures come from the bucket.
+    assert (
+        f"img-src 'self' {settings.MEDIA_URL.split('/' + BUCKET)[0]}"
+        in page["Content-Security-Policy"]
+    )
     html = page.content.decode()
     srcsets = [unescape(s) for s in re.findall(r'srcset="([^"]+)"', html)]
     assert srcsets, "the page shows the picture"
