@@ -18,7 +18,9 @@ from __future__ import annotations
 
 import os
 import secrets
+from dataclasses import dataclass
 from pathlib import Path
+from urllib.parse import parse_qs, unquote, urlsplit
 
 from django.core.exceptions import ImproperlyConfigured
 
@@ -79,6 +81,9 @@ SSL_REDIRECT = _bool("DATELINE_SSL_REDIRECT", True)
 HSTS_SECONDS = _int("DATELINE_HSTS_SECONDS", 365 * 24 * 3600)
 HSTS_INCLUDE_SUBDOMAINS = _bool("DATELINE_HSTS_INCLUDE_SUBDOMAINS", False)
 MEDIA_ROOT = Path(_str("DATELINE_MEDIA_ROOT", str(VAR_DIR / "media")))
+# Uploaded pictures and their renditions in an S3 bucket instead of MEDIA_ROOT
+# (media_storage below); empty: the folder.
+MEDIA_URL = _str("DATELINE_MEDIA_URL")
 # Request limits of `dateline serve` (config/settings/base.py, dateline/core/front.py).
 BODY_MAX_KB = _int("DATELINE_BODY_MAX_KB", 1024)
 UPLOAD_MAX_MB = _int("DATELINE_UPLOAD_MAX_MB", 40)
@@ -87,6 +92,8 @@ BODY_MIN_RATE_KB = _int("DATELINE_BODY_MIN_RATE_KB", 50)
 HEADER_TIMEOUT = _int("DATELINE_HEADER_TIMEOUT", 15)
 # The front's WSGI threads per worker: set by `dateline serve --threads` for its workers.
 THREADS = _int("DATELINE_THREADS", 4)
+# One JSON line per request on stderr (dateline/ops/access_log.py).
+ACCESS_LOG = _bool("DATELINE_ACCESS_LOG", True)
 # Tests that need ../shared/ find it here; a user's machine has none.
 SHARED_DIR = Path(_str("DATELINE_SHARED_DIR", str(BASE_DIR.parent / "shared")))
 
@@ -137,3 +144,103 @@ def secret_key() -> str:
         with os.fdopen(fd, "w") as fh:
             fh.write(key)
         return key
+
+
+@dataclass(frozen=True)
+class MediaStorage:
+    """Where media live when DATELINE_MEDIA_URL names a bucket, and the public address
+    readers fetch them from (the bucket itself, or a CDN in front of it)."""
+
+    bucket: str
+    prefix: str
+    endpoint: str | None
+    region: str | None
+    access_key: str | None
+    secret_key: str | None
+    public_url: str  # ends with "/": public_url + storage name is a file's address
+
+    def storage_options(self) -> dict:
+        """OPTIONS for django-storages' S3Storage."""
+        scheme, _, domain = self.public_url.rstrip("/").partition("//")
+        if self.prefix:
+            # S3Storage puts `location` after custom_domain itself.
+            domain = domain.removesuffix("/" + self.prefix)
+        return {
+            "bucket_name": self.bucket,
+            "location": self.prefix,
+            "endpoint_url": self.endpoint,
+            "region_name": self.region,
+            "access_key": self.access_key,
+            "secret_key": self.secret_key,
+            # Files are public through public_url; signed URLs would differ per render
+            # and break every cache between readers and the bucket.
+            "querystring_auth": False,
+            # With custom_domain, a file's URL is built from strings, never by boto3.
+            "custom_domain": domain,
+            "url_protocol": scheme,
+            # Two uploads named alike must not replace each other's picture.
+            "file_overwrite": False,
+            # bucket.host names exist at AWS; at another service's endpoint the bucket is
+            # a path, which every S3-compatible service answers.
+            "addressing_style": "path" if self.endpoint else None,
+            # Stored names never change content (renditions carry a token of their
+            # source), so readers and CDNs may keep them for good.
+            "object_parameters": {"CacheControl": "public, max-age=31536000, immutable"},
+        }
+
+
+def media_storage(url: str) -> MediaStorage | None:
+    """Parse DATELINE_MEDIA_URL:
+
+        s3://[KEY:SECRET@]BUCKET[/PREFIX][?endpoint=URL&region=NAME&public=URL]
+
+    `endpoint` for any S3-compatible service (MinIO, Ceph, R2…; AWS when absent), `public`
+    the address readers fetch files from when it is not the bucket's own (a CDN), ending
+    where PREFIX starts. Without KEY:SECRET boto3 finds credentials its usual way (instance
+    role, ~/.aws). None when `url` is empty: media stay in MEDIA_ROOT."""
+    if not url:
+        return None
+    parts = urlsplit(url)
+    if parts.scheme != "s3" or not parts.hostname:
+        raise ImproperlyConfigured(
+            "DATELINE_MEDIA_URL must look like s3://BUCKET/PREFIX?endpoint=URL, "
+            f"not scheme {parts.scheme or 'none'}"
+        )
+    query = {k: v[-1] for k, v in parse_qs(parts.query).items()}
+    unknown = set(query) - {"endpoint", "region", "public"}
+    if unknown:
+        raise ImproperlyConfigured(
+            f"DATELINE_MEDIA_URL has {', '.join(sorted(unknown))}; it knows endpoint, region "
+            "and public"
+        )
+    # The bucket name as written: urlsplit lowercases hostname, and S3 names are lowercase
+    # anyway, but a mistyped capital should fail at the bucket, not silently change.
+    bucket = parts.netloc.rpartition("@")[2]
+    prefix = parts.path.strip("/")
+    endpoint = query.get("endpoint", "").rstrip("/") or None
+    region = query.get("region") or None
+    if query.get("public"):
+        public = query["public"].rstrip("/") + "/"
+    elif endpoint:  # path-style: every S3-compatible service answers it
+        public = f"{endpoint}/{bucket}/" + (f"{prefix}/" if prefix else "")
+    else:
+        host = f"{bucket}.s3.{region}.amazonaws.com" if region else f"{bucket}.s3.amazonaws.com"
+        public = f"https://{host}/" + (f"{prefix}/" if prefix else "")
+    for name, value in (("endpoint", endpoint), ("public", public)):
+        if value and urlsplit(value).scheme not in ("http", "https"):
+            raise ImproperlyConfigured(f"DATELINE_MEDIA_URL's {name} must be an http(s) URL")
+    if query.get("public") and prefix and not public.rstrip("/").endswith("/" + prefix):
+        # S3Storage builds URLs as custom_domain/location/name: the public address must
+        # end with the prefix for the two to name the same file.
+        raise ImproperlyConfigured(
+            f"DATELINE_MEDIA_URL's public address must end with the prefix /{prefix}"
+        )
+    return MediaStorage(
+        bucket=bucket,
+        prefix=prefix,
+        endpoint=endpoint,
+        region=region,
+        access_key=unquote(parts.username) if parts.username else None,
+        secret_key=unquote(parts.password) if parts.password else None,
+        public_url=public,
+    )

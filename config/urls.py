@@ -7,9 +7,11 @@ from dateline.api.api import api
 from dateline.api.urls import urlpatterns as api_desk
 from dateline.ingest.urls import urlpatterns as wire_desk
 from dateline.newsroom.urls import urlpatterns as newsroom
+from dateline.ops.health import healthz
 from dateline.pictures.views import serve_media, serve_rendition
 
 urlpatterns = [
+    path("healthz", healthz, name="healthz"),
     path("admin/", admin.site.urls),
     path("api/v1/", api.urls),
     # The wire desk is ingest's screen inside the newsroom: composed here, where the apps

@@ -1,4 +1,5 @@
-"""WSGI entry point: the page cache answers anonymous hits before Django is entered."""
+"""WSGI entry point: the page cache answers anonymous hits before Django is entered; the
+request log (dateline/ops/access_log.py) wraps both, when it is on."""
 
 import os
 import sys
@@ -12,6 +13,12 @@ from dateline.pagecache.wsgi import PageCacheApp  # noqa: E402
 
 try:
     application = PageCacheApp(get_wsgi_application())
+    from django.conf import settings
+
+    if settings.DATELINE_ACCESS_LOG:
+        from dateline.ops.access_log import AccessLog
+
+        application = AccessLog(application)
 except ImproperlyConfigured as exc:
     # An unknown CACHE_URL, an unreachable Redis: one line for the operator and a non-zero
     # exit, which the server reports once per worker it tries, instead of a traceback.

@@ -37,6 +37,7 @@ INSTALLED_APPS = [
     "dateline.newsroom",
     "dateline.syndication",
     "dateline.api",
+    "dateline.ops",
 ]
 
 MIDDLEWARE = [
@@ -187,6 +188,32 @@ STORAGES = {
 MEDIA_URL = "/media/"
 MEDIA_ROOT = env.MEDIA_ROOT
 
+
+# Pictures and renditions in a bucket when DATELINE_MEDIA_URL names one: readers fetch them
+# from the bucket's (or its CDN's) address, and renditions are made when a picture is saved
+# (pictures/renditions.py), since nothing of ours sees those requests to make them then.
+def s3_storage(media: env.MediaStorage) -> dict:
+    """The STORAGES entry for a bucket (the object-storage tests use it too)."""
+    from botocore.config import Config
+
+    options = media.storage_options()
+    # Short waits and few retries: an upload, a restore or /healthz must fail within
+    # seconds when the bucket cannot be reached, not after boto3's minute-long defaults.
+    options["client_config"] = Config(
+        s3={"addressing_style": options.pop("addressing_style")},
+        connect_timeout=5,
+        read_timeout=30,
+        retries={"max_attempts": 3, "mode": "standard"},
+    )
+    return {"BACKEND": "storages.backends.s3.S3Storage", "OPTIONS": options}
+
+
+_media = env.media_storage(env.MEDIA_URL)
+DATELINE_MEDIA_REMOTE = _media is not None
+if _media is not None:
+    STORAGES["default"] = s3_storage(_media)
+    MEDIA_URL = _media.public_url
+
 SESSION_COOKIE_HTTPONLY = True
 CSRF_COOKIE_HTTPONLY = True
 # Nothing frames our pages, ourselves included: the policies' frame-ancestors 'none' says
@@ -231,10 +258,14 @@ DATELINE_CACHE_TAG_HEADERS = tuple(_TAG_HEADERS[h] for h in env.CACHE_TAG_HEADER
 DATELINE_PAGE_CACHE_BYTES = env.PAGE_CACHE_MB * 1024 * 1024
 DATELINE_PAGE_CACHE_MAX_ENTRY_BYTES = DATELINE_PAGE_CACHE_BYTES // 16
 
+# Every line JSON on stderr (dateline/ops/logs.py): warnings and errors, and one line per
+# request from the access log (dateline/ops/access_log.py, DATELINE_ACCESS_LOG).
+DATELINE_ACCESS_LOG = env.ACCESS_LOG
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    "formatters": {"json": {"()": "dateline.ops.logs.JsonFormatter"}},
+    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "json"}},
     "root": {"handlers": ["console"], "level": "WARNING"},
 }
 

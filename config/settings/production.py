@@ -19,9 +19,11 @@ CSRF_TRUSTED_ORIGINS = [f"{_site.scheme}://{_site.netloc}"]
 
 if HTTPS and env.TRUSTED_PROXY:
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
-    # A health check the proxy makes over plain HTTP without the header gets a 301 too:
-    # send the header, accept 3xx, or turn the redirect off when the proxy does it itself.
+    # A plain-HTTP request without the header gets a 301, but for /healthz, which a load
+    # balancer asks from inside over plain HTTP (dateline/ops/health.py). A proxy that
+    # redirects to HTTPS itself may turn ours off (DATELINE_SSL_REDIRECT=0).
     SECURE_SSL_REDIRECT = env.SSL_REDIRECT
+    SECURE_REDIRECT_EXEMPT = [r"^healthz$"]
     SECURE_HSTS_SECONDS = env.HSTS_SECONDS
     SECURE_HSTS_INCLUDE_SUBDOMAINS = env.HSTS_INCLUDE_SUBDOMAINS
     # Subdomains and the browsers' preload list are the site owner's to commit: HSTS for

@@ -17,7 +17,7 @@ from django.db import transaction
 from PIL import Image
 
 from dateline.pagecache import invalidate
-from dateline.pictures import metadata
+from dateline.pictures import metadata, renditions
 from dateline.pictures.models import Picture
 
 ALLOWED_FORMATS = {"JPEG": "jpg", "PNG": "png", "WEBP": "webp", "GIF": "gif"}
@@ -124,8 +124,19 @@ def picture_save(*, picture: Picture) -> Picture:
     file)."""
     before = picture_state(picture.pk)
     picture.save()
-    invalidate(picture_touches(picture.pk, before, picture_state(picture.pk)))
+    touched = picture_touches(picture.pk, before, picture_state(picture.pk))
+    invalidate(touched)
+    if settings.DATELINE_MEDIA_REMOTE and picture.file and f"picture:{picture.pk}:crop" in touched:
+        # Pages name a bucket's renditions directly (pictures/renditions.py): they are made
+        # now, once, after the row is in; robust, because a bucket that fails here must not
+        # undo an editor's save (`dateline renditions` makes what is missing).
+        transaction.on_commit(lambda: picture_renditions_make(picture=picture), robust=True)
     return picture
+
+
+def picture_renditions_make(*, picture: Picture) -> int:
+    """Make the renditions pages name that storage lacks; how many were made."""
+    return renditions.make_all(picture)
 
 
 @transaction.atomic

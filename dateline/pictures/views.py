@@ -9,11 +9,19 @@ import posixpath
 
 from django.conf import settings
 from django.core.files.storage import default_storage
-from django.http import FileResponse, Http404, HttpRequest
+from django.http import FileResponse, Http404, HttpRequest, HttpResponseRedirect
 from django.utils._os import safe_join
 from django.views.decorators.http import require_safe
 
 ALLOWED_TYPES = {"image/jpeg", "image/png", "image/webp", "image/gif"}
+
+
+def _to_bucket(name: str) -> HttpResponseRedirect:
+    """With media in a bucket, readers fetch files from it (or its CDN): an old /media/
+    address is sent there. Kept a day, not for good: the bucket may yet move."""
+    response = HttpResponseRedirect(default_storage.url(name))
+    response["Cache-Control"] = "public, max-age=86400"
+    return response
 
 
 @require_safe
@@ -22,6 +30,10 @@ def serve_media(request: HttpRequest, path: str):
     # A NUL (%00) is no file name's; the OS would refuse it with a ValueError, a 500.
     if "\x00" in path:
         raise Http404("No such file.")
+    if settings.DATELINE_MEDIA_REMOTE:
+        if path.startswith("..") or mimetypes.guess_type(path)[0] not in ALLOWED_TYPES:
+            raise Http404("No such file.")
+        return _to_bucket(path)
     try:
         full = safe_join(str(settings.MEDIA_ROOT), path)
     except Exception:
@@ -56,6 +68,8 @@ def serve_rendition(
     ):
         raise Http404("No such picture size.")
     name = renditions.make(picture, width, ratio, fmt)
+    if settings.DATELINE_MEDIA_REMOTE:
+        return _to_bucket(name)
     response = FileResponse(
         default_storage.open(name, "rb"), content_type=renditions.FORMATS[fmt][1]
     )

@@ -36,6 +36,8 @@ NOT_IMPORTED = {
     "granian": "`dateline serve` runs `python -m granian`",
     "uvloop": "`dateline serve` runs granian with `--loop uvloop`",
     "gunicorn": "`dateline serve --server gunicorn` runs `python -m gunicorn`",
+    "storages": "media in a bucket, when DATELINE_MEDIA_URL is s3:// (config/settings/base.py)",
+    "boto3": "django-storages' S3 storage, when DATELINE_MEDIA_URL is s3://",
 }
 
 

@@ -136,3 +136,22 @@ def test_a_rendition_has_one_address_only(client):
 )
 def test_odd_media_paths_are_404_not_500(client, path):
     assert client.get(path).status_code == 404
+
+
+@pytest.mark.django_db
+def test_a_large_pictures_renditions_have_the_exact_size_their_crop_gives(client):
+    # 5000 px wide: each cut is first reduced by a whole factor before the last resize,
+    # which must not change a rendition's size by a pixel (syndication states sizes).
+    image = Image.new("RGB", (5000, 3331), "white")
+    buf = io.BytesIO()
+    image.save(buf, "JPEG", quality=70)
+    picture, _ = picture_create_or_update(data=buf.getvalue(), filename="wide.jpg")
+    for ratio in (None, *renditions.RATIOS):
+        box = renditions.crop_box(
+            (5000, 3331), renditions.RATIOS[ratio] if ratio else (5000, 3331), (0.5, 0.5)
+        )
+        cut_w, cut_h = box[2] - box[0], box[3] - box[1]
+        for width in (320, 1280, 1920):
+            _, body = _fetch(client, renditions.url(picture, width, ratio=ratio))
+            with Image.open(io.BytesIO(body)) as made:
+                assert made.size == (width, round(cut_h * width / cut_w)), (ratio, width)

@@ -1,0 +1,106 @@
+"""One JSON line per request through the served application (config.wsgi.application):
+method, path, status, time and what the page cache did."""
+
+from __future__ import annotations
+
+import io
+import json
+import logging
+import sys
+
+import pytest
+
+from dateline.news.tests import factories, readers
+from dateline.ops.access_log import AccessLog
+from dateline.ops.logs import JsonFormatter
+
+
+def _lines(capsys) -> list[dict]:
+    return [json.loads(line) for line in capsys.readouterr().err.splitlines() if line]
+
+
+def _access(lines: list[dict]) -> list[dict]:
+    return [x for x in lines if x.get("logger") == "dateline.access"]
+
+
+@pytest.mark.django_db
+def test_each_request_is_one_json_line_with_the_page_caches_hit_miss_or_pass(capsys):
+    story = factories.article(headline="Ferry timetable changes")
+    path = story.get_absolute_url()
+    capsys.readouterr()
+    readers.cached(path)
+    readers.cached(path)
+    readers.cached("/admin/login/")
+    readers.cached("/no/such/page/")
+    lines = _access(_lines(capsys))
+    assert [(x["method"], x["path"], x["status"], x["cache"]) for x in lines] == [
+        ("GET", path, 200, "miss"),
+        ("GET", path, 200, "hit"),
+        ("GET", "/admin/login/", 200, "pass"),
+        ("GET", "/no/such/page/", 404, "pass"),
+    ]
+    for line in lines:
+        assert line["level"] == "info"
+        assert isinstance(line["ms"], float) and line["ms"] >= 0
+        assert line["time"].endswith("+00:00") and len(line["time"]) == 29
+        assert set(line) == {"time", "level", "logger", "method", "path", "status", "ms", "cache"}
+
+
+@pytest.mark.django_db
+def test_a_hit_the_front_answers_on_its_loop_is_logged_once(capsys):
+    from config.wsgi import application
+
+    story = factories.article(headline="Harbour lights")
+    path = story.get_absolute_url()
+    readers.cached(path)  # kept
+    capsys.readouterr()
+    seen = []
+    body = application.hit(
+        readers._environ(path), lambda status, headers, exc_info=None: seen.append(status)
+    )
+    assert body is not None and seen == ["200 OK"]
+    assert [(x["path"], x["cache"]) for x in _access(_lines(capsys))] == [(path, "hit")]
+
+
+def test_a_readers_path_is_logged_as_the_utf8_they_sent_without_its_query(capsys):
+    def app(environ, start_response):
+        start_response("200 OK", [("Content-Type", "text/plain")])
+        return [b"ok"]
+
+    environ = {
+        "REQUEST_METHOD": "GET",
+        # As WSGI hands it: the UTF-8 bytes of /café "x" as latin-1 text.
+        "PATH_INFO": '/café "x"'.encode().decode("latin-1"),
+        "QUERY_STRING": "token=secret",
+        "wsgi.input": io.BytesIO(),
+    }
+    capsys.readouterr()
+    AccessLog(app)(environ, lambda *a: None)
+    err = capsys.readouterr().err
+    (line,) = _access([json.loads(x) for x in err.splitlines()])
+    assert line["path"] == '/café "x"' and "secret" not in err
+
+
+def test_an_application_that_fails_is_logged_as_a_500():
+    def app(environ, start_response):
+        raise RuntimeError("broken")
+
+    stream, sys.stderr = sys.stderr, io.StringIO()
+    try:
+        with pytest.raises(RuntimeError):
+            AccessLog(app)({"REQUEST_METHOD": "GET", "PATH_INFO": "/x"}, lambda *a: None)
+        written = sys.stderr.getvalue()
+    finally:
+        sys.stderr = stream
+    assert json.loads(written)["status"] == 500
+
+
+def test_other_log_lines_are_json_too_with_their_error():
+    record = logging.LogRecord("dateline.x", logging.ERROR, __file__, 1, "broke %s", ("it",), None)
+    try:
+        raise ValueError("boom")
+    except ValueError:
+        record.exc_info = sys.exc_info()
+    line = json.loads(JsonFormatter().format(record))
+    assert line["message"] == "broke it" and line["level"] == "error"
+    assert "ValueError: boom" in line["error"]
