@@ -17,6 +17,8 @@ from threading import Lock
 from urllib.parse import unquote_plus
 
 from django.conf import settings
+from django.core.signals import setting_changed
+from django.dispatch import receiver
 from django.http.cookie import parse_cookie
 from django.http.request import split_domain_port, validate_host
 
@@ -274,15 +276,50 @@ def _one(headers, name: str, joiner: str) -> str | None:
     return values[0] if len(values) == 1 else joiner.join(values)
 
 
-def _private(cookie: str | None) -> bool:
+class _Rules:
+    """The settings a hit obeys, read once: a settings attribute costs a Python call
+    (LazySettings), several per hit. Read again when a setting changes (tests)."""
+
+    def __init__(self) -> None:
+        self.private_cookies = (settings.SESSION_COOKIE_NAME, settings.CSRF_COOKIE_NAME)
+        self.forwarded_host = settings.USE_X_FORWARDED_HOST
+        allowed = settings.ALLOWED_HOSTS
+        if settings.DEBUG and not allowed:
+            allowed = _DEBUG_HOSTS
+        self.allowed_hosts = allowed
+        self.ssl_redirect = settings.SECURE_SSL_REDIRECT
+        self.proxy_ssl = None
+        if settings.SECURE_PROXY_SSL_HEADER:
+            key, secure = settings.SECURE_PROXY_SSL_HEADER
+            # HTTP_X_FORWARDED_PROTO: the environ key; x-forwarded-proto: the header
+            self.proxy_ssl = (key, key.removeprefix("HTTP_").lower().replace("_", "-"), secure)
+
+
+_rules: _Rules | None = None
+
+
+@receiver(setting_changed)
+def _settings_changed(**kwargs) -> None:
+    global _rules
+    _rules = None
+    _accepted_hosts.clear()
+
+
+def _current_rules() -> _Rules:
+    global _rules
+    if _rules is None:
+        _rules = _Rules()
+    return _rules
+
+
+def _private(cookie: str | None, names: tuple[str, str]) -> bool:
     """A request with a session or CSRF cookie (staff) is neither served a shared page nor
     stored as one."""
     if not cookie:
         return False
-    names = (settings.SESSION_COOKIE_NAME, settings.CSRF_COOKIE_NAME)
     # A name absent from the header cannot be a cookie of the request; readers' cookies
     # (consent, analytics) mostly are, and parsing is the slower part.
-    if not any(name in cookie for name in names):
+    if names[0] not in cookie and names[1] not in cookie:
         return False
     cookies = parse_cookie(cookie)
     return any(cookies.get(name) for name in names)
@@ -295,20 +332,18 @@ _ACCEPTED_HOSTS_MAX = 1_000
 _DEBUG_HOSTS = [".localhost", "127.0.0.1", "[::1]"]  # Django's own, under DEBUG
 
 
-def _host_allowed(headers) -> bool:
+def _host_allowed(headers, rules: _Rules) -> bool:
     """Whether Django would accept the request's host (HttpRequest.get_host, the same
     header and the same rules): a hit must not answer what Django would refuse with 400,
     nor may a refused host key anything. A request without a Host header (HTTP/1.0) is
     left to Django."""
-    if settings.USE_X_FORWARDED_HOST and "x-forwarded-host" in headers:
+    if rules.forwarded_host and "x-forwarded-host" in headers:
         host = _one(headers, "x-forwarded-host", ",")
     else:
         host = _one(headers, "host", ",")
         if host is None:
             return False
-    allowed = settings.ALLOWED_HOSTS
-    if settings.DEBUG and not allowed:
-        allowed = _DEBUG_HOSTS
+    allowed = rules.allowed_hosts
     if _accepted_hosts.get(host) is allowed:
         return True
     domain, _ = split_domain_port(host)
@@ -320,19 +355,13 @@ def _host_allowed(headers) -> bool:
     return True
 
 
-_PROXY_HEADER_NAMES: dict[str, str] = {}
-
-
-def _redirected_to_https(scheme: str, headers) -> bool:
+def _redirected_to_https(scheme: str, headers, rules: _Rules) -> bool:
     """Whether Django would redirect the request to HTTPS (SECURE_SSL_REDIRECT, behind a
     proxy whose header says how the client came: HttpRequest.scheme's rules)."""
-    if not settings.SECURE_SSL_REDIRECT:
+    if not rules.ssl_redirect:
         return False
-    if settings.SECURE_PROXY_SSL_HEADER:
-        key, secure = settings.SECURE_PROXY_SSL_HEADER
-        name = _PROXY_HEADER_NAMES.get(key)
-        if name is None:  # HTTP_X_FORWARDED_PROTO → x-forwarded-proto
-            name = _PROXY_HEADER_NAMES[key] = key.removeprefix("HTTP_").lower().replace("_", "-")
+    if rules.proxy_ssl is not None:
+        _, name, secure = rules.proxy_ssl
         value = headers.get(name)
         if value is not None:
             return value.split(",", 1)[0].strip() != secure
@@ -395,14 +424,15 @@ class PageCacheApp:
         """The cache key of a request the cache may answer or keep, else None (the request
         is Django's alone). `headers`: lower-case names, with `get`, `get_all` and `in`
         (granian's RSGI headers, or `EnvironHeaders`)."""
+        rules = _rules or _current_rules()
         if (
             not self.enabled
             or (method != "GET" and method != "HEAD")
-            or _private(_one(headers, "cookie", "; "))
+            or _private(_one(headers, "cookie", "; "), rules.private_cookies)
             # A hit is answered before Django: the Host check Django would make is made
             # here too, so no page is served or kept under a host the site refuses.
-            or not _host_allowed(headers)
-            or _redirected_to_https(scheme, headers)
+            or not _host_allowed(headers, rules)
+            or _redirected_to_https(scheme, headers, rules)
         ):
             return None
         if query:
