@@ -140,8 +140,11 @@ class Entry:
         return self.modified
 
     def gzip(self) -> bytes:
+        """The gzipped body, made on the first request that accepts it (not when the page
+        is stored: a client that never asks, such as a CDN fetching identity, costs no
+        compression) and then kept, counted against the store's budget."""
         if self.gzipped is None:
-            self.gzipped = gzip.compress(self.body, compresslevel=6, mtime=0)
+            store.add_gzipped(self, gzip.compress(self.body, compresslevel=6, mtime=0))
         return self.gzipped
 
     def measure(self, key: str) -> int:
@@ -183,21 +186,37 @@ class PageStore:
         too large to keep."""
         if len(entry.body) > self.max_entry():
             return False
-        entry.gzip()  # once, here, so that every hit that accepts gzip gets it for free
-        entry.size = entry.measure(key)
-        if entry.size > self.max_entry():
+        size = entry.measure(key)
+        if size > self.max_entry():
             return False
-        budget = self.budget()
         with self.lock:
+            entry.size = size
             old = self.entries.pop(key, None)
             if old is not None:
                 self.bytes -= old.size
+                old.size = 0
             self.entries[key] = entry
             self.bytes += entry.size
-            while self.bytes > budget:
-                _, evicted = self.entries.popitem(last=False)
-                self.bytes -= evicted.size
+            self._evict()
         return True
+
+    def add_gzipped(self, entry: Entry, gzipped: bytes) -> None:
+        """Give `entry` its gzipped body; counted when the entry is kept."""
+        with self.lock:
+            if entry.gzipped is not None:  # another thread was first
+                return
+            entry.gzipped = gzipped
+            if entry.size:
+                entry.size += len(gzipped)
+                self.bytes += len(gzipped)
+                self._evict()
+
+    def _evict(self) -> None:
+        budget = self.budget()
+        while self.bytes > budget:
+            _, evicted = self.entries.popitem(last=False)
+            self.bytes -= evicted.size
+            evicted.size = 0  # no longer counted
 
     def __len__(self) -> int:
         return len(self.entries)
@@ -207,6 +226,8 @@ class PageStore:
 
     def clear(self) -> None:
         with self.lock:
+            for entry in self.entries.values():
+                entry.size = 0
             self.entries.clear()
             self.bytes = 0
 
@@ -450,15 +471,18 @@ class PageCacheApp:
         key = self.key(method, path, query, scheme, headers)
         if key is None:
             return None
-        return self.lookup(key, method, headers)
+        return self.lookup(key, method, headers, compress=False)
 
-    def lookup(self, key: str, method: str, headers):
+    def lookup(self, key: str, method: str, headers, *, compress: bool = True):
+        """The kept response for `key`, if fresh. With `compress` False (on the event loop)
+        None also when the client takes gzip and the page is not compressed yet: a WSGI
+        thread compresses it once, never the loop."""
         entry = store.get(key)
         if entry is None:
             return None
         now = time.time()
         if entry.expires > now and versions().fresh(entry.checks, entry.stamp):
-            return self._respond(entry, method, headers, now)
+            return self._respond(entry, method, headers, now, compress=compress)
         return None
 
     def hit(self, environ, start_response):
@@ -491,11 +515,22 @@ class PageCacheApp:
         start_response(_REASONS.get(status) or f"{status} Unknown", headers)
         return [body]
 
-    def _respond(self, entry: Entry, method: str, headers, now: float, *, fresh: bool = False):
+    def _respond(
+        self,
+        entry: Entry,
+        method: str,
+        headers,
+        now: float,
+        *,
+        fresh: bool = False,
+        compress: bool = True,
+    ):
         """(status, headers, body) of `entry` for a request with these headers: the
         encoding it accepts, 304 when its validators match, no body for HEAD."""
         accept = headers.get("accept-encoding")
         gzipped = accept is not None and "gzip" in accept
+        if gzipped and not compress and entry.gzipped is None:
+            return None
         shared_age = 1 if fresh else min(max(0, int(entry.expires - now)), 60)
         response_headers, unmodified = entry.representation(gzipped, shared_age, fresh)
         etag = entry.etag[:-1] + '-gz"' if gzipped else entry.etag
