@@ -13,10 +13,12 @@
 #                      every request is a miss that renders, hashes, gzips and stores
 #   front cached       the front page, warm
 #   front uncached     /?bench=<n>, a unique query each request (a miss each time)
-#   nginx article      nginx (2 workers, sendfile) serving the cached article's bytes
-#   nginx front        the same for the front page's bytes
-# The table gives req/s, p50/p99, CPU µs per request and each cached case's share of nginx
-# on the same bytes in the same round; medians over BENCH_ROUNDS (default 3) rounds last.
+#   nginx article      nginx (2 workers, sendfile) serving the cached article's bytes, run
+#                      just before each server's "article cached"
+#   nginx front        the same for the front page's bytes, before "front cached"
+# The table gives req/s, p50/p99, CPU µs per request and each cached case's share of the
+# nginx run just before it (same bytes, same outside load); medians over BENCH_ROUNDS
+# (default 3) rounds.
 # Results go to bench/results/throughput-<date>.md (gitignored) and are printed.
 set -euo pipefail
 source "$(dirname "$0")/lib.sh"
@@ -81,8 +83,6 @@ measure() {  # SERVER_LABEL CASE ROUND PGID URL [wrk args…]
 }
 
 for ((round = 1; round <= ROUNDS; round++)); do
-  measure nginx "nginx article" "$round" "$NGINX_PID" "http://127.0.0.1:$NGINX_PORT/story/$SLUG/"
-  measure nginx "nginx front" "$round" "$NGINX_PID" "http://127.0.0.1:$NGINX_PORT/"
   for entry in "${SERVERS[@]}"; do
     IFS='|' read -r label tree <<<"$entry"
     start_serve "$tree" "$WORK/serve-$round.log"
@@ -91,9 +91,13 @@ for ((round = 1; round <= ROUNDS; round++)); do
     curl -sf -o /dev/null "$base/"
     cmp -s <(curl -s "$base/story/$SLUG/") "$HTML/story/$SLUG/index.html" \
       || echo "  note: $label's article bytes differ from nginx's copy" >&2
+    # nginx just before each cached case: the ratio compares runs seconds apart, under
+    # the same outside load.
+    measure "$label" "nginx article" "$round" "$NGINX_PID" "http://127.0.0.1:$NGINX_PORT/story/$SLUG/"
     measure "$label" "article cached" "$round" "$SERVER_PID" "$base/story/$SLUG/"
     measure "$label" "article uncached" "$round" "$SERVER_PID" "$base" \
       -s "$BENCH_DIR/wrk/uncached.lua" -- "$SLUGS" query
+    measure "$label" "nginx front" "$round" "$NGINX_PID" "http://127.0.0.1:$NGINX_PORT/"
     measure "$label" "front cached" "$round" "$SERVER_PID" "$base/"
     measure "$label" "front uncached" "$round" "$SERVER_PID" "$base" \
       -s "$BENCH_DIR/wrk/front_uncached.lua"
@@ -112,7 +116,7 @@ OUT="$BENCH_DIR/results/throughput-$(date +%Y-%m-%d-%H%M).md"
   echo "Load average before: $LOAD_BEFORE; after: $(cut -d' ' -f1-3 /proc/loadavg)"
   echo
   echo "Each cell: the median over rounds (then every round's req/s). \"of nginx\": req/s over"
-  echo "nginx's req/s for the same bytes in the same round, median over rounds."
+  echo "the req/s of nginx serving the same bytes just before, median over rounds."
   echo
   echo "| server | case | req/s (median; rounds) | p50 | p99 | CPU µs/req | of nginx | errors |"
   echo "|---|---|---:|---:|---:|---:|---:|---:|"
@@ -137,7 +141,13 @@ def ms(v):
         return float(v[:-1]) * 1000
     return float("nan")
 
-nginx = {(case.split()[1], r[0]): r[1] for (label, case), rs in rows.items() if label == "nginx" for r in rs}
+# nginx's req/s measured just before each cached case, by (server, page, round)
+nginx = {
+    (label, case.split()[1], r[0]): r[1]
+    for (label, case), rs in rows.items()
+    if case.startswith("nginx")
+    for r in rs
+}
 for label, case in order:
     rs = rows[label, case]
     rps = statistics.median(r[1] for r in rs)
@@ -146,8 +156,9 @@ for label, case in order:
     cpus = [float(r[5]) for r in rs if r[5] != "n/a"]
     cpu = f"{statistics.median(cpus):,.0f}" if cpus else "n/a"
     share = ""
-    if label != "nginx" and case.endswith("cached") and not case.endswith("uncached"):
-        shares = [r[1] / nginx[case.split()[0], r[0]] for r in rs if (case.split()[0], r[0]) in nginx]
+    if case.endswith(" cached"):
+        page = case.split()[0]
+        shares = [r[1] / nginx[label, page, r[0]] for r in rs if (label, page, r[0]) in nginx]
         share = f"{statistics.median(shares):.0%}" if shares else ""
     each = " / ".join(f"{r[1]:,.0f}" for r in rs)
     print(f"| {label} | {case} | **{rps:,.0f}** ({each}) | {p50:.2f} ms | {p99:.2f} ms | {cpu} | {share} | {sum(r[4] for r in rs)} |")
