@@ -86,4 +86,5 @@ def head(page=None, site: Site | None = None) -> Markup:
             **structured_data.organization(publication),
         }
         parts.append(structured_data.script(organization))
-    return Markup("").join(parts)
+    # Every part is Markup already: joined as text, not escaped again one by one.
+    return Markup("".join(parts))
