@@ -7,6 +7,22 @@ from django.conf import settings
 from config.wsgi import application as wsgi_application
 from dateline.core.front import Front, Limits
 
+_answer = wsgi_application.answer
+
+
+def hit(scope):
+    """The page cache's answer from granian's scope, on the loop: what a WSGI server
+    would put in PATH_INFO (latin-1), the query and the headers as granian has them."""
+    path = scope.path
+    return _answer(
+        scope.method,
+        path if path.isascii() else path.encode().decode("latin-1"),
+        scope.query_string,
+        scope.scheme,
+        scope.headers,
+    )
+
+
 application = Front(
     wsgi_application,
     limits=Limits(
@@ -19,6 +35,6 @@ application = Front(
     ),
     # The page cache answers hits on the loop when its versions are local (a memory-mapped
     # file); with Redis, a hit asks Redis, which must not hold up the loop.
-    hit=None if settings.CACHE_SHARED else wsgi_application.hit,
+    hit=None if settings.CACHE_SHARED else hit,
     threads=settings.DATELINE_SERVE_THREADS,
 )

@@ -166,8 +166,9 @@ class Front:
         threads: int = 4,
     ) -> None:
         self.app = app
-        # A WSGI callable that answers from memory without waiting on anything, or returns
-        # None: called on the loop, so that a page-cache hit costs no thread hand-off.
+        # hit(scope) → (status, headers, body) from memory without waiting on anything, or
+        # None: called on the loop for a request without a body, before its environ is
+        # built, so that a page-cache hit costs no thread hand-off and little Python.
         self.hit = hit
         self.limits = limits or Limits()
         # Threads start on first use, so a worker forked after this is made has its own.
@@ -190,16 +191,17 @@ class Front:
                 return
             if body is None:  # the client went away before its body was complete
                 return
-        environ = self._environ(scope, body)
-        if body is None and self.hit is not None:
+        elif self.hit is not None:
+            # Before any environ is built: a hit is a lookup and bytes ready to send.
             try:
-                answered = self._answer_hit(environ)
+                answered = self.hit(scope)
             except Exception:  # let the thread path (and Django's error page) have it
                 log.exception("the page cache failed on %s", scope.path)
                 answered = None
             if answered is not None:
                 protocol.response_bytes(*answered)
                 return
+        environ = self._environ(scope, body)
         loop = asyncio.get_running_loop()
         try:
             status, response_headers, payload = await loop.run_in_executor(
@@ -322,19 +324,6 @@ class Front:
         if "HTTP_HOST" not in environ and scope.authority:
             environ["HTTP_HOST"] = scope.authority
         return environ
-
-    def _answer_hit(self, environ: dict):
-        """On the loop: the page cache's answer, if it has one (a list of bytes)."""
-        captured: list = []
-
-        def start_response(status, headers, exc_info=None):
-            captured[:] = [status, headers]
-
-        result = self.hit(environ, start_response)
-        if result is None:
-            return None
-        status, headers = captured
-        return int(status[:3]), headers, b"".join(result)
 
     def _call(self, environ: dict):
         """In a WSGI thread: run the application; return the status, the headers and the

@@ -9,7 +9,7 @@ from pathlib import Path
 from django.conf import settings
 from django.templatetags.static import static
 from django.urls import reverse
-from jinja2 import Environment
+from jinja2 import Environment, pass_environment
 from markupsafe import Markup
 
 from dateline.core import dates
@@ -42,12 +42,32 @@ def _isodate(value, publication=None) -> str:
     return dates.iso_datetime(value)
 
 
+@pass_environment
+def teaser(env: Environment, a, site, chars=200, picture=False, level=3) -> Markup:
+    """news/_teaser.html's macro, its markup kept on the story for the next page that shows
+    it. The teasers of an article page (the section's newest, Don't Miss) are memoised
+    stories (selectors.section_newest, the lists), shared by every page that shows them
+    until a change to one of them replaces the memo: the markup lives exactly as long as
+    what it was made from. It depends on nothing else but the publication (its time zone
+    and language date the teaser), which is part of the key."""
+    key = (site.publication, chars, picture, level)
+    kept = a.__dict__.get("_teasers")
+    if kept is None:
+        kept = a.__dict__["_teasers"] = {}
+    markup = kept.get(key)
+    if markup is None:
+        macro = env.get_template("news/_teaser.html").module.teaser
+        markup = kept[key] = macro(a, site, chars, picture, level)
+    return markup
+
+
 def environment(**options) -> Environment:
     env = Environment(**options)
     env.globals.update(
         {
             "picture_element": lambda *a, **k: Markup(picture_element(*a, **k)),
             "picture_figure": lambda *a, **k: Markup(picture_figure(*a, **k)),
+            "teaser": teaser,
             "static": static,
             "url": reverse,
             "inline_css": inline_css,

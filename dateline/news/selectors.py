@@ -15,6 +15,7 @@ from django.db.models import Min
 
 from dateline.core import clock
 from dateline.news import body as body_format
+from dateline.news import rows
 from dateline.news.models import (
     Article,
     Author,
@@ -157,7 +158,7 @@ def _neighbours(article: Article, now: dt.datetime) -> tuple[Article | None, Art
     with connection.cursor() as cursor:
         cursor.execute(_NEIGHBOURS_SQL.format(section=section), params)
         for direction, pk, slug, headline in cursor.fetchall():
-            found[direction] = Article(pk=pk, slug=slug, headline=headline)
+            found[direction] = rows.make(Article, ("id", "slug", "headline"), (pk, slug, headline))
     return found.get("p"), found.get("n")
 
 
@@ -230,19 +231,35 @@ def section_newest(section_id: int, site: Site) -> list[Article]:
     return stories
 
 
+_ARTICLE_FIELDS = tuple(f.attname for f in Article._meta.concrete_fields)
+_PICTURE_FIELDS = (
+    "id",
+    "file",
+    "width",
+    "height",
+    "focal_x",
+    "focal_y",
+    "caption",
+    "credit",
+    "alt_text",
+)
+
+
 @functools.cache
 def _article_sql() -> str:
-    columns = ", ".join(f.column for f in Article._meta.concrete_fields)
     return (
-        f"SELECT {columns} FROM news_article "
+        f"SELECT {rows.columns(Article, _ARTICLE_FIELDS)} FROM news_article "
         "WHERE slug = %(slug)s AND status = %(published)s AND published_at <= %(now)s"
     )
 
 
-def _by_ids(model, columns: str, ids: set[int], extra: str = "", params: tuple = ()) -> list:
+def _by_ids(model, attnames: tuple[str, ...], ids: set[int], extra="", params=()) -> list:
     placeholders = ", ".join(["%s"] * len(ids))
-    sql = f"SELECT {columns} FROM {model._meta.db_table} WHERE id IN ({placeholders}){extra}"
-    return list(model.objects.raw(sql, [*sorted(ids), *params]))
+    sql = (
+        f"SELECT {rows.columns(model, attnames)} FROM {model._meta.db_table} "
+        f"WHERE id IN ({placeholders}){extra}"
+    )
+    return rows.load(model, attnames, sql, [*sorted(ids), *params])
 
 
 def article_page(*, slug: str, now: dt.datetime | None = None) -> ArticlePage | None:
@@ -251,10 +268,11 @@ def article_page(*, slug: str, now: dt.datetime | None = None) -> ArticlePage | 
     site = site_context(now)
     now = site.now
     when = connection.ops.adapt_datetimefield_value(now)
-    found = list(
-        Article.objects.raw(
-            _article_sql(), {"slug": slug, "published": Status.PUBLISHED, "now": when}
-        )
+    found = rows.load(
+        Article,
+        _ARTICLE_FIELDS,
+        _article_sql(),
+        {"slug": slug, "published": Status.PUBLISHED, "now": when},
     )
     if not found:
         return None
@@ -271,7 +289,7 @@ def article_page(*, slug: str, now: dt.datetime | None = None) -> ArticlePage | 
         for p in (
             _by_ids(
                 Picture,
-                "id, file, width, height, focal_x, focal_y, caption, credit, alt_text",
+                _PICTURE_FIELDS,
                 picture_ids,
             )
             if picture_ids
@@ -283,7 +301,7 @@ def article_page(*, slug: str, now: dt.datetime | None = None) -> ArticlePage | 
     related = (
         _by_ids(
             Article,
-            "id, slug, headline",
+            ("id", "slug", "headline"),
             article_ids - {article.pk},
             " AND status = %s AND published_at <= %s",
             (Status.PUBLISHED, when),

@@ -37,9 +37,8 @@ def _now() -> str:
     return f"{_second[1]}.{int((now - whole) * 1000):03d}+00:00"
 
 
-def _path(environ) -> str:
+def _path(raw: str) -> str:
     # WSGI hands the path as latin-1 text of its bytes; readers' paths are UTF-8.
-    raw = environ.get("PATH_INFO", "")
     try:
         return raw.encode("latin-1").decode("utf-8")
     except (UnicodeEncodeError, UnicodeDecodeError):
@@ -47,6 +46,11 @@ def _path(environ) -> str:
 
 
 def _line(environ, status: str, headers, started: float) -> None:
+    code = int(status[:3]) if status[:3].isdigit() else 0
+    _write(environ.get("REQUEST_METHOD", ""), environ.get("PATH_INFO", ""), code, headers, started)
+
+
+def _write(method: str, raw_path: str, code: int, headers, started: float) -> None:
     # Hundredths of a millisecond as whole numbers: a float's repr costs more than the rest.
     hundredths = int((perf_counter() - started) * 100_000)
     ms = f"{hundredths // 100}.{hundredths % 100:02d}"
@@ -55,11 +59,10 @@ def _line(environ, status: str, headers, started: float) -> None:
         if name == "X-Cache":
             cache = value
             break
-    code = int(status[:3]) if status[:3].isdigit() else 0
     line = (
         f'{{"time":"{_now()}","level":"info","logger":"dateline.access",'
-        f'"method":{encode_basestring(environ.get("REQUEST_METHOD", ""))},'
-        f'"path":{encode_basestring(_path(environ))},"status":{code},'
+        f'"method":{encode_basestring(method)},'
+        f'"path":{encode_basestring(_path(raw_path))},"status":{code},'
         f'"ms":{ms},"cache":{encode_basestring(cache)}}}\n'
     )
     # sys.stderr looked up each time: whatever stands there now (a test's capture) gets it.
@@ -93,6 +96,15 @@ class AccessLog:
             return self.wrapped(environ, start)
         finally:
             _line(environ, seen[0], seen[1], started)
+
+    def answer(self, method, path, query, scheme, headers):
+        """The page cache's answer on `dateline serve`'s event loop, before any environ is
+        built (config/rsgi.py): logged when it is one; None goes on to __call__."""
+        started = perf_counter()
+        result = self.wrapped.answer(method, path, query, scheme, headers)
+        if result is not None:
+            _write(method, path, result[0], result[1], started)
+        return result
 
     def hit(self, environ, start_response):
         """The page cache's answer from memory, if it has one (None: the request goes on

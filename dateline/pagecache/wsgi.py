@@ -12,10 +12,13 @@ import hashlib
 import time
 from collections import OrderedDict
 from email.utils import formatdate, parsedate_to_datetime
+from http import HTTPStatus
 from threading import Lock
 from urllib.parse import unquote_plus
 
 from django.conf import settings
+from django.core.signals import setting_changed
+from django.dispatch import receiver
 from django.http.cookie import parse_cookie
 from django.http.request import split_domain_port, validate_host
 
@@ -56,6 +59,12 @@ TRACKING_PARAMS = frozenset(
 _CDN_TAGS_MAX = 16_000
 # What a kept entry costs besides its bytes: the Entry, its header tuples, its key.
 _ENTRY_OVERHEAD = 1_000
+# Cache-Control for each shared age a page may announce (0–60 s).
+_CACHE_CONTROL = [
+    f"public, max-age=0, s-maxage={age}, stale-while-revalidate=30" for age in range(61)
+]
+_UNPARSED = object()
+_REASONS = {s.value: f"{s.value} {s.phrase}" for s in HTTPStatus}
 # Headers the cache sets itself, per representation or per entry.
 _OWN_HEADERS = frozenset(
     {"cache-control", "etag", "expires", "vary", "x-cache", "surrogate-key", "cache-tag", "xkey"}
@@ -74,6 +83,9 @@ class Entry:
         "expires",
         "etag",
         "size",
+        "code",
+        "modified",
+        "reps",
     )
 
     def __init__(self, status, headers, body, deps, stamp, expires, etag):
@@ -88,10 +100,55 @@ class Entry:
         self.expires = expires
         self.etag = etag
         self.size = 0  # bytes counted against the store's budget, once kept
+        self.code = int(status[:3])
+        self.modified = _UNPARSED
+        # The headers last served, per encoding (plain, gzip): a hit reuses the lists until
+        # the shared age it announces changes (once a second), so it builds nothing.
+        self.reps: list = [None, None]
+
+    def representation(self, gzipped: bool, shared_age: int, fresh: bool):
+        """(headers, headers of a 304) for this encoding and shared age."""
+        rep = self.reps[gzipped]
+        if rep is not None and rep[0] == shared_age and rep[1] is fresh:
+            return rep[2], rep[3]
+        body = self.gzip() if gzipped else self.body
+        # Each encoding is its own representation, with its own validator (RFC 9110 8.8.3).
+        etag = self.etag[:-1] + '-gz"' if gzipped else self.etag
+        # How long a cache in front may keep it: `PageCacheApp._shared_max_age`.
+        headers = self.headers + [
+            ("Content-Length", str(len(body))),
+            ("ETag", etag),
+            ("Vary", "Accept-Encoding"),
+            (
+                "Cache-Control",
+                _CACHE_CONTROL[shared_age]
+                if shared_age < len(_CACHE_CONTROL)
+                else f"public, max-age=0, s-maxage={shared_age}, stale-while-revalidate=30",
+            ),
+            ("X-Cache", "miss" if fresh else "hit"),
+        ]
+        if gzipped:
+            headers.append(("Content-Encoding", "gzip"))
+        keep = ("ETag", "Cache-Control", "Last-Modified", "Vary")
+        unmodified = [h for h in headers if h[0] in keep]
+        self.reps[gzipped] = (shared_age, fresh, headers, unmodified)
+        return headers, unmodified
+
+    def last_modified(self):
+        """The Last-Modified header as a datetime (None if absent or unreadable), parsed
+        once: only a request with If-Modified-Since asks."""
+        if self.modified is _UNPARSED:
+            self.modified = next(
+                (_http_date(v) for k, v in self.headers if k == "Last-Modified"), None
+            )
+        return self.modified
 
     def gzip(self) -> bytes:
+        """The gzipped body, made on the first request that accepts it (not when the page
+        is stored: a client that never asks, such as a CDN fetching identity, costs no
+        compression) and then kept, counted against the store's budget."""
         if self.gzipped is None:
-            self.gzipped = gzip.compress(self.body, compresslevel=6, mtime=0)
+            store.add_gzipped(self, gzip.compress(self.body, compresslevel=6, mtime=0))
         return self.gzipped
 
     def measure(self, key: str) -> int:
@@ -133,21 +190,37 @@ class PageStore:
         too large to keep."""
         if len(entry.body) > self.max_entry():
             return False
-        entry.gzip()  # once, here, so that every hit that accepts gzip gets it for free
-        entry.size = entry.measure(key)
-        if entry.size > self.max_entry():
+        size = entry.measure(key)
+        if size > self.max_entry():
             return False
-        budget = self.budget()
         with self.lock:
+            entry.size = size
             old = self.entries.pop(key, None)
             if old is not None:
                 self.bytes -= old.size
+                old.size = 0
             self.entries[key] = entry
             self.bytes += entry.size
-            while self.bytes > budget:
-                _, evicted = self.entries.popitem(last=False)
-                self.bytes -= evicted.size
+            self._evict()
         return True
+
+    def add_gzipped(self, entry: Entry, gzipped: bytes) -> None:
+        """Give `entry` its gzipped body; counted when the entry is kept."""
+        with self.lock:
+            if entry.gzipped is not None:  # another thread was first
+                return
+            entry.gzipped = gzipped
+            if entry.size:
+                entry.size += len(gzipped)
+                self.bytes += len(gzipped)
+                self._evict()
+
+    def _evict(self) -> None:
+        budget = self.budget()
+        while self.bytes > budget:
+            _, evicted = self.entries.popitem(last=False)
+            self.bytes -= evicted.size
+            evicted.size = 0  # no longer counted
 
     def __len__(self) -> int:
         return len(self.entries)
@@ -157,6 +230,8 @@ class PageStore:
 
     def clear(self) -> None:
         with self.lock:
+            for entry in self.entries.values():
+                entry.size = 0
             self.entries.clear()
             self.bytes = 0
 
@@ -190,24 +265,86 @@ def canonical_query(query: str) -> str:
     return "&".join(kept)
 
 
-def _normalised_key(environ) -> str:
-    """The cache key; the environ is set to the same query, so that Django renders exactly
-    the page the key names (PEP 3333 lets an application change its environ)."""
-    query = canonical_query(environ.get("QUERY_STRING", ""))
-    environ["QUERY_STRING"] = query
-    return environ.get("PATH_INFO", "/") + ("?" + query if query else "")
+class EnvironHeaders:
+    """A WSGI environ's request headers read the way `PageCacheApp.answer` reads headers
+    (lower-case names; `get`, `get_all`, `in`), as granian's RSGI headers are read."""
+
+    __slots__ = ("environ",)
+    _keys: dict[str, str] = {}
+
+    def __init__(self, environ) -> None:
+        self.environ = environ
+
+    @classmethod
+    def _key(cls, name: str) -> str:
+        key = cls._keys.get(name)
+        if key is None:
+            key = cls._keys[name] = "HTTP_" + name.upper().replace("-", "_")
+        return key
+
+    def get(self, name: str, default=None):
+        return self.environ.get(self._key(name), default)
+
+    def get_all(self, name: str) -> list[str]:
+        value = self.environ.get(self._key(name))
+        return [] if value is None else [value]
+
+    def __contains__(self, name: str) -> bool:
+        return self._key(name) in self.environ
 
 
-def _private(environ) -> bool:
+def _one(headers, name: str, joiner: str) -> str | None:
+    """A header's value, repeated fields joined as a WSGI server joins them."""
+    if name not in headers:
+        return None
+    values = headers.get_all(name)
+    return values[0] if len(values) == 1 else joiner.join(values)
+
+
+class _Rules:
+    """The settings a hit obeys, read once: a settings attribute costs a Python call
+    (LazySettings), several per hit. Read again when a setting changes (tests)."""
+
+    def __init__(self) -> None:
+        self.private_cookies = (settings.SESSION_COOKIE_NAME, settings.CSRF_COOKIE_NAME)
+        self.forwarded_host = settings.USE_X_FORWARDED_HOST
+        allowed = settings.ALLOWED_HOSTS
+        if settings.DEBUG and not allowed:
+            allowed = _DEBUG_HOSTS
+        self.allowed_hosts = allowed
+        self.ssl_redirect = settings.SECURE_SSL_REDIRECT
+        self.proxy_ssl = None
+        if settings.SECURE_PROXY_SSL_HEADER:
+            key, secure = settings.SECURE_PROXY_SSL_HEADER
+            # HTTP_X_FORWARDED_PROTO: the environ key; x-forwarded-proto: the header
+            self.proxy_ssl = (key, key.removeprefix("HTTP_").lower().replace("_", "-"), secure)
+
+
+_rules: _Rules | None = None
+
+
+@receiver(setting_changed)
+def _settings_changed(**kwargs) -> None:
+    global _rules
+    _rules = None
+    _accepted_hosts.clear()
+
+
+def _current_rules() -> _Rules:
+    global _rules
+    if _rules is None:
+        _rules = _Rules()
+    return _rules
+
+
+def _private(cookie: str | None, names: tuple[str, str]) -> bool:
     """A request with a session or CSRF cookie (staff) is neither served a shared page nor
     stored as one."""
-    cookie = environ.get("HTTP_COOKIE")
     if not cookie:
         return False
-    names = (settings.SESSION_COOKIE_NAME, settings.CSRF_COOKIE_NAME)
     # A name absent from the header cannot be a cookie of the request; readers' cookies
     # (consent, analytics) mostly are, and parsing is the slower part.
-    if not any(name in cookie for name in names):
+    if names[0] not in cookie and names[1] not in cookie:
         return False
     cookies = parse_cookie(cookie)
     return any(cookies.get(name) for name in names)
@@ -220,20 +357,18 @@ _ACCEPTED_HOSTS_MAX = 1_000
 _DEBUG_HOSTS = [".localhost", "127.0.0.1", "[::1]"]  # Django's own, under DEBUG
 
 
-def _host_allowed(environ) -> bool:
+def _host_allowed(headers, rules: _Rules) -> bool:
     """Whether Django would accept the request's host (HttpRequest.get_host, the same
     header and the same rules): a hit must not answer what Django would refuse with 400,
     nor may a refused host key anything. A request without a Host header (HTTP/1.0) is
     left to Django."""
-    if settings.USE_X_FORWARDED_HOST and "HTTP_X_FORWARDED_HOST" in environ:
-        host = environ["HTTP_X_FORWARDED_HOST"]
+    if rules.forwarded_host and "x-forwarded-host" in headers:
+        host = _one(headers, "x-forwarded-host", ",")
     else:
-        host = environ.get("HTTP_HOST")
+        host = _one(headers, "host", ",")
         if host is None:
             return False
-    allowed = settings.ALLOWED_HOSTS
-    if settings.DEBUG and not allowed:
-        allowed = _DEBUG_HOSTS
+    allowed = rules.allowed_hosts
     if _accepted_hosts.get(host) is allowed:
         return True
     domain, _ = split_domain_port(host)
@@ -245,21 +380,17 @@ def _host_allowed(environ) -> bool:
     return True
 
 
-def _redirected_to_https(environ) -> bool:
+def _redirected_to_https(scheme: str, headers, rules: _Rules) -> bool:
     """Whether Django would redirect the request to HTTPS (SECURE_SSL_REDIRECT, behind a
     proxy whose header says how the client came: HttpRequest.scheme's rules)."""
-    if not settings.SECURE_SSL_REDIRECT:
+    if not rules.ssl_redirect:
         return False
-    if settings.SECURE_PROXY_SSL_HEADER:
-        header, secure = settings.SECURE_PROXY_SSL_HEADER
-        value = environ.get(header)
+    if rules.proxy_ssl is not None:
+        _, name, secure = rules.proxy_ssl
+        value = headers.get(name)
         if value is not None:
             return value.split(",", 1)[0].strip() != secure
-    return environ.get("wsgi.url_scheme") != "https"
-
-
-def _cacheable_request(environ) -> bool:
-    return environ.get("REQUEST_METHOD") in ("GET", "HEAD") and not _private(environ)
+    return scheme != "https"
 
 
 def _cdn_tags(deps) -> list[tuple[str, str]]:
@@ -293,14 +424,18 @@ _UNPURGED_MAX_AGE = 60
 _TRANSIT = 0.05
 
 
-def _not_modified(environ, etag: str, headers) -> bool:
+def _not_modified(headers, etag: str, entry: Entry) -> bool:
     """RFC 9110 13.2.2: If-None-Match when sent, else If-Modified-Since."""
-    if "HTTP_IF_NONE_MATCH" in environ:
-        return environ["HTTP_IF_NONE_MATCH"] == etag
-    since = _http_date(environ.get("HTTP_IF_MODIFIED_SINCE", ""))
-    if since is None:  # most requests: no date to parse (a tenth of a hit's time)
+    match = _one(headers, "if-none-match", ",")
+    if match is not None:
+        return match == etag
+    since = headers.get("if-modified-since")
+    if not since:  # most requests: no date to parse (a tenth of a hit's time)
         return False
-    modified = next((_http_date(v) for k, v in headers if k == "Last-Modified"), None)
+    since = _http_date(since)
+    if since is None:
+        return False
+    modified = entry.last_modified()
     return modified is not None and modified <= since
 
 
@@ -330,57 +465,117 @@ class PageCacheApp:
             return self.app(environ, start_response)
         return self._render(key, environ, start_response)
 
-    def hit(self, environ, start_response):
-        """The response if the page cache answers `environ` itself, else None (and the
-        request is Django's). It waits on nothing but the version store, which is a few
-        memory loads on one machine: `dateline serve`'s front calls it on its event loop
-        then, and hands only misses to a WSGI thread (dateline/core/front.py)."""
+    def key(self, method: str, path: str, query: str, scheme: str, headers) -> str | None:
+        """The cache key of a request the cache may answer or keep, else None (the request
+        is Django's alone). `headers`: lower-case names, with `get`, `get_all` and `in`
+        (granian's RSGI headers, or `EnvironHeaders`)."""
+        rules = _rules or _current_rules()
         if (
             not self.enabled
-            or not _cacheable_request(environ)
+            or (method != "GET" and method != "HEAD")
+            or _private(_one(headers, "cookie", "; "), rules.private_cookies)
             # A hit is answered before Django: the Host check Django would make is made
             # here too, so no page is served or kept under a host the site refuses.
-            or not _host_allowed(environ)
-            or _redirected_to_https(environ)
+            or not _host_allowed(headers, rules)
+            or _redirected_to_https(scheme, headers, rules)
         ):
             return None
-        key = environ["dateline.cache_key"] = _normalised_key(environ)
+        if query:
+            query = canonical_query(query)
+            if query:
+                return path + "?" + query
+        return path
+
+    def answer(self, method: str, path: str, query: str, scheme: str, headers):
+        """(status, headers, body) when the page cache answers the request itself, else
+        None. It waits on nothing but the version store, which is a few memory loads on
+        one machine: `dateline serve`'s front calls it on its event loop then, before it
+        builds a WSGI environ, and hands only misses to a WSGI thread
+        (dateline/core/front.py). `path` is PATH_INFO's (latin-1) form."""
+        key = self.key(method, path, query, scheme, headers)
+        if key is None:
+            return None
+        return self.lookup(key, method, headers, compress=False)
+
+    def lookup(self, key: str, method: str, headers, *, compress: bool = True):
+        """The kept response for `key`, if fresh. With `compress` False (on the event loop)
+        None also when the client takes gzip and the page is not compressed yet: a WSGI
+        thread compresses it once, never the loop."""
         entry = store.get(key)
-        if (
-            entry is not None
-            and entry.expires > time.time()
-            and versions().fresh(entry.checks, entry.stamp)
-        ):
-            return self._serve(entry, environ, start_response)
+        if entry is None:
+            return None
+        now = time.time()
+        if entry.expires > now and versions().fresh(entry.checks, entry.stamp):
+            return self._respond(entry, method, headers, now, compress=compress)
         return None
 
-    def _serve(self, entry: Entry, environ, start_response, *, fresh: bool = False):
-        gzipped = "gzip" in environ.get("HTTP_ACCEPT_ENCODING", "")
-        body = entry.gzip() if gzipped else entry.body
-        # Each encoding is its own representation, with its own validator (RFC 9110 8.8.3).
-        etag = entry.etag[:-1] + '-gz"' if gzipped else entry.etag
-        shared_age = self._shared_max_age(entry, fresh)
-        headers = entry.headers + [
-            ("Content-Length", str(len(body))),
-            ("ETag", etag),
-            ("Vary", "Accept-Encoding"),
-            (
-                "Cache-Control",
-                f"public, max-age=0, s-maxage={shared_age}, stale-while-revalidate=30",
-            ),
-            ("X-Cache", "miss" if fresh else "hit"),
-        ]
-        if gzipped:
-            headers.append(("Content-Encoding", "gzip"))
-        if _not_modified(environ, etag, entry.headers):
-            keep = ("ETag", "Cache-Control", "Last-Modified", "Vary")
-            start_response("304 Not Modified", [h for h in headers if h[0] in keep])
-            return [b""]
-        start_response(entry.status, headers)
-        return [b""] if environ.get("REQUEST_METHOD") == "HEAD" else [body]
+    def hit(self, environ, start_response):
+        """The WSGI form of `answer`: the response if the page cache answers `environ`
+        itself, else None (and the request is Django's, with the cache key in the environ
+        when the response may be kept)."""
+        headers = EnvironHeaders(environ)
+        method = environ.get("REQUEST_METHOD")
+        key = self.key(
+            method,
+            environ.get("PATH_INFO", "/"),
+            environ.get("QUERY_STRING", ""),
+            environ.get("wsgi.url_scheme"),
+            headers,
+        )
+        if key is None:
+            return None
+        # Django renders exactly the page the key names (PEP 3333 lets an application
+        # change its environ).
+        environ["QUERY_STRING"] = key.partition("?")[2]
+        environ["dateline.cache_key"] = key
+        answered = self.lookup(key, method, headers)
+        if answered is None:
+            return None
+        return self._start(answered, start_response)
 
     @staticmethod
-    def _shared_max_age(entry: Entry, fresh: bool) -> int:
+    def _start(answered, start_response):
+        status, headers, body = answered
+        start_response(_REASONS.get(status) or f"{status} Unknown", headers)
+        return [body]
+
+    def _respond(
+        self,
+        entry: Entry,
+        method: str,
+        headers,
+        now: float,
+        *,
+        fresh: bool = False,
+        compress: bool = True,
+    ):
+        """(status, headers, body) of `entry` for a request with these headers: the
+        encoding it accepts, 304 when its validators match, no body for HEAD."""
+        accept = headers.get("accept-encoding")
+        gzipped = accept is not None and "gzip" in accept
+        if gzipped and not compress and entry.gzipped is None:
+            return None
+        shared_age = self._shared_max_age(entry, fresh, now)
+        response_headers, unmodified = entry.representation(gzipped, shared_age, fresh)
+        etag = entry.etag[:-1] + '-gz"' if gzipped else entry.etag
+        if _not_modified(headers, etag, entry):
+            return 304, unmodified, b""
+        if method == "HEAD":
+            return entry.code, response_headers, b""
+        return entry.code, response_headers, entry.gzipped if gzipped else entry.body
+
+    def _serve(self, entry: Entry, environ, start_response, *, fresh: bool = False):
+        answered = self._respond(
+            entry,
+            environ.get("REQUEST_METHOD"),
+            EnvironHeaders(environ),
+            time.time(),
+            fresh=fresh,
+        )
+        return self._start(answered, start_response)
+
+    @staticmethod
+    def _shared_max_age(entry: Entry, fresh: bool, now: float) -> int:
         """How long a cache in front may keep the page (s-maxage).
 
         Purged on every change (DATELINE_PURGE_URL), it may keep a page as long as we
@@ -390,7 +585,7 @@ class PageCacheApp:
         remove them. Not purged, or without tags to purge it by, a minute at most (a
         just-rendered page one second), and it may be served stale briefly while the cache
         asks again."""
-        left = entry.expires - time.time()
+        left = entry.expires - now
         if getattr(settings, "DATELINE_PURGE_URLS", None) and _purgeable(entry):
             if fresh and (entry.checks is None or not versions().fresh(entry.checks, entry.stamp)):
                 return 0

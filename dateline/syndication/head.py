@@ -4,7 +4,7 @@ so it adds no query (news/tests/test_query_counts.py)."""
 
 from __future__ import annotations
 
-from markupsafe import Markup
+from markupsafe import Markup, escape
 
 from dateline.news.selectors import ArticlePage, FrontPage, ListingPage, Site
 from dateline.syndication import social, structured_data
@@ -13,9 +13,11 @@ from dateline.syndication.selectors import Story
 
 
 def _feed_links(name: str, base: str) -> list[Markup]:
+    # f-strings with escape(): the markup Markup.format makes, without its formatter.
     return [
-        Markup('<link rel="alternate" type="{}" title="{}" href="{}">\n').format(
-            kind, f"{name} ({label})", absolute(f"{base}{file}")
+        Markup(
+            f'<link rel="alternate" type="{kind}" title="{escape(f"{name} ({label})")}" '
+            f'href="{escape(absolute(f"{base}{file}"))}">\n'
         )
         for kind, label, file in (
             ("application/rss+xml", "RSS", "rss.xml"),
@@ -50,8 +52,9 @@ def head(page=None, site: Site | None = None) -> Markup:
             )
         parts.append(
             Markup(
-                '<link rel="alternate" type="application/json" title="ninjs" href="{}">\n'
-            ).format(ninjs_url(article))
+                '<link rel="alternate" type="application/json" title="ninjs" '
+                f'href="{escape(ninjs_url(article))}">\n'
+            )
         )
         parts.append(social.article_card(story, publication))
         parts.append(structured_data.script(structured_data.news_article(story, publication)))
@@ -83,4 +86,5 @@ def head(page=None, site: Site | None = None) -> Markup:
             **structured_data.organization(publication),
         }
         parts.append(structured_data.script(organization))
-    return Markup("").join(parts)
+    # Every part is Markup already: joined as text, not escaped again one by one.
+    return Markup("".join(parts))

@@ -13,6 +13,7 @@ import pytest
 from dateline.news.tests import factories, readers
 from dateline.ops.access_log import AccessLog
 from dateline.ops.logs import JsonFormatter
+from dateline.pagecache.wsgi import EnvironHeaders
 
 
 def _lines(capsys) -> list[dict]:
@@ -60,6 +61,31 @@ def test_a_hit_the_front_answers_on_its_loop_is_logged_once(capsys):
     )
     assert body is not None and seen == ["200 OK"]
     assert [(x["path"], x["cache"]) for x in _access(_lines(capsys))] == [(path, "hit")]
+
+
+@pytest.mark.django_db
+def test_a_hit_answered_from_granians_scope_is_logged_once(capsys):
+    """`dateline serve` asks the page cache before it builds an environ (config/rsgi.py):
+    that answer is a request too."""
+    from config import rsgi
+
+    story = factories.article(headline="Harbour lights again")
+    path = story.get_absolute_url()
+    readers.cached(path)  # kept
+    capsys.readouterr()
+
+    class Scope:
+        method = "GET"
+        scheme = "http"
+        query_string = ""
+
+    Scope.path = path
+    Scope.headers = EnvironHeaders(readers._environ(path))
+    answered = rsgi.hit(Scope)
+    assert answered is not None and answered[0] == 200
+    assert [(x["path"], x["status"], x["cache"]) for x in _access(_lines(capsys))] == [
+        (path, 200, "hit")
+    ]
 
 
 def test_a_readers_path_is_logged_as_the_utf8_they_sent_without_its_query(capsys):
