@@ -9,18 +9,19 @@ import datetime as dt
 from urllib.parse import urlsplit
 
 from django.contrib.sitemaps import Sitemap
-from django.db.models import Max, Q
+from django.db.models import Exists, Max, OuterRef, Q, Subquery
 
-from dateline.news.models import Article, Author, Section, Status, Topic
+from dateline.news.models import Article, Author, Section, Topic, archive
 from dateline.news.selectors import Site
 from dateline.syndication import dates
 from dateline.syndication.identity import site_url
 
-# The protocol allows 50,000 URLs and 50 MB (uncompressed) per file. The longest <url>
-# entry we can write is under 2.6 KB (a 200-character slug of 4-byte characters is
-# 2,400 characters percent-encoded, plus the address and a lastmod), so 10,000 entries
-# stay under 26 MB whatever the slugs; pinned in tests/test_sitemaps.py.
-ARTICLES_PER_SITEMAP = 10_000
+# The protocol allows 50,000 URLs and 50 MB (uncompressed) per file. The articles sitemap
+# has a file per archive block of 1,000 story ids (news.models.archive); the longest
+# <url> entry we can write is under 2.6 KB (a 200-character slug of 4-byte characters is
+# 2,400 characters percent-encoded, plus the address and a lastmod), so a file stays
+# under 2.6 MB whatever the slugs; pinned in tests/test_sitemaps.py.
+ARTICLES_PER_SITEMAP = archive.BLOCK_SIZE
 MAX_SITEMAP_BYTES = 50 * 1024 * 1024
 # Google News: stories first published in the last two days, at most 1,000 per file.
 NEWS_WINDOW = dt.timedelta(days=2)
@@ -40,17 +41,34 @@ class SiteSitemap(Sitemap):
 
 
 class ArticleSitemap(SiteSitemap):
-    """Every visible story, oldest first: a page keeps its stories as new ones arrive on
-    the last page, so only the last page and pages with a changed story change."""
+    """The visible stories of one archive block (a fixed range of ids), in id order: a
+    file keeps its stories as new ones arrive in later blocks, so only the newest file
+    and files with a changed story change, and a file's read is at most BLOCK_SIZE rows
+    by primary key, at any size of archive."""
 
-    limit = ARTICLES_PER_SITEMAP
+    # Never reached: a block holds at most BLOCK_SIZE stories.
+    limit = 50_000
 
-    def items(self):
-        return (
-            Article.objects.published(self.site.now)
-            .order_by("published_at", "pk")
-            .only("pk", "slug", "published_at", "updated_at")
-        )
+    def __init__(self, site: Site, block: int = 0) -> None:
+        super().__init__(site)
+        self.block = block
+        self._stories: list[Article] | None = None
+
+    def items(self) -> list[Article]:
+        # A list, read once, so that the paginator counts it without a COUNT query.
+        if self._stories is None:
+            first, last = archive.block_ids(self.block)
+            self._stories = list(
+                Article.objects.published(self.site.now)
+                .filter(pk__gte=first, pk__lte=last)
+                .order_by("pk")
+                .only("pk", "slug", "published_at", "updated_at")
+            )
+        return self._stories
+
+    def get_urls(self, page=1, site=None, protocol=None):
+        # The file is the block, named by the view from `?p=`: never a page of it.
+        return super().get_urls(page=1, site=site, protocol=protocol)
 
     def location(self, article: Article) -> str:
         return article.get_absolute_url()
@@ -67,14 +85,21 @@ class ListingSitemap(SiteSitemap):
     model: type
     fields: tuple[str, ...]
 
-    def _visible(self) -> Q:
-        return Q(articles__status=Status.PUBLISHED, articles__published_at__lte=self.site.now)
+    # How a story names the label (the filter from Article).
+    article_filter: str
 
     def items(self):
+        # Each label's newest visible story, found by walking that label's stories
+        # newest first and taking one (a per-label index walk where the listing indexes
+        # serve it), rather than grouping the whole archive by label.
+        newest = (
+            Article.objects.published(self.site.now)
+            .filter(**{self.article_filter: OuterRef("pk")})
+            .order_by("-published_at")
+            .values("published_at")[:1]
+        )
         return (
-            self.model.objects.annotate(
-                newest=Max("articles__published_at", filter=self._visible())
-            )
+            self.model.objects.annotate(newest=Subquery(newest))
             .filter(newest__isnull=False)
             .order_by("pk")
             .only("pk", *self.fields)
@@ -87,24 +112,38 @@ class ListingSitemap(SiteSitemap):
         return dates.local(obj.newest, self.zone)
 
     def get_latest_lastmod(self) -> dt.datetime | None:
-        newest = self.model.objects.filter(self._visible()).aggregate(
-            newest=Max("articles__published_at")
-        )["newest"]
+        # The newest visible story with such a label: a walk down the visibility index
+        # that stops at the first one.
+        if self.model is Section:
+            labelled = Q(section__isnull=False)
+        else:
+            through = getattr(Article, self.article_filter).through
+            labelled = Exists(through.objects.filter(article_id=OuterRef("pk")))
+        newest = (
+            Article.objects.published(self.site.now)
+            .filter(labelled)
+            .order_by("-published_at", "-pk")
+            .values_list("published_at", flat=True)
+            .first()
+        )
         return dates.local(newest, self.zone) if newest else None
 
 
 class SectionSitemap(ListingSitemap):
     model = Section
+    article_filter = "section"
     fields = ("slug",)
 
 
 class TopicSitemap(ListingSitemap):
     model = Topic
+    article_filter = "topics"
     fields = ("kind", "slug")
 
 
 class AuthorSitemap(ListingSitemap):
     model = Author
+    article_filter = "authors"
     fields = ("slug",)
 
 
