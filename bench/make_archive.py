@@ -105,9 +105,11 @@ def labels() -> tuple[list[int], int, int, int, int]:
     )
 
 
-def copy_stories(seed: Article, first: int, last: int, start: str, sections: list[int]) -> None:
-    """Stories first..last (ids) as copies of `seed`; copy n = id - first + 1."""
-    n = f"(g - {first} + 1)"
+def copy_stories(
+    seed: Article, base: int, first: int, last: int, start: str, sections: list[int]
+) -> None:
+    """Stories first..last (ids) as copies of `seed`; copy n is story base + n."""
+    n = f"(g - {base})"
     at = moment(start, f"({n} / 2) * 30")
     section = (
         "CASE "
@@ -139,9 +141,11 @@ def copy_stories(seed: Article, first: int, last: int, start: str, sections: lis
         cursor.execute(sql)
 
 
-def copy_relations(seed: Article, first: int, last: int, ids: tuple[int, int, int, int, int]):
+def copy_relations(
+    seed: Article, base: int, first: int, last: int, ids: tuple[int, int, int, int, int]
+) -> None:
     _, author0, tag0, topic0, topics = ids
-    n = f"(g - {first} + 1)"
+    n = f"(g - {base})"
     statements = [
         ("news_article_authors (article_id, author_id)", f"g, {author0} + {n} % {AUTHORS}"),
         ("news_article_tags (article_id, tag_id)", f"g, {tag0} + {n} % {TAGS}"),
@@ -211,8 +215,8 @@ def main() -> None:
             if pg():
                 with connection.cursor() as cursor:
                     cursor.execute("SET LOCAL synchronous_commit = off")
-            copy_stories(seed, first, first + size - 1, start_sql, ids[0])
-            copy_relations(seed, first, first + size - 1, ids)
+            copy_stories(seed, base, first, first + size - 1, start_sql, ids[0])
+            copy_relations(seed, base, first, first + size - 1, ids)
         done += size
         print(
             f"{done + args.n - total:>10,} stories  {time.monotonic() - started:7.1f} s", flush=True
