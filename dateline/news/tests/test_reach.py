@@ -41,10 +41,9 @@ story = st.tuples(
 
 
 class ReachTests(TestCase):
-    def setUp(self):
-        memo.clear()
-
     def _archive(self, stories) -> tuple[list[Section], Tag, Author, set[str], set[str]]:
+        # Each example is a new archive: nothing memoised from the one before (navigation).
+        memo.clear()
         now = clock.now().replace(microsecond=0)
         sections = [Section.objects.create(name=f"Desk {i}", slug=f"desk-{i}") for i in range(2)]
         tag = Tag.objects.create(name="Harbour", slug="harbour")

@@ -96,7 +96,9 @@ def test_sitemap_query_counts_are_constant(client, n, monkeypatch):
     # not start at a block's first), each read the same way.
     monkeypatch.setattr(archive, "BLOCK_SIZE", 10)
     _site(n)
+    first = archive.block_of(Article.objects.order_by("pk").first().pk) + 1
     for url, warm in SITEMAPS.items():
+        url = url.replace("articles.xml", f"articles.xml?p={first}")
         assert _count(client, url, cold=True) == warm + SITE_COLD, url
         assert _count(client, url, cold=False) == warm, url
     if n > 10:
