@@ -48,41 +48,46 @@ def refresh(numbers: Iterable[int] | None = None, *, now: dt.datetime) -> None:
         cursor.execute(_REFRESH_SQL.format(where=f"AND ({ranges})"), params)
 
 
-# Each block's lastmod as of `now`: the stored one, or, for a block where a scheduled
-# story has gone live since its row was written, read again from its (at most
-# BLOCK_SIZE) stories by primary key. One statement; it reads the blocks, not the archive.
-_LASTMODS_SQL = f"""
-SELECT b.number,
-  CASE WHEN b.due IS NOT NULL AND b.due <= %(now)s THEN (
-    SELECT MAX({_CHANGED}) FROM news_article a
-    WHERE a.id BETWEEN b.number * %(size)s + 1 AND (b.number + 1) * %(size)s
-      AND a.status = %(published)s AND a.published_at <= %(now)s
-  ) ELSE b.lastmod END
-FROM news_archiveblock b
-ORDER BY b.number
+_DUE_SQL = f"""
+SELECT (id - 1) / %s, MAX({_CHANGED}) FROM news_article
+WHERE status = %s AND published_at <= %s AND ({{ranges}})
+GROUP BY (id - 1) / %s
 """
 
 
 def lastmods(now: dt.datetime) -> list[tuple[int, dt.datetime]]:
-    """(block number, lastmod) of every block with a visible story, in block order."""
+    """(block number, lastmod) of every block with a visible story, in block order, as of
+    `now`: the rows as kept, one query; and for the blocks where a scheduled story has
+    gone live since their row was written (nothing is written when it does), their
+    lastmods read again from their stories by primary key, one more query. (One query
+    with a correlated subquery for those would do, but PostgreSQL then estimates the
+    whole archive and spends most of a second compiling it with JIT.)"""
+    when = connection.ops.adapt_datetimefield_value(now)
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT number, lastmod, due FROM news_archiveblock ORDER BY number")
+        rows = cursor.fetchall()
+    found = {number: _aware(lastmod) for number, lastmod, _ in rows}
+    due = [number for number, _, at in rows if at is not None and _aware(at) <= now]
+    if due:
+        size = archive_model.BLOCK_SIZE
+        ranges = " OR ".join(["id BETWEEN %s AND %s"] * len(due))
+        bounds = [bound for n in due for bound in archive_model.block_ids(n)]
+        with connection.cursor() as cursor:
+            cursor.execute(
+                _DUE_SQL.format(ranges=ranges), [size, Status.PUBLISHED, when, *bounds, size]
+            )
+            found.update((number, _aware(value)) for number, value in cursor.fetchall())
+    return [(number, found[number]) for number in sorted(found) if found[number] is not None]
+
+
+def _aware(value) -> dt.datetime | None:
     from django.utils import timezone
     from django.utils.dateparse import parse_datetime
 
-    params = {
-        "now": connection.ops.adapt_datetimefield_value(now),
-        "published": Status.PUBLISHED,
-        "size": archive_model.BLOCK_SIZE,
-    }
-    with connection.cursor() as cursor:
-        cursor.execute(_LASTMODS_SQL, params)
-        rows = cursor.fetchall()
-    result = []
-    for number, value in rows:
-        if value is None:
-            continue
-        if isinstance(value, str):  # SQLite: a subquery's result is not converted
-            value = parse_datetime(value)
-        if timezone.is_naive(value):
-            value = timezone.make_aware(value, dt.UTC)
-        result.append((number, value))
-    return result
+    if value is None:
+        return None
+    if isinstance(value, str):  # SQLite: an aggregate's result is not converted
+        value = parse_datetime(value)
+    if timezone.is_naive(value):
+        value = timezone.make_aware(value, dt.UTC)
+    return value

@@ -16,6 +16,7 @@ from django.db.models.expressions import RawSQL
 
 from dateline.core import clock
 from dateline.news import body as body_format
+from dateline.news import labelled
 from dateline.news.models import (
     Article,
     Author,
@@ -464,13 +465,39 @@ class ListingPage:
     deps: set[str]
 
 
+def _window(selected, label, now: dt.datetime, limit: int, after: tuple[str, Cursor] | None = None):
+    """`limit` stories of `selected` nearest `after` ("<": older than the cursor, newest
+    first; ">": newer, oldest first; None: the newest). A label's (kind, id) read from
+    its link rows' index (news.labelled); any other selection through a row comparison
+    on the article indexes."""
+    ascending = after is not None and after[0] == ">"
+    order = ("published_at", "pk") if ascending else ("-published_at", "-pk")
+    if label is not None:
+        kind, pk = label
+        bound = None if after is None else (after[0], after[1].published_at, after[1].pk)
+        ids = labelled.story_ids(kind, pk, now, limit=limit, after=bound)
+        return selected.filter(pk__in=ids).order_by(*order)[:limit]
+    if after is not None:
+        selected = _keyset(selected, after[0], after[1])
+    return selected.order_by(*order)[:limit]
+
+
 def _listing(
-    site: Site, subject, *, kind: str, stories, dep: str, older: str = "", newer: str = ""
+    site: Site,
+    subject,
+    *,
+    kind: str,
+    dep: str,
+    stories: dict | None = None,
+    label: tuple[str, int] | None = None,
+    older: str = "",
+    newer: str = "",
 ) -> ListingPage | None:
-    """A page of the visible stories `stories` selects, newest first; `dep` is the
-    subject's tag (its name and address), and `stories:<dep>` its list. None when a
-    cursor is malformed, or names a place with nothing beyond it."""
-    selected = Article.objects.published(site.now).filter(**stories)
+    """A page of the visible stories that `stories` (a filter) or `label` (kind, id)
+    selects, newest first; `dep` is the subject's tag (its name and address), and
+    `stories:<dep>` its list. None when a cursor is malformed, or names a place with
+    nothing beyond it."""
+    selected = Article.objects.published(site.now).filter(**(stories or {}))
     visible = selected.for_listing()
     deps = site.deps | {dep, f"stories:{dep}"}
     if newer:
@@ -479,7 +506,7 @@ def _listing(
         cursor = Cursor.parse(newer)
         if cursor is None:
             return None
-        found = list(_keyset(visible, ">", cursor).order_by("published_at", "pk")[: PAGE_SIZE + 1])
+        found = list(_window(visible, label, site.now, PAGE_SIZE + 1, (">", cursor)))
         shown = found[:PAGE_SIZE][::-1]
         if not shown:
             return None
@@ -487,24 +514,16 @@ def _listing(
         newer_link = f"?newer={Cursor.of(shown[0]).token}" if len(found) > PAGE_SIZE else None
         older_link = f"?older={Cursor.of(shown[-1]).token}"
         deps |= teasers(shown)
+        query = f"?newer={newer}"
         return ListingPage(
-            site,
-            subject.name,
-            kind,
-            subject,
-            shown,
-            newer_link,
-            older_link,
-            f"?newer={newer}",
-            deps,
+            site, subject.name, kind, subject, shown, newer_link, older_link, query, deps
         )
     cursor = Cursor.parse(older) if older else None
     if older and cursor is None:
         return None
-    page = visible.newest_first()
-    if cursor is not None:
-        page = _keyset(page, "<", cursor)
-    found = list(page[: PAGE_SIZE + 1])
+    found = list(
+        _window(visible, label, site.now, PAGE_SIZE + 1, ("<", cursor) if cursor else None)
+    )
     shown = found[:PAGE_SIZE]
     if cursor is not None and not shown:
         return None
@@ -514,9 +533,13 @@ def _listing(
         # The page before starts after the story PAGE_SIZE + 1 places up; with fewer
         # above, it is the top of the listing, which names this page's first story.
         above = list(
-            _keyset(selected, ">", Cursor.of(shown[0]))
-            .order_by("published_at", "pk")
-            .only("pk", "published_at")[: PAGE_SIZE + 1]
+            _window(
+                selected.only("pk", "published_at"),
+                label,
+                site.now,
+                PAGE_SIZE + 1,
+                (">", Cursor.of(shown[0])),
+            )
         )
         if len(above) > PAGE_SIZE:
             newer_link = f"?older={Cursor.of(above[-1]).token}"
@@ -556,7 +579,7 @@ def tag_page(
     if tag is None:
         return None
     return _listing(
-        site, tag, kind="tag", stories={"tags": tag}, dep=f"tag:{tag.pk}", older=older, newer=newer
+        site, tag, kind="tag", label=("tag", tag.pk), dep=f"tag:{tag.pk}", older=older, newer=newer
     )
 
 
@@ -571,7 +594,7 @@ def topic_page(
         site,
         topic,
         kind=topic.get_kind_display(),
-        stories={"topics": topic},
+        label=("topic", topic.pk),
         dep=f"topic:{topic.pk}",
         older=older,
         newer=newer,
@@ -589,7 +612,7 @@ def author_page(
         site,
         author,
         kind="author",
-        stories={"authors": author},
+        label=("author", author.pk),
         dep=f"author:{author.pk}",
         older=older,
         newer=newer,

@@ -22,7 +22,7 @@ from django.db import transaction
 
 from dateline.core import clock
 from dateline.core.text import html_to_text, unique_slug, word_count
-from dateline.news import archive, touches
+from dateline.news import archive, labelled, touches
 from dateline.news import body as body_format
 from dateline.news.models import (
     Article,
@@ -128,9 +128,14 @@ def article_sync_references(*, article: Article) -> None:
 
 
 def _story_changed(before: touches.StoryState | None, pk: int, *, deleted: bool = False) -> None:
-    """After a story's change, in its transaction: its archive block's row when its
-    sitemap file changed (read by the sitemap index), then the pages it reached."""
-    tags = touches.story_touches(before, None if deleted else touches.story_state(pk))
+    """After a story's change, in its transaction: its labels' link rows (news.labelled),
+    its archive block's row when its sitemap file changed (read by the sitemap index),
+    then the pages it reached."""
+    after = None if deleted else touches.story_state(pk)
+    if after is not None:
+        published = after.visible or after.scheduled
+        labelled.sync(pk, after.published_at if published else None)
+    tags = touches.story_touches(before, after)
     if touches.sitemap_stories(pk) in tags:
         archive.refresh([block_of(pk)], now=clock.now())
     invalidate(tags)

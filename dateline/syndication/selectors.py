@@ -10,6 +10,7 @@ from dataclasses import dataclass, field
 from django.db.models import Prefetch
 
 from dateline.news import body as body_format
+from dateline.news import labelled
 from dateline.news.models import Article, Author, Section, Tag, Topic
 from dateline.news.selectors import Site, site_context
 from dateline.pictures.models import Picture
@@ -154,9 +155,6 @@ def _subject(kind: str, site: Site, *, slug: str, topic_kind: str = ""):
     return None
 
 
-_FILTERS = {"section": "section", "tag": "tags", "topic": "topics", "author": "authors"}
-
-
 def feed_page(
     *, kind: str = "site", slug: str = "", topic_kind: str = "", now: dt.datetime | None = None
 ) -> FeedPage | None:
@@ -168,7 +166,13 @@ def feed_page(
         subject = _subject(kind, site, slug=slug, topic_kind=topic_kind)
         if subject is None:
             return None
-        queryset = queryset.filter(**{_FILTERS[kind]: subject})
+        if kind == "section":
+            queryset = queryset.filter(section=subject)
+        else:
+            # A label's newest from its link rows' index (news.labelled), not a sort of
+            # all its stories.
+            ids = labelled.story_ids(kind, subject.pk, site.now, limit=FEED_ITEMS)
+            queryset = queryset.filter(pk__in=ids)
     articles = list(with_labels(queryset.newest_first())[:FEED_ITEMS])
     items = stories(articles, site.now)
     # The same list as the matching page (news.touches): "stories" for the whole site, or

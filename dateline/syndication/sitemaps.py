@@ -9,8 +9,9 @@ import datetime as dt
 from urllib.parse import urlsplit
 
 from django.contrib.sitemaps import Sitemap
-from django.db.models import Exists, Max, OuterRef, Q, Subquery
+from django.db.models import OuterRef, Subquery
 
+from dateline.news import labelled
 from dateline.news.models import Article, Author, Section, Topic, archive
 from dateline.news.selectors import Site
 from dateline.syndication import dates
@@ -85,25 +86,43 @@ class ListingSitemap(SiteSitemap):
     model: type
     fields: tuple[str, ...]
 
-    # How a story names the label (the filter from Article).
-    article_filter: str
+    kind: str
+
+    def _newest(self):
+        """Each label's newest visible story's publication time: one index lookup per
+        label (a section's on news_article, a topic's or author's on its link rows,
+        news.labelled), rather than grouping the whole archive by label."""
+        if self.kind == "section":
+            return Subquery(
+                Article.objects.published(self.site.now)
+                .filter(section=OuterRef("pk"))
+                .order_by("-published_at")
+                .values("published_at")[:1]
+            )
+        return labelled.newest(self.kind, self.model._meta.db_table, self.site.now)
 
     def items(self):
-        # Each label's newest visible story, found by walking that label's stories
-        # newest first and taking one (a per-label index walk where the listing indexes
-        # serve it), rather than grouping the whole archive by label.
-        newest = (
-            Article.objects.published(self.site.now)
-            .filter(**{self.article_filter: OuterRef("pk")})
-            .order_by("-published_at")
-            .values("published_at")[:1]
-        )
         return (
-            self.model.objects.annotate(newest=Subquery(newest))
+            self.model.objects.annotate(newest=self._newest())
             .filter(newest__isnull=False)
             .order_by("pk")
             .only("pk", *self.fields)
         )
+
+    def get_latest_lastmod(self) -> dt.datetime | None:
+        if self.kind == "section":
+            # The newest visible story with a section: a walk down the visibility
+            # index that stops at the first.
+            newest = (
+                Article.objects.published(self.site.now)
+                .filter(section__isnull=False)
+                .order_by("-published_at", "-pk")
+                .values_list("published_at", flat=True)
+                .first()
+            )
+        else:
+            newest = labelled.newest_of_any(self.kind, self.site.now)
+        return dates.local(newest, self.zone) if newest else None
 
     def location(self, obj) -> str:
         return obj.get_absolute_url()
@@ -111,39 +130,22 @@ class ListingSitemap(SiteSitemap):
     def lastmod(self, obj) -> dt.datetime:
         return dates.local(obj.newest, self.zone)
 
-    def get_latest_lastmod(self) -> dt.datetime | None:
-        # The newest visible story with such a label: a walk down the visibility index
-        # that stops at the first one.
-        if self.model is Section:
-            labelled = Q(section__isnull=False)
-        else:
-            through = getattr(Article, self.article_filter).through
-            labelled = Exists(through.objects.filter(article_id=OuterRef("pk")))
-        newest = (
-            Article.objects.published(self.site.now)
-            .filter(labelled)
-            .order_by("-published_at", "-pk")
-            .values_list("published_at", flat=True)
-            .first()
-        )
-        return dates.local(newest, self.zone) if newest else None
-
 
 class SectionSitemap(ListingSitemap):
     model = Section
-    article_filter = "section"
+    kind = "section"
     fields = ("slug",)
 
 
 class TopicSitemap(ListingSitemap):
     model = Topic
-    article_filter = "topics"
+    kind = "topic"
     fields = ("kind", "slug")
 
 
 class AuthorSitemap(ListingSitemap):
     model = Author
-    article_filter = "authors"
+    kind = "author"
     fields = ("slug",)
 
 
@@ -174,7 +176,7 @@ class NewsSitemap(SiteSitemap):
         return dates.modified(article, self.zone)
 
     def get_latest_lastmod(self) -> dt.datetime | None:
-        newest = self.items().order_by().aggregate(newest=Max("published_at"))["newest"]
+        newest = self.items().values_list("published_at", flat=True).first()
         return dates.local(newest, self.zone) if newest else None
 
     def get_urls(self, page=1, site=None, protocol=None):
