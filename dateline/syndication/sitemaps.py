@@ -12,7 +12,7 @@ from django.contrib.sitemaps import Sitemap
 from django.db.models import OuterRef, Subquery
 
 from dateline.news import labelled
-from dateline.news.models import Article, Author, Section, Topic, archive
+from dateline.news.models import Article, Author, Section, Status, Topic, archive
 from dateline.news.selectors import Site
 from dateline.syndication import dates
 from dateline.syndication.identity import site_url
@@ -58,13 +58,20 @@ class ArticleSitemap(SiteSitemap):
     def items(self) -> list[Article]:
         # A list, read once, so that the paginator counts it without a COUNT query.
         if self._stories is None:
+            # The block's rows by primary key, visibility decided here: filtered in SQL,
+            # a planner may take the visibility index instead and sort the archive.
             first, last = archive.block_ids(self.block)
-            self._stories = list(
-                Article.objects.published(self.site.now)
-                .filter(pk__gte=first, pk__lte=last)
+            rows = (
+                Article.objects.filter(pk__gte=first, pk__lte=last)
                 .order_by("pk")
-                .only("pk", "slug", "published_at", "updated_at")
+                .only("pk", "slug", "status", "published_at", "updated_at")
             )
+            now = self.site.now
+            self._stories = [
+                a
+                for a in rows
+                if a.status == Status.PUBLISHED and a.published_at and a.published_at <= now
+            ]
         return self._stories
 
     def get_urls(self, page=1, site=None, protocol=None):
