@@ -13,7 +13,7 @@ for ((i = 1; i <= rounds; i++)); do
   for which in small large; do
     url="${!which}"
     DATABASE_URL="$url" DATELINE_VAR_DIR="$out/var-$which" \
-      "$here/../.venv/bin/python" "$here/pages.py" 2>/dev/null | grep '^| ' | tail -n +3 \
+      "$here/../.venv/bin/python" "$here/pages.py" 2>/dev/null | grep '^| ' | tail -n +2 \
       >"$out/$which-$i.md"
   done
 done
