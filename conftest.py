@@ -22,6 +22,17 @@ def shared_dir() -> Path:
 
 
 @pytest.fixture(autouse=True)
+def _one_archive_block(monkeypatch):
+    """The whole test archive in one block, so `/sitemaps/articles.xml` (block 0) lists
+    every story: on PostgreSQL story ids keep climbing from test to test (sequences are not
+    rolled back), and a story would otherwise land in whichever block its id falls in.
+    Tests of the blocks themselves set a small size of their own."""
+    from dateline.news.models import archive
+
+    monkeypatch.setattr(archive, "BLOCK_SIZE", 10**9)
+
+
+@pytest.fixture(autouse=True)
 def _fresh_page_cache(settings):
     from dateline.pagecache import memo
     from dateline.pagecache.versions import versions

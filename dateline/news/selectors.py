@@ -11,11 +11,13 @@ from dataclasses import dataclass, field
 from django.conf import settings
 from django.core.paginator import Page, Paginator
 from django.db import connection
-from django.db.models import Min
+from django.db.models import BooleanField, Min
+from django.db.models.expressions import RawSQL
 
 from dateline.core import clock
 from dateline.news import body as body_format
 from dateline.news import rows
+from dateline.news import labelled
 from dateline.news.models import (
     Article,
     Author,
@@ -112,21 +114,23 @@ class ArticlePage:
 
 # The article page's per-story reads below are hand-written SQL: on this path the ORM spent
 # more time compiling these queries than the database spent answering them (bench/README.md).
-# Both are plain SQL-92 that SQLite and PostgreSQL run alike; the ORM-built versions are the
-# reference in tests/test_selectors.py.
+# Both are plain SQL-92 that SQLite (3.15+) and PostgreSQL run alike; the ORM-built versions
+# are the reference in tests/test_selectors.py. Previous/next is a row comparison on
+# (published_at, id): written as `published_at < X OR (published_at = X AND id < Y)` no
+# index can serve it, and at a million stories it read the whole section (issue 11).
 
 _NEIGHBOURS_SQL = """
 SELECT * FROM (
   SELECT 'p' AS dir, id, slug, headline FROM news_article
   WHERE status = %(published)s AND published_at <= %(now)s AND {section}
-    AND (published_at < %(at)s OR (published_at = %(at)s AND id < %(id)s))
+    AND (published_at, id) < (%(at)s, %(id)s)
   ORDER BY published_at DESC, id DESC LIMIT 1
 ) AS previous_story
 UNION ALL
 SELECT * FROM (
   SELECT 'n' AS dir, id, slug, headline FROM news_article
   WHERE status = %(published)s AND published_at <= %(now)s AND {section}
-    AND (published_at > %(at)s OR (published_at = %(at)s AND id > %(id)s))
+    AND (published_at, id) > (%(at)s, %(id)s)
   ORDER BY published_at ASC, id ASC LIMIT 1
 ) AS next_story
 """
@@ -415,26 +419,160 @@ def front_page(*, now: dt.datetime | None = None) -> FrontPage:
     return FrontPage(site, lead, top, blocks, rest, dont_miss, deps)
 
 
+_EPOCH = dt.datetime(1970, 1, 1, tzinfo=dt.UTC)
+
+
+@dataclass(frozen=True)
+class Cursor:
+    """A place in a newest-first listing: the story (publication time, id) a page starts
+    after. Its `token` is what page addresses carry (`?older=…`): whole microseconds
+    since 1970 (UTC) and the id, so it names the same place on SQLite and PostgreSQL."""
+
+    published_at: dt.datetime
+    pk: int
+
+    @property
+    def token(self) -> str:
+        return f"{(self.published_at - _EPOCH) // dt.timedelta(microseconds=1)}-{self.pk}"
+
+    @classmethod
+    def parse(cls, token: str) -> Cursor | None:
+        micros, _, pk = token.partition("-")
+        if not (micros.isascii() and micros.isdigit() and pk.isascii() and pk.isdigit()):
+            return None
+        if len(micros) > 17 or len(pk) > 18:
+            return None
+        try:
+            at = _EPOCH + dt.timedelta(microseconds=int(micros))
+        except OverflowError:
+            return None
+        return cls(at, int(pk))
+
+    @classmethod
+    def of(cls, article: Article) -> Cursor:
+        return cls(article.published_at, article.pk)
+
+
+def _keyset(queryset, op: str, cursor: Cursor):
+    """`queryset` narrowed to the stories before (`<`) or after (`>`) `cursor`, as one row
+    comparison on (published_at, id): the listing indexes end in that pair, so the
+    database starts its walk at the cursor instead of counting its way there."""
+    table = connection.ops.quote_name(Article._meta.db_table)
+    sql = f"({table}.published_at, {table}.id) {op} (%s, %s)"
+    at = connection.ops.adapt_datetimefield_value(cursor.published_at)
+    return queryset.filter(RawSQL(sql, (at, cursor.pk), output_field=BooleanField()))
+
+
 @dataclass
 class ListingPage:
+    """One page of a newest-first listing. Pages are addressed by where they start, not
+    by number: `?older=<cursor>` shows the PAGE_SIZE stories just older than the cursor,
+    so a page keeps its address and its stories when new ones arrive, and a reader or a
+    crawler following "Older" from the first page meets every story once. `newer` is the
+    address of the page before (None on the first page), `older` that of the next."""
+
     site: Site
     title: str
     kind: str
     subject: object
-    page: Page
+    stories: list[Article]
+    newer: str | None
+    older: str | None
+    # This page's own query string ("" on the first page), for its canonical address.
+    query: str
     deps: set[str]
 
 
-def _listing(site: Site, subject, *, kind: str, stories, dep: str, number: int) -> ListingPage:
-    """A paginated, newest-first page of the visible stories `stories` selects; `dep` is
-    the subject's tag (its name and address), and `stories:<dep>` its list."""
-    queryset = Article.objects.published(site.now).for_listing().filter(**stories).newest_first()
-    page = Paginator(queryset, PAGE_SIZE, allow_empty_first_page=True).get_page(number)
-    deps = site.deps | {dep, f"stories:{dep}"} | teasers(page.object_list)
-    return ListingPage(site, subject.name, kind, subject, page, deps)
+def _window(selected, label, now: dt.datetime, limit: int, after: tuple[str, Cursor] | None = None):
+    """`limit` stories of `selected` nearest `after` ("<": older than the cursor, newest
+    first; ">": newer, oldest first; None: the newest). A label's (kind, id) read from
+    its link rows' index (news.labelled); any other selection through a row comparison
+    on the article indexes."""
+    ascending = after is not None and after[0] == ">"
+    order = ("published_at", "pk") if ascending else ("-published_at", "-pk")
+    if label is not None:
+        kind, pk = label
+        bound = None if after is None else (after[0], after[1].published_at, after[1].pk)
+        ids = labelled.story_ids(kind, pk, now, limit=limit, after=bound)
+        return selected.filter(pk__in=ids).order_by(*order)[:limit]
+    if after is not None:
+        selected = _keyset(selected, after[0], after[1])
+    return selected.order_by(*order)[:limit]
 
 
-def section_page(*, slug: str, page: int = 1, now: dt.datetime | None = None) -> ListingPage | None:
+def _listing(
+    site: Site,
+    subject,
+    *,
+    kind: str,
+    dep: str,
+    stories: dict | None = None,
+    label: tuple[str, int] | None = None,
+    older: str = "",
+    newer: str = "",
+) -> ListingPage | None:
+    """A page of the visible stories that `stories` (a filter) or `label` (kind, id)
+    selects, newest first; `dep` is the subject's tag (its name and address), and
+    `stories:<dep>` its list. None when a cursor is malformed, or names a place with
+    nothing beyond it."""
+    selected = Article.objects.published(site.now).filter(**(stories or {}))
+    visible = selected.for_listing()
+    deps = site.deps | {dep, f"stories:{dep}"}
+    if newer:
+        # The top of the listing above a page (its "Newer" link, when fewer than a page
+        # of stories are newer): the stories newer than the cursor.
+        cursor = Cursor.parse(newer)
+        if cursor is None:
+            return None
+        found = list(_window(visible, label, site.now, PAGE_SIZE + 1, (">", cursor)))
+        shown = found[:PAGE_SIZE][::-1]
+        if not shown:
+            return None
+        # More arrived since the link was made: this page then names its own top.
+        newer_link = f"?newer={Cursor.of(shown[0]).token}" if len(found) > PAGE_SIZE else None
+        older_link = f"?older={Cursor.of(shown[-1]).token}"
+        deps |= teasers(shown)
+        query = f"?newer={newer}"
+        return ListingPage(
+            site, subject.name, kind, subject, shown, newer_link, older_link, query, deps
+        )
+    cursor = Cursor.parse(older) if older else None
+    if older and cursor is None:
+        return None
+    found = list(
+        _window(visible, label, site.now, PAGE_SIZE + 1, ("<", cursor) if cursor else None)
+    )
+    shown = found[:PAGE_SIZE]
+    if cursor is not None and not shown:
+        return None
+    older_link = f"?older={Cursor.of(shown[-1]).token}" if len(found) > PAGE_SIZE else None
+    newer_link = None
+    if cursor is not None:
+        # The page before starts after the story PAGE_SIZE + 1 places up; with fewer
+        # above, it is the top of the listing, which names this page's first story.
+        above = list(
+            _window(
+                selected.only("pk", "published_at"),
+                label,
+                site.now,
+                PAGE_SIZE + 1,
+                (">", Cursor.of(shown[0])),
+            )
+        )
+        if len(above) > PAGE_SIZE:
+            newer_link = f"?older={Cursor.of(above[-1]).token}"
+        elif above:
+            newer_link = f"?newer={Cursor.of(shown[0]).token}"
+    deps |= teasers(shown)
+    query = f"?older={older}" if cursor is not None else ""
+    return ListingPage(
+        site, subject.name, kind, subject, shown, newer_link, older_link, query, deps
+    )
+
+
+def section_page(
+    *, slug: str, older: str = "", newer: str = "", now: dt.datetime | None = None
+) -> ListingPage | None:
     site = site_context(now)
     section = next((s for s in site.sections if s.slug == slug), None)
     section = section or Section.objects.filter(slug=slug).first()
@@ -446,20 +584,25 @@ def section_page(*, slug: str, page: int = 1, now: dt.datetime | None = None) ->
         kind="section",
         stories={"section": section},
         dep=f"section:{section.pk}",
-        number=page,
+        older=older,
+        newer=newer,
     )
 
 
-def tag_page(*, slug: str, page: int = 1, now: dt.datetime | None = None) -> ListingPage | None:
+def tag_page(
+    *, slug: str, older: str = "", newer: str = "", now: dt.datetime | None = None
+) -> ListingPage | None:
     site = site_context(now)
     tag = Tag.objects.filter(slug=slug).first()
     if tag is None:
         return None
-    return _listing(site, tag, kind="tag", stories={"tags": tag}, dep=f"tag:{tag.pk}", number=page)
+    return _listing(
+        site, tag, kind="tag", label=("tag", tag.pk), dep=f"tag:{tag.pk}", older=older, newer=newer
+    )
 
 
 def topic_page(
-    *, kind: str, slug: str, page: int = 1, now: dt.datetime | None = None
+    *, kind: str, slug: str, older: str = "", newer: str = "", now: dt.datetime | None = None
 ) -> ListingPage | None:
     site = site_context(now)
     topic = Topic.objects.filter(kind=kind, slug=slug).first()
@@ -469,13 +612,16 @@ def topic_page(
         site,
         topic,
         kind=topic.get_kind_display(),
-        stories={"topics": topic},
+        label=("topic", topic.pk),
         dep=f"topic:{topic.pk}",
-        number=page,
+        older=older,
+        newer=newer,
     )
 
 
-def author_page(*, slug: str, page: int = 1, now: dt.datetime | None = None) -> ListingPage | None:
+def author_page(
+    *, slug: str, older: str = "", newer: str = "", now: dt.datetime | None = None
+) -> ListingPage | None:
     site = site_context(now)
     author = Author.objects.filter(slug=slug).first()
     if author is None:
@@ -484,9 +630,10 @@ def author_page(*, slug: str, page: int = 1, now: dt.datetime | None = None) -> 
         site,
         author,
         kind="author",
-        stories={"authors": author},
+        label=("author", author.pk),
         dep=f"author:{author.pk}",
-        number=page,
+        older=older,
+        newer=newer,
     )
 
 

@@ -22,8 +22,8 @@ from django.db import transaction
 
 from dateline.core import clock
 from dateline.core.text import html_to_text, unique_slug, word_count
+from dateline.news import archive, labelled, touches
 from dateline.news import body as body_format
-from dateline.news import touches
 from dateline.news.models import (
     Article,
     Author,
@@ -38,6 +38,7 @@ from dateline.news.models import (
     Tag,
     Topic,
 )
+from dateline.news.models.archive import block_of
 from dateline.pagecache import invalidate
 
 
@@ -126,6 +127,20 @@ def article_sync_references(*, article: Article) -> None:
             Article.objects.filter(pk=article.pk).update(body_words=words)
 
 
+def _story_changed(before: touches.StoryState | None, pk: int, *, deleted: bool = False) -> None:
+    """After a story's change, in its transaction: its labels' link rows (news.labelled),
+    its archive block's row when its sitemap file changed (read by the sitemap index),
+    then the pages it reached."""
+    after = None if deleted else touches.story_state(pk)
+    if after is not None:
+        published = after.visible or after.scheduled
+        labelled.sync(pk, after.published_at if published else None)
+    tags = touches.story_touches(before, after)
+    if touches.sitemap_stories(pk) in tags:
+        archive.refresh([block_of(pk)], now=clock.now())
+    invalidate(tags)
+
+
 @transaction.atomic
 def article_save(
     *,
@@ -197,7 +212,7 @@ def article_save(
                 body=article.body,
                 saved_by=by,
             )
-    invalidate(touches.story_touches(before, touches.story_state(article.pk)))
+    _story_changed(before, article.pk)
     return article
 
 
@@ -208,7 +223,7 @@ def article_relations_saved(*, article: Article, before: touches.StoryState | No
     `before` is the story's state read before the form saved anything
     (`touches.story_state`), so the labels it lost are known."""
     article_sync_references(article=article)
-    invalidate(touches.story_touches(before, touches.story_state(article.pk)))
+    _story_changed(before, article.pk)
 
 
 @transaction.atomic
@@ -235,8 +250,9 @@ def _article_delete(*, article: Article) -> None:
     # What it showed on is read first: once it is gone, nothing says which lists, labels
     # and pages held it.
     before = touches.story_state(article.pk, lock=True)
+    pk = article.pk
     article.delete()
-    invalidate(touches.story_touches(before, None))
+    _story_changed(before, pk, deleted=True)
 
 
 @transaction.atomic

@@ -31,9 +31,10 @@ every row it shows, at the grain it shows it:
   sections                navigation: which sections, their names and order
   labels:<kind>           every section, author, tag or topic (kind singular) with its name
                           and address: the API's label lists
-  sitemap:stories, sitemap:news, sitemap:sections, sitemap:topics, sitemap:authors
-                          each sitemap file: which stories or labels, their addresses and
-                          lastmods (and the news sitemap's headlines)
+  sitemap:stories:<block>, sitemap:news, sitemap:sections, sitemap:topics,
+  sitemap:authors         each sitemap file: which stories or labels, their addresses and
+                          lastmods (and the news sitemap's headlines); the articles
+                          sitemap has a file per archive block (models.archive)
   sitemap:index           the lastmod of each sitemap file
   corrections             the corrections page
   redirects               old addresses (news.Redirect) and where they point
@@ -68,6 +69,7 @@ from dateline.news.models import (
     Tag,
     Topic,
 )
+from dateline.news.models.archive import block_of
 
 # What a teaser or a link shows of a story; a change to anything else readers see of it
 # reaches only the pages that show it whole.
@@ -83,6 +85,11 @@ SHOWN_FIELDS = (
     "located",
 )
 _STORED_FIELDS = [f for f in SHOWN_FIELDS if f != "updated"] + ["updated_at"]
+
+
+def sitemap_stories(article_id: int) -> str:
+    """The tag of the articles sitemap file that lists the story (one per archive block)."""
+    return f"sitemap:stories:{block_of(article_id)}"
 
 
 def section_stories(section_id: int | None) -> str:
@@ -171,7 +178,7 @@ def _story_lists(state: StoryState) -> set[str]:
     return {
         "stories",
         "sitemap:index",
-        "sitemap:stories",
+        sitemap_stories(state.pk),
         "sitemap:news",
         *(["sitemap:sections"] if state.section_id else []),
         *(["sitemap:topics"] if state.topics else []),
@@ -221,7 +228,7 @@ def _story_edit(before: StoryState, after: StoryState) -> set[str]:
     # Sitemaps give each story's address and lastmod (the news sitemap its headline too),
     # and list the sections, topics and authors that have visible stories.
     if _changed(before, after, ("slug", "updated")):
-        tags.update({"sitemap:stories", "sitemap:news"})
+        tags.update({sitemap_stories(pk), "sitemap:news"})
     if _changed(before, after, ("updated",)) or any(
         bool(x) != bool(y)
         for x, y in (

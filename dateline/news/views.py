@@ -3,7 +3,7 @@ and each one reads its whole page through one selector."""
 
 from __future__ import annotations
 
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponsePermanentRedirect
 from django.shortcuts import render
 from django.views.decorators.http import require_safe
 
@@ -40,7 +40,21 @@ def article(request: HttpRequest, slug: str) -> HttpResponse:
     return _cached(render(request, "news/article.html", {"page": page, "site": page.site}), page)
 
 
-def _listing(request: HttpRequest, page) -> HttpResponse:
+def _listing(request: HttpRequest, select, **subject) -> HttpResponse:
+    """A listing page (section, tag, topic, author), addressed by cursor (`?older=`,
+    `?newer=`, selectors.ListingPage).
+
+    Numbered pages (`?page=N`) are gone: page N was "stories 20N to 20N+19 counted from
+    the newest", a window that moved with every story published, and finding it meant
+    counting the archive. `?page=1` is the first page, so it answers 301 there. Any other
+    number has no lasting target to send a reader or a crawler to (sending all of them to
+    the first page would be a soft 404), so it answers 404 and crawlers drop it; they
+    reach every story through the "Older" links and the sitemaps."""
+    if "page" in request.GET:
+        if request.GET["page"] == "1" and len(request.GET) == 1:
+            return mark_cacheable(HttpResponsePermanentRedirect(request.path), deps=())
+        raise Http404("Listings are no longer numbered; start from the first page.")
+    page = select(older=request.GET.get("older", ""), newer=request.GET.get("newer", ""), **subject)
     if page is None:
         raise Http404("Nothing here.")
     return _cached(render(request, "news/listing.html", {"page": page, "site": page.site}), page)
@@ -48,27 +62,25 @@ def _listing(request: HttpRequest, page) -> HttpResponse:
 
 @require_safe
 def section(request: HttpRequest, slug: str) -> HttpResponse:
-    return _listing(request, selectors.section_page(slug=slug, page=_page_number(request)))
+    return _listing(request, selectors.section_page, slug=slug)
 
 
 @require_safe
 def tag(request: HttpRequest, slug: str) -> HttpResponse:
-    return _listing(request, selectors.tag_page(slug=slug, page=_page_number(request)))
+    return _listing(request, selectors.tag_page, slug=slug)
 
 
 @require_safe
 def topic(request: HttpRequest, kind: str, slug: str) -> HttpResponse:
-    return _listing(request, selectors.topic_page(kind=kind, slug=slug, page=_page_number(request)))
+    return _listing(request, selectors.topic_page, kind=kind, slug=slug)
 
 
 @require_safe
 def author(request: HttpRequest, slug: str) -> HttpResponse:
-    return _listing(request, selectors.author_page(slug=slug, page=_page_number(request)))
+    return _listing(request, selectors.author_page, slug=slug)
 
 
 def _legacy_redirect(request: HttpRequest, old_path: str) -> HttpResponse:
-    from django.http import HttpResponsePermanentRedirect
-
     target = selectors.redirect_target(old_path)
     if target is None:
         return page_not_found(request, None)

@@ -13,8 +13,10 @@ Two stores, chosen by the cache configuration:
 - `RedisVersions`, one Redis hash when several servers run (`CACHE_URL=redis://…`): a
   bump is one Lua script, a check is one HMGET.
 
-Tags hash into a fixed table in the file store, so two tags may share a slot: a bump of
-one then also invalidates pages of the other. That costs an extra render, never a stale
+In the file store a story's own tags (`article:<id>`, `article:<id>:teaser`,
+`article:<id>:link`) each have a slot of their own, found from the id; the file grows as
+ids do. Every other tag hashes into a fixed table, so two of those may share a slot: a bump
+of one then also invalidates pages of the other. That costs an extra render, never a stale
 page.
 
 May import django only.
@@ -26,6 +28,7 @@ import fcntl
 import logging
 import mmap
 import os
+import re
 import secrets
 import threading
 import time
@@ -92,35 +95,62 @@ def _drop_local() -> None:
         callback()
 
 
+_STORY_TAG = re.compile(r"article:(\d+)(?::(teaser|link))?")
+_STORY_KINDS = {None: 0, "teaser": 1, "link": 2}
+
+
 class FileVersions:
     """Slot 0 holds the global counter; site-wide tags ("settings", "front", "list:…")
-    hash into a small region of their own, every other tag ("article:12") into the rest.
-    An article tag can then never share a slot with a tag that every page depends on,
-    where editing that one story would make the whole site cold."""
+    hash into a small region of their own, every other tag ("section:3") into the rest of
+    the first SLOTS. An article tag can then never share a slot with a tag that every page
+    depends on, where editing that one story would make the whole site cold.
+
+    A story's own three tags come after those, at SLOTS + 3 × id + kind: one slot each,
+    so an edit to one story re-renders only the pages that show it, at any number of
+    stories (hashed, a million stories' three million tags would share 65,000 slots, 46
+    to a slot). The file grows by GROW slots when a bump needs a slot past its end (under
+    the same lock as the bump); a reader maps the file again when a slot lies past what
+    it mapped, and reads a slot past the end of the file as never bumped."""
 
     SLOTS = 1 << 16
     SITE_WIDE = 64  # slots 1..63
+    GROW = 1 << 17  # 1 MB of slots at a time, 43,690 stories
 
     def __init__(self, path: str) -> None:
         self.path = path
         self._view: memoryview | None = None
         self._open = threading.Lock()
 
+    def _map(self, need: int = 0, *, grow: bool = False) -> memoryview:
+        """The file mapped whole, grown first to hold slot `need` when `grow` (the caller
+        holds the bump lock)."""
+        with self._open:
+            view = self._view
+            if view is not None and need < len(view):
+                return view
+            os.makedirs(os.path.dirname(self.path), exist_ok=True)
+            fd = os.open(self.path, os.O_RDWR | os.O_CREAT, 0o600)
+            try:
+                size = os.fstat(fd).st_size // 8
+                wanted = max(size, self.SLOTS)
+                if grow and need >= wanted:
+                    wanted = (need // self.GROW + 1) * self.GROW
+                if wanted > size:
+                    os.ftruncate(fd, wanted * 8)
+                # An older view stays valid for whoever still reads it: both map the
+                # same pages of the file.
+                self._view = memoryview(mmap.mmap(fd, wanted * 8)).cast("q")
+            finally:
+                os.close(fd)
+            return self._view
+
     def _slots(self) -> memoryview:
-        if self._view is None:
-            with self._open:
-                if self._view is None:
-                    os.makedirs(os.path.dirname(self.path), exist_ok=True)
-                    fd = os.open(self.path, os.O_RDWR | os.O_CREAT, 0o600)
-                    try:
-                        if os.fstat(fd).st_size < self.SLOTS * 8:
-                            os.ftruncate(fd, self.SLOTS * 8)
-                        self._view = memoryview(mmap.mmap(fd, self.SLOTS * 8)).cast("q")
-                    finally:
-                        os.close(fd)
-        return self._view
+        return self._view if self._view is not None else self._map()
 
     def _slot(self, tag: str) -> int:
+        story = _STORY_TAG.fullmatch(tag)
+        if story is not None:
+            return self.SLOTS + 3 * int(story[1]) + _STORY_KINDS[story[2]]
         h = zlib.crc32(tag.encode())
         if ":" not in tag or tag.startswith("list:"):
             return 1 + h % (self.SITE_WIDE - 1)
@@ -136,22 +166,28 @@ class FileVersions:
         # Aligned 8-byte loads: a reader sees a slot before or after a bump, never half.
         slots = self._slots()
         for i in prepared:
+            if i >= len(slots):
+                slots = self._map(i)
+                if i >= len(slots):
+                    continue  # past the end of the file: never bumped
             if slots[i] > stamp:
                 return False
         return True
 
     def latest(self, tags: Iterable[str]) -> int:
-        slots = self._slots()
-        return max((slots[i] for i in self.prepare(tags)), default=0)
+        prepared = self.prepare(tags)
+        slots = self._map(max(prepared, default=0))
+        return max((slots[i] for i in prepared if i < len(slots)), default=0)
 
     def bump(self, tags: Iterable[str]) -> int:
         prepared = self.prepare(tags)
-        slots = self._slots()
         # A descriptor of its own for each bump: flock excludes open file descriptions, so
         # this serialises threads as well as processes, where a descriptor inherited
         # across fork() would share its lock with the parent.
+        self._slots()  # the file exists before it is opened to lock
         with open(self.path, "rb") as lock:
             fcntl.flock(lock, fcntl.LOCK_EX)
+            slots = self._map(max(prepared, default=0), grow=True)
             n = slots[0] + 1
             # Tags first, counter last: a render stamped between the two sees the old
             # counter and the new tag, so it is merely re-rendered once.
@@ -169,10 +205,11 @@ class FileVersions:
             ) from exc
 
     def reset(self) -> None:
-        slots = self._slots()
+        self._slots()
         with open(self.path, "rb") as lock:
             fcntl.flock(lock, fcntl.LOCK_EX)
-            slots[:] = memoryview(bytes(self.SLOTS * 8)).cast("q")
+            slots = self._map(os.fstat(lock.fileno()).st_size // 8 - 1)
+            slots[:] = memoryview(bytes(len(slots) * 8)).cast("q")
 
 
 # KEYS[1]: the hash; ARGV[1]: an epoch for a hash that has none; ARGV[2..]: tag fields.

@@ -7,13 +7,11 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass, field
 
-from django.db import connection
 from django.db.models import Prefetch
-from django.utils import timezone
-from django.utils.dateparse import parse_datetime
 
 from dateline.news import body as body_format
-from dateline.news.models import Article, Author, Section, Status, Tag, Topic
+from dateline.news import labelled
+from dateline.news.models import Article, Author, Section, Tag, Topic
 from dateline.news.selectors import Site, site_context
 from dateline.pictures.models import Picture
 
@@ -157,9 +155,6 @@ def _subject(kind: str, site: Site, *, slug: str, topic_kind: str = ""):
     return None
 
 
-_FILTERS = {"section": "section", "tag": "tags", "topic": "topics", "author": "authors"}
-
-
 def feed_page(
     *, kind: str = "site", slug: str = "", topic_kind: str = "", now: dt.datetime | None = None
 ) -> FeedPage | None:
@@ -171,7 +166,13 @@ def feed_page(
         subject = _subject(kind, site, slug=slug, topic_kind=topic_kind)
         if subject is None:
             return None
-        queryset = queryset.filter(**{_FILTERS[kind]: subject})
+        if kind == "section":
+            queryset = queryset.filter(section=subject)
+        else:
+            # A label's newest from its link rows' index (news.labelled), not a sort of
+            # all its stories.
+            ids = labelled.story_ids(kind, subject.pk, site.now, limit=FEED_ITEMS)
+            queryset = queryset.filter(pk__in=ids)
     articles = list(with_labels(queryset.newest_first())[:FEED_ITEMS])
     items = stories(articles, site.now)
     # The same list as the matching page (news.touches): "stories" for the whole site, or
@@ -192,38 +193,3 @@ def story_page(*, slug: str, now: dt.datetime | None = None) -> tuple[Site, Stor
     if article is None:
         return None
     return site, stories([article], site.now)[0]
-
-
-# Sitemaps
-
-# Per page of the articles sitemap (oldest first, so a page's set of stories is stable),
-# the newest substantive change among its stories: one query for every page at once.
-_ARTICLE_PAGES_SQL = """
-SELECT (n - 1) / %(size)s AS page, MAX(changed) FROM (
-  SELECT ROW_NUMBER() OVER (ORDER BY published_at, id) AS n,
-         CASE WHEN updated_at > published_at THEN updated_at ELSE published_at END AS changed
-  FROM news_article WHERE status = %(published)s AND published_at <= %(now)s
-) AS numbered
-GROUP BY (n - 1) / %(size)s ORDER BY page
-"""
-
-
-def article_sitemap_pages(*, size: int, now: dt.datetime) -> list[dt.datetime]:
-    """The lastmod of each page of the articles sitemap, in page order."""
-    ops = connection.ops
-    params = {
-        "size": size,
-        "published": Status.PUBLISHED,
-        "now": ops.adapt_datetimefield_value(now),
-    }
-    with connection.cursor() as cursor:
-        cursor.execute(_ARTICLE_PAGES_SQL, params)
-        rows = cursor.fetchall()
-    result = []
-    for _, value in rows:
-        if isinstance(value, str):  # SQLite keeps datetimes as text
-            value = parse_datetime(value)
-        if timezone.is_naive(value):
-            value = timezone.make_aware(value, dt.UTC)
-        result.append(value)
-    return result

@@ -9,18 +9,20 @@ import datetime as dt
 from urllib.parse import urlsplit
 
 from django.contrib.sitemaps import Sitemap
-from django.db.models import Max, Q
+from django.db.models import OuterRef, Subquery
 
-from dateline.news.models import Article, Author, Section, Status, Topic
+from dateline.news import labelled
+from dateline.news.models import Article, Author, Section, Status, Topic, archive
 from dateline.news.selectors import Site
 from dateline.syndication import dates
 from dateline.syndication.identity import site_url
 
-# The protocol allows 50,000 URLs and 50 MB (uncompressed) per file. The longest <url>
-# entry we can write is under 2.6 KB (a 200-character slug of 4-byte characters is
-# 2,400 characters percent-encoded, plus the address and a lastmod), so 10,000 entries
-# stay under 26 MB whatever the slugs; pinned in tests/test_sitemaps.py.
-ARTICLES_PER_SITEMAP = 10_000
+# The protocol allows 50,000 URLs and 50 MB (uncompressed) per file. The articles sitemap
+# has a file per archive block of 1,000 story ids (news.models.archive); the longest
+# <url> entry we can write is under 2.6 KB (a 200-character slug of 4-byte characters is
+# 2,400 characters percent-encoded, plus the address and a lastmod), so a file stays
+# under 2.6 MB whatever the slugs; pinned in tests/test_sitemaps.py.
+ARTICLES_PER_SITEMAP = archive.BLOCK_SIZE
 MAX_SITEMAP_BYTES = 50 * 1024 * 1024
 # Google News: stories first published in the last two days, at most 1,000 per file.
 NEWS_WINDOW = dt.timedelta(days=2)
@@ -40,17 +42,41 @@ class SiteSitemap(Sitemap):
 
 
 class ArticleSitemap(SiteSitemap):
-    """Every visible story, oldest first: a page keeps its stories as new ones arrive on
-    the last page, so only the last page and pages with a changed story change."""
+    """The visible stories of one archive block (a fixed range of ids), in id order: a
+    file keeps its stories as new ones arrive in later blocks, so only the newest file
+    and files with a changed story change, and a file's read is at most BLOCK_SIZE rows
+    by primary key, at any size of archive."""
 
-    limit = ARTICLES_PER_SITEMAP
+    # Never reached: a block holds at most BLOCK_SIZE stories.
+    limit = 50_000
 
-    def items(self):
-        return (
-            Article.objects.published(self.site.now)
-            .order_by("published_at", "pk")
-            .only("pk", "slug", "published_at", "updated_at")
-        )
+    def __init__(self, site: Site, block: int = 0) -> None:
+        super().__init__(site)
+        self.block = block
+        self._stories: list[Article] | None = None
+
+    def items(self) -> list[Article]:
+        # A list, read once, so that the paginator counts it without a COUNT query.
+        if self._stories is None:
+            # The block's rows by primary key, visibility decided here: filtered in SQL,
+            # a planner may take the visibility index instead and sort the archive.
+            first, last = archive.block_ids(self.block)
+            rows = (
+                Article.objects.filter(pk__gte=first, pk__lte=last)
+                .order_by("pk")
+                .only("pk", "slug", "status", "published_at", "updated_at")
+            )
+            now = self.site.now
+            self._stories = [
+                a
+                for a in rows
+                if a.status == Status.PUBLISHED and a.published_at and a.published_at <= now
+            ]
+        return self._stories
+
+    def get_urls(self, page=1, site=None, protocol=None):
+        # The file is the block, named by the view from `?p=`: never a page of it.
+        return super().get_urls(page=1, site=site, protocol=protocol)
 
     def location(self, article: Article) -> str:
         return article.get_absolute_url()
@@ -67,18 +93,43 @@ class ListingSitemap(SiteSitemap):
     model: type
     fields: tuple[str, ...]
 
-    def _visible(self) -> Q:
-        return Q(articles__status=Status.PUBLISHED, articles__published_at__lte=self.site.now)
+    kind: str
+
+    def _newest(self):
+        """Each label's newest visible story's publication time: one index lookup per
+        label (a section's on news_article, a topic's or author's on its link rows,
+        news.labelled), rather than grouping the whole archive by label."""
+        if self.kind == "section":
+            return Subquery(
+                Article.objects.published(self.site.now)
+                .filter(section=OuterRef("pk"))
+                .order_by("-published_at")
+                .values("published_at")[:1]
+            )
+        return labelled.newest(self.kind, self.model._meta.db_table, self.site.now)
 
     def items(self):
         return (
-            self.model.objects.annotate(
-                newest=Max("articles__published_at", filter=self._visible())
-            )
+            self.model.objects.annotate(newest=self._newest())
             .filter(newest__isnull=False)
             .order_by("pk")
             .only("pk", *self.fields)
         )
+
+    def get_latest_lastmod(self) -> dt.datetime | None:
+        if self.kind == "section":
+            # The newest visible story with a section: a walk down the visibility
+            # index that stops at the first.
+            newest = (
+                Article.objects.published(self.site.now)
+                .filter(section__isnull=False)
+                .order_by("-published_at", "-pk")
+                .values_list("published_at", flat=True)
+                .first()
+            )
+        else:
+            newest = labelled.newest_of_any(self.kind, self.site.now)
+        return dates.local(newest, self.zone) if newest else None
 
     def location(self, obj) -> str:
         return obj.get_absolute_url()
@@ -86,25 +137,22 @@ class ListingSitemap(SiteSitemap):
     def lastmod(self, obj) -> dt.datetime:
         return dates.local(obj.newest, self.zone)
 
-    def get_latest_lastmod(self) -> dt.datetime | None:
-        newest = self.model.objects.filter(self._visible()).aggregate(
-            newest=Max("articles__published_at")
-        )["newest"]
-        return dates.local(newest, self.zone) if newest else None
-
 
 class SectionSitemap(ListingSitemap):
     model = Section
+    kind = "section"
     fields = ("slug",)
 
 
 class TopicSitemap(ListingSitemap):
     model = Topic
+    kind = "topic"
     fields = ("kind", "slug")
 
 
 class AuthorSitemap(ListingSitemap):
     model = Author
+    kind = "author"
     fields = ("slug",)
 
 
@@ -135,7 +183,7 @@ class NewsSitemap(SiteSitemap):
         return dates.modified(article, self.zone)
 
     def get_latest_lastmod(self) -> dt.datetime | None:
-        newest = self.items().order_by().aggregate(newest=Max("published_at"))["newest"]
+        newest = self.items().values_list("published_at", flat=True).first()
         return dates.local(newest, self.zone) if newest else None
 
     def get_urls(self, page=1, site=None, protocol=None):

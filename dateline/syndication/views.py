@@ -12,6 +12,7 @@ from django.template.response import TemplateResponse
 from django.utils.http import http_date
 from django.views.decorators.http import conditional_page, require_safe
 
+from dateline.news import archive
 from dateline.news.selectors import Site, site_context
 from dateline.pagecache.wsgi import mark_cacheable
 from dateline.syndication import ninjs_out, selectors
@@ -28,7 +29,6 @@ from dateline.syndication.sitemaps import (
 # Each sitemap file has its own tag (news.touches); their lastmods are local times. The
 # Google News sitemap also names the publication and its language.
 SITEMAP_DEPS = {
-    "articles": ("sitemap:stories", "settings:time-zone"),
     "sections": ("sitemap:sections", "settings:time-zone"),
     "topics": ("sitemap:topics", "settings:time-zone"),
     "authors": ("sitemap:authors", "settings:time-zone"),
@@ -72,20 +72,25 @@ def sitemap_index(request: HttpRequest) -> HttpResponse:
     site = site_context()
     maps = _sitemaps(site)
     entries: list[SitemapIndexItem] = []
-    pages = selectors.article_sitemap_pages(size=ArticleSitemap.limit, now=site.now)
     zone = site.publication.zone
-    for number, lastmod in enumerate(pages, start=1):
-        location = absolute("/sitemaps/articles.xml") + (f"?p={number}" if number > 1 else "")
+    # A file per archive block with a visible story, its lastmod as kept with the block:
+    # the index reads the blocks (one row per 1,000 ids), never the stories.
+    for block, lastmod in archive.lastmods(site.now):
+        location = absolute("/sitemaps/articles.xml") + (f"?p={block + 1}" if block else "")
         entries.append(SitemapIndexItem(location, lastmod.astimezone(zone)))
     for name in ("sections", "topics", "authors", "news"):
         lastmod = maps[name].get_latest_lastmod()
         entries.append(SitemapIndexItem(absolute(f"/sitemaps/{name}.xml"), lastmod))
     known = [e.last_mod for e in entries if e.last_mod]
     headers = {"Last-Modified": http_date(max(known).timestamp())} if known else None
+    # Lastmods formatted here, once each, into a Jinja2 template: at a million stories the
+    # index has a thousand entries, and Django's template engine, its per-entry filters
+    # and {% spaceless %} were most of its time (bench/README.md).
+    rows = [(e.location, e.last_mod.isoformat() if e.last_mod else "") for e in entries]
     response = TemplateResponse(
         request,
         "syndication/sitemap_index.xml",
-        {"sitemaps": entries},
+        {"sitemaps": rows},
         content_type="application/xml",
         headers=headers,
     )
@@ -98,9 +103,21 @@ def sitemap(request: HttpRequest, section: str) -> HttpResponse:
     maps = _sitemaps(site)
     if section not in maps:
         raise Http404("No such sitemap.")
+    if section == "articles":
+        # `?p=N` names the file of archive block N - 1 (stories by id, news.models.archive).
+        number = request.GET.get("p", "1")
+        if not (number.isascii() and number.isdigit()) or not 0 < int(number) < 10**9:
+            raise Http404("No such sitemap file.")
+        block = int(number) - 1
+        maps[section] = ArticleSitemap(site, block)
+        if not maps[section].items():
+            raise Http404("No visible story in this sitemap file.")
+        deps = (f"sitemap:stories:{block}", "settings:time-zone")
+    else:
+        deps = SITEMAP_DEPS[section]
     template = "syndication/news_sitemap.xml" if section == "news" else "syndication/sitemap.xml"
     response = django_sitemap(request, maps, section=section, template_name=template)
-    return _cached(response, site, SITEMAP_DEPS[section])
+    return _cached(response, site, deps)
 
 
 @public

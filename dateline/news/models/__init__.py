@@ -5,6 +5,7 @@ collections → articles; publication settings stand alone. Nothing here imports
 newsroom, ingest, syndication, search or api.
 """
 
+from dateline.news.models.archive import ArchiveBlock
 from dateline.news.models.articles import Article, ArticleQuerySet, Status
 from dateline.news.models.collections import Collection, CollectionItem
 from dateline.news.models.corrections import Correction
@@ -16,6 +17,7 @@ from dateline.news.models.sections import Section
 from dateline.news.models.taxonomy import Tag, Topic
 
 __all__ = [
+    "ArchiveBlock",
     "Article",
     "ArticleQuerySet",
     "Author",

@@ -124,10 +124,14 @@ class Article(TimestampedModel):
 
     class Meta:
         ordering = ["-published_at", "-pk"]
+        # Every listing reads newest first by (published_at, id) and pages by a row
+        # comparison on that pair (keyset), so each index ends in both columns: the
+        # database walks it from the cursor and stops after a page, at any depth.
         indexes = [
-            models.Index(fields=["status", "published_at"], name="article_visible"),
+            models.Index(fields=["status", "published_at", "id"], name="article_visible"),
             models.Index(
-                fields=["section", "status", "published_at"], name="article_section_visible"
+                fields=["section", "status", "published_at", "id"],
+                name="article_section_visible",
             ),
         ]
         constraints = [

@@ -30,7 +30,7 @@ from PIL import Image
 from dateline.ingest.sources.ninjs import import_paths
 from dateline.news import body as body_format
 from dateline.news.models import Article, Status
-from dateline.news.selectors import PAGE_SIZE
+from dateline.news.selectors import section_page
 from dateline.pictures.models import Picture
 from dateline.pictures.services import (
     PictureRejected,
@@ -363,7 +363,10 @@ def browser_paths(payloads: list[str], results: list) -> list[str]:
     assert section is not None and section.name == SECTION
     listing = section.get_absolute_url()
     paths += ["/", listing]
-    paths += [f"{listing}?page={n}" for n in range(2, -(-len(results) // PAGE_SIZE) + 1)]
+    listed = section_page(slug=section.slug)
+    while listed.older:
+        paths.append(listing + listed.older)
+        listed = section_page(slug=section.slug, older=listed.older.removeprefix("?older="))
     stride = max(1, len(payloads) // BROWSER_SAMPLE)
     paths += [by_uri[URI.format(kind="one", n=n)] for n in range(0, len(payloads), stride)]
     return paths

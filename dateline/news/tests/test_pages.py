@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import datetime as dt
+import re
+from html import unescape
 
 import pytest
 
@@ -55,11 +57,33 @@ def test_section_pages_are_paginated_newest_first(client):
         for i in range(25)
     ]
     page1 = client.get(desk.get_absolute_url()).content.decode()
-    page2 = client.get(desk.get_absolute_url() + "?page=2").content.decode()
+    older = re.search(r'<a rel="next" href="([^"]+)"', page1).group(1)
+    page2 = client.get(desk.get_absolute_url() + unescape(older)).content.decode()
     assert "Verdict 00" in page1 and "Verdict 19" in page1 and "Verdict 20" not in page1
-    assert "Verdict 20" in page2 and "Verdict 24" in page2 and "Page 2 of 2" in page2
+    assert "Verdict 20" in page2 and "Verdict 24" in page2 and 'rel="next"' not in page2
     assert page1.index("Verdict 00") < page1.index("Verdict 01")
+    assert 'rel="prev"' not in page1 and 'rel="prev" href="?newer=' in page2
     assert len(stories) == 25
+
+
+@pytest.mark.django_db
+def test_old_numbered_listing_pages_redirect_or_are_gone(client):
+    desk = factories.section("Courts")
+    factories.article(section_obj=desk, headline="Verdict")
+    first = client.get(desk.get_absolute_url() + "?page=1")
+    assert first.status_code == 301 and first["Location"] == desk.get_absolute_url()
+    assert client.get(desk.get_absolute_url() + "?page=2").status_code == 404
+    assert client.get(desk.get_absolute_url() + "?page=abc").status_code == 404
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    "cursor", ["older=x", "older=12", "older=-5-3", "newer=99999999999999999999-1"]
+)
+def test_malformed_listing_cursors_are_not_found(client, cursor):
+    desk = factories.section("Courts")
+    factories.article(section_obj=desk, headline="Verdict")
+    assert client.get(f"{desk.get_absolute_url()}?{cursor}").status_code == 404
 
 
 @pytest.mark.django_db

@@ -113,3 +113,33 @@ def test_concurrent_bumps_from_threads_of_one_process_are_never_lost(tmp_path):
     with ThreadPoolExecutor(WORKERS) as pool:
         runs = list(pool.map(lambda _: [store.bump(TAGS) for _ in range(BUMPS)], range(WORKERS)))
     assert sorted(n for run in runs for n in run) == list(range(1, WORKERS * BUMPS + 1))
+
+
+def test_each_story_tag_has_a_slot_of_its_own_at_a_million_stories(tmp_path):
+    store = FileVersions(str(tmp_path / "tag-counters"))
+    stories = [1, 2, 999_999, 1_000_000, 3_000_001]
+    tags = [f"article:{pk}{kind}" for pk in stories for kind in ("", ":teaser", ":link")]
+    assert len(set(store.prepare(tags))) == len(tags)
+    built = store.stamp()
+    store.bump(["article:1_000_000".replace("_", "")])
+    assert not store.fresh(store.prepare(["article:1000000"]), built)
+    # Its neighbours, and the same story's teaser and link, are untouched.
+    for tag in (
+        "article:999999",
+        "article:1000001",
+        "article:1000000:teaser",
+        "article:1000000:link",
+        "article:1",
+    ):
+        assert store.fresh(store.prepare([tag]), built), tag
+
+
+def test_a_process_reads_story_slots_another_grew_the_file_for(tmp_path):
+    path = str(tmp_path / "tag-counters")
+    reader, writer = FileVersions(path), FileVersions(path)
+    built = reader.stamp()
+    far = reader.prepare(["article:5000000"])  # past the end of the file: never bumped
+    assert reader.fresh(far, built)
+    writer.bump(["article:5000000"])
+    assert not reader.fresh(far, built)
+    assert reader.latest(["article:5000000"]) == writer.stamp()

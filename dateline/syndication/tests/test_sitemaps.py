@@ -10,7 +10,10 @@ from urllib.parse import urlsplit
 import pytest
 from lxml import etree
 
+from dateline.core import clock
+from dateline.news import archive
 from dateline.news.models import Article
+from dateline.news.models import archive as archive_model
 from dateline.news.tests import factories
 from dateline.syndication import sitemaps
 from dateline.syndication.tests.world import NOW, PUBLISHED, UPDATED
@@ -156,25 +159,27 @@ def test_sitemaps_paginate_within_their_limits(client, world, monkeypatch):
             section_obj=world.section,
             published_at=NOW - dt.timedelta(hours=n + 1),
         )
-    monkeypatch.setattr(sitemaps.ArticleSitemap, "limit", 3)
+    # Blocks of 3 story ids: one file per block with a visible story.
+    monkeypatch.setattr(archive_model, "BLOCK_SIZE", 3)
+    archive.refresh(None, now=clock.now())
     monkeypatch.setattr(sitemaps.NewsSitemap, "limit", 4)
     index = _valid(client, "/sitemap.xml", INDEX)
     locations = [_path(x.text) for x in index.iterfind("s:sitemap/s:loc", NS)]
-    total = Article.objects.published().count()  # 7 stories: 3 pages of 3
-    assert locations[:3] == [
-        "/sitemaps/articles.xml",
-        "/sitemaps/articles.xml?p=2",
-        "/sitemaps/articles.xml?p=3",
-    ]
+    visible = list(Article.objects.published().values_list("pk", flat=True))
+    blocks = sorted({archive_model.block_of(pk) for pk in visible})
+    files = [x for x in locations if x.startswith("/sitemaps/articles.xml")]
+    assert files == ["/sitemaps/articles.xml" + (f"?p={b + 1}" if b else "") for b in blocks]
     seen = []
-    for location in locations[:3]:
+    for location in files:
         urls = [_path(x.text) for x in _valid(client, location).iterfind("s:url/s:loc", NS)]
         assert len(urls) <= 3
         seen += urls
-    assert len(seen) == len(set(seen)) == total
+    assert len(seen) == len(set(seen)) == len(visible)
     assert len(_valid(client, "/sitemaps/news.xml").findall("s:url", NS)) == 4
     assert len(_valid(client, "/sitemaps/news.xml?p=2").findall("s:url", NS)) == 2
-    assert client.get("/sitemaps/articles.xml?p=9").status_code == 404
+    assert client.get(f"/sitemaps/articles.xml?p={blocks[-1] + 2}").status_code == 404
+    assert client.get("/sitemaps/articles.xml?p=0").status_code == 404
+    assert client.get("/sitemaps/articles.xml?p=x").status_code == 404
     assert client.get("/sitemaps/nothing.xml").status_code == 404
 
 

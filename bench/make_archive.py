@@ -1,0 +1,247 @@
+#!/usr/bin/env python
+"""Build an N-story archive in SQL, in minutes even for a million stories.
+
+    DATABASE_URL=postgres://postgres@127.0.0.1:5432/arch_1m \\
+        .venv/bin/python bench/make_archive.py 1000000
+    DATELINE_VAR_DIR=/tmp/arch-1k .venv/bin/python bench/make_archive.py 1000     # SQLite
+
+The database (DATABASE_URL, else SQLite in DATELINE_VAR_DIR) is migrated and must hold no
+stories. The seed stories (`/work/shared/seed/ninjs`, or --seed DIR) go in through
+`dateline import ninjs`, the real path: sections, topics, the author, the picture, the
+revision, workflow and audit rows of each. Then the seed article page's story is copied in
+SQL until there are N stories: PostgreSQL `INSERT … SELECT … FROM generate_series`, SQLite
+the same over a recursive CTE, 100,000 rows a statement. Each copy has the seed's
+headline (numbered), standfirst, body, body_words, teaser_source, picture and language; its
+own id (consecutive), slug (`<seed slug>-<n>`) and source id; a section (alternating
+between the seed's two and two more, so four); a publication time 30 seconds apart per
+pair of copies, newest a minute ago, so every second holds two stories in different
+sections; one author of 20, two tags of 40, one topic of the seed's. The reference sets
+the model derives from the body (body_pictures, related_articles) are the seed's, since
+the body is; the label links carry the story's publication time (news.labelled);
+each copy gets a revision (its text) and a workflow row like the seed's. The
+archive blocks (news.ArchiveBlock) are then written in one pass, and the database
+analysed.
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import os
+import sys
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings.production")
+os.environ.setdefault("DATELINE_ALLOWED_HOSTS", "127.0.0.1")
+
+import django  # noqa: E402
+
+django.setup()
+
+from django.core.management import call_command  # noqa: E402
+from django.db import connection, transaction  # noqa: E402
+
+from dateline.core import clock  # noqa: E402
+from dateline.news import archive, labelled, services  # noqa: E402
+from dateline.news.models import Article, Author, Section, Status, Tag, Topic  # noqa: E402
+
+SEED = Path("/work/shared/seed/ninjs")
+SEED_SLUG = "taliban-power-share-peace-talks"
+CHUNK = 100_000
+TAGS, AUTHORS = 40, 20
+EXTRA_SECTIONS = ["Business", "Culture"]
+
+
+def pg() -> bool:
+    return connection.vendor == "postgresql"
+
+
+def series(lo: int, hi: int) -> tuple[str, str]:
+    """(prefix, FROM item) naming g = lo..hi."""
+    if pg():
+        return "", f"generate_series({lo}, {hi}) AS s(g)"
+    return (
+        f"WITH RECURSIVE s(g) AS (SELECT {lo} UNION ALL SELECT g + 1 FROM s WHERE g < {hi}) ",
+        "s",
+    )
+
+
+def moment(start: str, seconds: str) -> str:
+    """SQL for `start` minus `seconds` (an integer expression)."""
+    if pg():
+        return f"(CAST('{start}' AS timestamptz) - make_interval(secs => {seconds}))"
+    return f"datetime('{start}', '-' || ({seconds}) || ' seconds')"
+
+
+def contiguous(model, ids: list[int]) -> int:
+    ids = sorted(ids)
+    if ids != list(range(ids[0], ids[0] + len(ids))):
+        sys.exit(f"{model.__name__} ids are not consecutive; start from an empty database")
+    return ids[0]
+
+
+def labels() -> tuple[list[int], int, int, int, int]:
+    """Section ids, and the first id and number of the authors, tags and topics."""
+    for name in EXTRA_SECTIONS:
+        services.section_get_or_create(name=name)
+    sections = list(Section.objects.order_by("pk").values_list("pk", flat=True))
+    Tag.objects.bulk_create(Tag(name=f"Bench tag {i}", slug=f"bench-tag-{i}") for i in range(TAGS))
+    Author.objects.bulk_create(
+        Author(name=f"Bench Writer {i}", slug=f"bench-writer-{i}") for i in range(AUTHORS)
+    )
+    tags = list(Tag.objects.filter(slug__startswith="bench-tag-").values_list("pk", flat=True))
+    authors = list(
+        Author.objects.filter(slug__startswith="bench-writer-").values_list("pk", flat=True)
+    )
+    topics = list(Topic.objects.values_list("pk", flat=True))
+    return (
+        sections,
+        contiguous(Author, authors),
+        contiguous(Tag, tags),
+        contiguous(Topic, topics),
+        len(topics),
+    )
+
+
+def copy_stories(
+    seed: Article, base: int, first: int, last: int, start: str, sections: list[int]
+) -> None:
+    """Stories first..last (ids) as copies of `seed`; copy n is story base + n."""
+    n = f"(g - {base})"
+    at = moment(start, f"({n} / 2) * 30")
+    section = (
+        "CASE "
+        + " ".join(f"WHEN {n} % {len(sections)} = {i} THEN {pk}" for i, pk in enumerate(sections))
+        + " END"
+    )
+    text = "||"
+    values = {
+        "id": "g",
+        "headline": f"a.headline {text} ' (' {text} CAST({n} AS VARCHAR(12)) {text} ')'",
+        "slug": f"a.slug {text} '-' {text} CAST({n} AS VARCHAR(12))",
+        "source_id": f"a.source_id {text} '/' {text} CAST({n} AS VARCHAR(12))",
+        "section_id": section,
+        "status": f"'{Status.PUBLISHED}'",
+        "published_at": at,
+        "created_at": at,
+        "modified_at": at,
+        "updated_at": "NULL",
+        "version": "1",
+    }
+    columns = [f.column for f in Article._meta.concrete_fields]
+    select = ", ".join(values.get(c, f"a.{c}") for c in columns)
+    prefix, source = series(first, last)
+    sql = (
+        f"{prefix}INSERT INTO news_article ({', '.join(columns)}) "
+        f"SELECT {select} FROM {source} CROSS JOIN news_article a WHERE a.id = {seed.pk}"
+    )
+    with connection.cursor() as cursor:
+        cursor.execute(sql)
+
+
+def copy_relations(
+    seed: Article, base: int, first: int, last: int, ids: tuple[int, int, int, int, int]
+) -> None:
+    _, author0, tag0, topic0, topics = ids
+    n = f"(g - {base})"
+    statements = [
+        ("news_article_authors (article_id, author_id)", f"g, {author0} + {n} % {AUTHORS}"),
+        ("news_article_tags (article_id, tag_id)", f"g, {tag0} + {n} % {TAGS}"),
+        # A second tag, never the first: offset 1..TAGS-1.
+        (
+            "news_article_tags (article_id, tag_id)",
+            f"g, {tag0} + ({n} % {TAGS} + 1 + ({n} / {TAGS}) % {TAGS - 1}) % {TAGS}",
+        ),
+        ("news_article_topics (article_id, topic_id)", f"g, {topic0} + {n} % {topics}"),
+    ]
+    with connection.cursor() as cursor:
+        for table, select in statements:
+            prefix, source = series(first, last)
+            cursor.execute(f"{prefix}INSERT INTO {table} SELECT {select} FROM {source}")
+        for table, column in (
+            ("news_article_body_pictures", "picture_id"),
+            ("news_article_related_articles", "to_article_id"),
+        ):
+            key = "from_article_id" if column == "to_article_id" else "article_id"
+            prefix, source = series(first, last)
+            cursor.execute(
+                f"{prefix}INSERT INTO {table} ({key}, {column}) SELECT g, r.{column} "
+                f"FROM {source} CROSS JOIN {table} r WHERE r.{key} = {seed.pk}"
+            )
+        # The story's publication time on its label links, as news.labelled keeps it.
+        for table in labelled.TABLES.values():
+            cursor.execute(
+                f"UPDATE {table[0]} SET published_at = (SELECT a.published_at FROM "
+                f"news_article a WHERE a.id = {table[0]}.article_id) "
+                f"WHERE article_id BETWEEN {first} AND {last}"
+            )
+        # The revision each save through article_save keeps, and the workflow row.
+        prefix, source = series(first, last)
+        cursor.execute(
+            f"{prefix}INSERT INTO news_revision "
+            "(article_id, version, headline, standfirst, body, saved_at, pending) "
+            "SELECT g, 1, a.headline, a.standfirst, a.body, a.created_at, a.pending FROM "
+            f"{source} CROSS JOIN (SELECT x.headline, x.standfirst, x.body, y.created_at, "
+            f"FALSE AS pending FROM news_revision x JOIN news_article y ON y.id = x.article_id "
+            f"WHERE x.article_id = {seed.pk} ORDER BY x.id DESC LIMIT 1) a"
+        )
+        prefix, source = series(first, last)
+        cursor.execute(
+            f"{prefix}INSERT INTO newsroom_workflow (article_id, state, changed_at, taken_down, "
+            f"assigned_to_id) SELECT g, w.state, w.changed_at, w.taken_down, NULL "
+            f"FROM {source} CROSS JOIN newsroom_workflow w WHERE w.article_id = {seed.pk}"
+        )
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("n", type=int, help="stories in the archive, seed stories included")
+    parser.add_argument("--seed", type=Path, default=SEED)
+    args = parser.parse_args()
+    started = time.monotonic()
+    call_command("migrate", verbosity=0)
+    if Article.objects.exists():
+        sys.exit("the database already holds stories; give an empty one")
+    call_command("import", "ninjs", str(args.seed), stdout=open(os.devnull, "w"))
+    seed = Article.objects.get(slug=SEED_SLUG)
+    ids = labels()
+    base = Article.objects.order_by("-pk").values_list("pk", flat=True).first()
+    total = args.n - Article.objects.count()
+    start = (clock.now() - dt.timedelta(minutes=1)).replace(microsecond=0)
+    start_sql = connection.ops.adapt_datetimefield_value(start)
+    if not pg():
+        with connection.cursor() as cursor:
+            cursor.execute("PRAGMA synchronous = OFF")
+    done = 0
+    while done < total:
+        size = min(CHUNK, total - done)
+        first = base + done + 1
+        with transaction.atomic():
+            if pg():
+                with connection.cursor() as cursor:
+                    cursor.execute("SET LOCAL synchronous_commit = off")
+            copy_stories(seed, base, first, first + size - 1, start_sql, ids[0])
+            copy_relations(seed, base, first, first + size - 1, ids)
+        done += size
+        print(
+            f"{done + args.n - total:>10,} stories  {time.monotonic() - started:7.1f} s", flush=True
+        )
+    with connection.cursor() as cursor:
+        if pg():
+            for table in ("news_article", "news_revision"):
+                cursor.execute(
+                    f"SELECT setval(pg_get_serial_sequence('{table}', 'id'), "
+                    f"(SELECT MAX(id) FROM {table}))"
+                )
+    archive.refresh(None, now=clock.now())
+    with connection.cursor() as cursor:
+        cursor.execute("ANALYZE")
+    visible = Article.objects.published().count()
+    print(f"{visible:,} visible stories in {time.monotonic() - started:.1f} s")
+
+
+if __name__ == "__main__":
+    main()
