@@ -16,8 +16,7 @@ from django.db.models.expressions import RawSQL
 
 from dateline.core import clock
 from dateline.news import body as body_format
-from dateline.news import rows
-from dateline.news import labelled
+from dateline.news import labelled, rows
 from dateline.news.models import (
     Article,
     Author,
