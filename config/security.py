@@ -139,11 +139,12 @@ class SecurityHeadersMiddleware(CSPMiddleware):
 
     @staticmethod
     def _public_as_is(request, response) -> bool:
-        """Whether django-csp would set exactly `public_header()` and nothing else: no
-        nonce asked for, no per-response policy, no policy settings of its own (report-only,
+        """Whether django-csp would set exactly `public_header()` and nothing else: not the
+        API's reference page (a policy of its own), no nonce asked for, no per-response policy, no policy settings of its own (report-only,
         excluded prefixes), no DEBUG error page it leaves alone."""
         return (
-            getattr(request, "_csp_nonce", None) is None
+            request.path_info != API_REFERENCE_PATH
+            and getattr(request, "_csp_nonce", None) is None
             and HEADER not in response
             and not any(hasattr(response, name) for name in _RESPONSE_POLICY)
             and not getattr(settings, "CONTENT_SECURITY_POLICY", None)
