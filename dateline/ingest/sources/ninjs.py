@@ -26,7 +26,14 @@ from django.utils.dateparse import parse_datetime
 from lxml import etree
 
 from dateline.ingest import xml
-from dateline.ingest.apply import ITEM_ERRORS, Run, picture_apply, story_apply
+from dateline.ingest.apply import (
+    BATCH,
+    ITEM_ERRORS,
+    Run,
+    picture_apply,
+    stories_apply,
+    story_apply,
+)
 from dateline.ingest.incoming import (
     DRAFT,
     PUBLISH,
@@ -68,9 +75,35 @@ def import_paths(
     """`dateline import ninjs PATH…`: every item of every file, each applied as it is read."""
     report = report or Report()
     run = run or Run()
+    # Stories go in BATCH at a time (ingest.apply.stories_apply); results keep the items'
+    # order, each reported once it is saved.
+    pending: list[IncomingStory | ItemResult] = []
+
+    def flush() -> None:
+        stories = [p for p in pending if isinstance(p, IncomingStory)]
+        outcomes = iter(stories_apply(stories, actor=IMPORTER, run=run))
+        for parsed in pending:
+            if isinstance(parsed, ItemResult):
+                report.add(parsed)
+                continue
+            outcome = next(outcomes)
+            if isinstance(outcome, BaseException):
+                detail = f"{outcome.__class__.__name__}: {outcome}"
+                report.add(ItemResult(FAILED, parsed.source_id, detail))
+            else:
+                report.add(outcome.result())
+        pending.clear()
+
     for path in _json_files(paths, report):
         for parsed in read_file(path):
-            report.add(_apply(parsed, run))
+            if isinstance(parsed, IncomingPicture):
+                flush()  # in the order they come
+                report.add(_apply(parsed, run))
+                continue
+            pending.append(parsed)
+            if len(pending) >= BATCH:
+                flush()
+    flush()
     return report
 
 

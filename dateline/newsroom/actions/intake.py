@@ -27,6 +27,7 @@ from dateline.newsroom.actions.base import (
     EDITORS,
     ActionRefused,
     _audit,
+    _audit_entry,
     _require,
     workflow_of,
 )
@@ -36,7 +37,7 @@ from dateline.newsroom.actions.publication import (
     article_withdraw,
 )
 from dateline.newsroom.actions.workflow import _proposal_file
-from dateline.newsroom.models import Workflow, WorkflowState
+from dateline.newsroom.models import AuditEntry, Workflow, WorkflowState
 from dateline.newsroom.preflight import blocking, preflight
 from dateline.newsroom.roles import Role, roles_of
 from dateline.pictures.models import Picture
@@ -203,7 +204,7 @@ def articles_receive_new(*, filed: Sequence[Filed], by) -> list[Received]:
     a placeholder: nothing the desk could have edited or taken down), in a number of
     statements that does not grow with the batch: the same role check, the same rules for
     what goes live (an untrusted source files drafts; a trusted one that may not backdate
-    is held to preflight), and one audit entry naming every story of the batch."""
+    is held to preflight), and an audit entry for each story, written in one statement."""
     _require(by, {Role.WIRE, *EDITORS}, "file copy")
     if any(item.want not in (KEEP, DRAFT, PUBLISH) for item in filed):
         raise ValueError("articles_receive_new files copy; a withdrawal is article_receive's")
@@ -246,15 +247,20 @@ def articles_receive_new(*, filed: Sequence[Filed], by) -> list[Received]:
     Workflow.objects.bulk_create(
         [Workflow(article=article, state=WorkflowState.APPROVED) for article in live]
     )
-    stories: dict[str, list[int]] = {"published": [], "scheduled": [], "draft": []}
+    # One entry per story, as one action per story would write, in one statement: each
+    # story's own history names the actor that brought it in, and what it did.
+    problems_of = {id(article): problems for article, problems in preflighted}
+    entries = []
     for result in received:
         article = result.article
-        if article.status != Status.PUBLISHED:
-            stories["draft"].append(article.pk)
+        if article.status == Status.PUBLISHED:
+            action = "schedule" if article.published_at > now else "publish"
+            detail = {"at": article.published_at.isoformat(), "was_live": False}
+            if id(article) in problems_of:
+                detail["preflight"] = problems_of[id(article)]
         else:
-            stories["published" if article.published_at <= now else "scheduled"].append(article.pk)
-    detail: dict = {"stories": stories}
-    if preflighted:
-        detail["preflight"] = {str(article.pk): problems for article, problems in preflighted}
-    _audit(by, "receive", None, **detail)
+            action, detail = "receive", {"status": article.status}
+        detail["source"] = article.source_version
+        entries.append(_audit_entry(by, action, article, **detail))
+    AuditEntry.objects.bulk_create(entries)
     return received
