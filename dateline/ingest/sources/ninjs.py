@@ -15,7 +15,8 @@ import datetime as dt
 import hashlib
 import json
 import re
-from collections.abc import Iterator
+import time
+from collections.abc import Callable, Iterator
 from html import escape
 from pathlib import Path
 from typing import Any
@@ -70,11 +71,30 @@ class ItemError(ValueError):
 
 
 def import_paths(
-    paths: list[str | Path], *, report: Report | None = None, run: Run | None = None
+    paths: list[str | Path],
+    *,
+    report: Report | None = None,
+    run: Run | None = None,
+    progress: Callable[[int, int, float], None] | None = None,
 ) -> Report:
-    """`dateline import ninjs PATH…`: every item of every file, each applied as it is read."""
+    """`dateline import ninjs PATH…`: every item of every file, applied a batch at a time.
+    `progress(done, total, seconds)` after each item; `total` is estimated from the bytes
+    of the files read so far, since a file's items are known only once it is read."""
     report = report or Report()
     run = run or Run()
+    files = list(_json_files(paths, report))
+    total_bytes = sum(path.stat().st_size for path in files) or 1
+    read_bytes = read_items = done = 0
+    started = time.monotonic()
+
+    def add(result: ItemResult) -> None:
+        nonlocal done
+        report.add(result)
+        done += 1
+        if progress is not None:
+            total = round(read_items * total_bytes / read_bytes) if read_bytes else read_items
+            progress(done, max(done, total), time.monotonic() - started)
+
     # Stories go in BATCH at a time (ingest.apply.stories_apply); results keep the items'
     # order, each reported once it is saved.
     pending: list[IncomingStory | ItemResult] = []
@@ -84,21 +104,24 @@ def import_paths(
         outcomes = iter(stories_apply(stories, actor=IMPORTER, run=run))
         for parsed in pending:
             if isinstance(parsed, ItemResult):
-                report.add(parsed)
+                add(parsed)
                 continue
             outcome = next(outcomes)
             if isinstance(outcome, BaseException):
                 detail = f"{outcome.__class__.__name__}: {outcome}"
-                report.add(ItemResult(FAILED, parsed.source_id, detail))
+                add(ItemResult(FAILED, parsed.source_id, detail))
             else:
-                report.add(outcome.result())
+                add(outcome.result())
         pending.clear()
 
-    for path in _json_files(paths, report):
-        for parsed in read_file(path):
+    for path in files:
+        items = list(read_file(path))  # a file's items are read whole anyway (json)
+        read_items += len(items)
+        read_bytes += path.stat().st_size
+        for parsed in items:
             if isinstance(parsed, IncomingPicture):
                 flush()  # in the order they come
-                report.add(_apply(parsed, run))
+                add(_apply(parsed, run))
                 continue
             pending.append(parsed)
             if len(pending) >= BATCH:

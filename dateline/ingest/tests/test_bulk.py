@@ -216,3 +216,19 @@ def test_a_batch_that_fails_is_applied_item_by_item(tmp_path, monkeypatch):
     # Post 18 links to 17, which failed: 17 is a placeholder its own item fills later.
     assert linked.status == Status.PLACEHOLDER
     assert f'data-article="{linked.pk}"' in story.body
+
+
+@pytest.mark.django_db
+def test_a_ninjs_import_shows_its_progress_with_rate_and_eta(tmp_path, capsys):
+    import io
+
+    from django.core.management import call_command
+
+    folder = _ninjs_folder(tmp_path / "items", 30, prefix="progress")
+    call_command("import", "ninjs", str(folder), stdout=io.StringIO())
+    lines = capsys.readouterr().err.splitlines()
+    assert len(lines) == 11  # not a terminal: the first item, then a line every tenth
+    assert lines[0].startswith("[--------------------] 1/30 items · ")
+    assert lines[1].startswith("[##------------------] 3/30 items · ")
+    assert lines[-1].startswith("[####################] 30/30 items · ")
+    assert all("/s · ETA " in line for line in lines)
