@@ -232,3 +232,29 @@ def test_a_ninjs_import_shows_its_progress_with_rate_and_eta(tmp_path, capsys):
     assert lines[1].startswith("[##------------------] 3/30 items · ")
     assert lines[-1].startswith("[####################] 30/30 items · ")
     assert all("/s · ETA " in line for line in lines)
+
+
+def test_the_simhash_is_the_majority_of_each_bit_over_the_shingles():
+    """The fingerprint is counted a column at a time (fast); it must equal the definition,
+    bit by bit, or stored fingerprints would stop matching new ones."""
+    import hashlib
+    import random
+
+    from dateline.ingest.duplicates import MIN_WORDS, shingles, simhash
+
+    def by_definition(words):
+        hashes = [
+            int.from_bytes(hashlib.blake2b(s.encode(), digest_size=8).digest())
+            for s in shingles(words)
+        ]
+        return sum(
+            1 << bit for bit in range(64) if sum(h >> bit & 1 for h in hashes) > len(hashes) / 2
+        )
+
+    rng = random.Random(11)
+    vocabulary = [f"word{n}" for n in range(60)] + ["harbour", "ferry", "quay"]
+    for length in (MIN_WORDS, MIN_WORDS + 1, 250, 3000):
+        for _ in range(10):
+            words = [rng.choice(vocabulary) for _ in range(length)]
+            assert simhash(words) == by_definition(words)
+    assert simhash(["short"] * (MIN_WORDS - 1)) is None
