@@ -14,6 +14,7 @@ statement counted); the child's resident memory is sampled from /proc every 0.2 
 from __future__ import annotations
 
 import os
+import resource
 import subprocess
 import sys
 import tempfile
@@ -102,6 +103,7 @@ def run(posts: int, format: str) -> None:
     if database.startswith("postgres"):
         subprocess.run([dateline, "flush", "--no-input", "-v0"], env=env, check=False)
     subprocess.run([dateline, "migrate", "-v0"], env=env, check=True)
+    cpu_before = resource.getrusage(resource.RUSAGE_CHILDREN)
     started = time.perf_counter()
     child = subprocess.Popen(
         [sys.executable, child_script, format, str(export)],
@@ -122,6 +124,10 @@ def run(posts: int, format: str) -> None:
             last = now
     child.wait()
     elapsed = time.perf_counter() - started
+    cpu_after = resource.getrusage(resource.RUSAGE_CHILDREN)
+    # The importer's own CPU time: on a machine shared with other work, the rate a core of
+    # its own would give (the database server's CPU is not in it).
+    cpu = (cpu_after.ru_utime - cpu_before.ru_utime) + (cpu_after.ru_stime - cpu_before.ru_stime)
     err = child.stderr.read()
     statements = next(
         (int(line.split()[1]) for line in err.splitlines() if line.startswith("statements ")), 0
@@ -135,7 +141,8 @@ def run(posts: int, format: str) -> None:
     vendor = "PostgreSQL" if database.startswith("postgres") else "SQLite"
     print(
         f"{format} {vendor}: {posts:>7,} stories  {size_mb:7.1f} MB  {elapsed:7.1f} s  "
-        f"{posts / elapsed:6.0f} stories/s (goal >= {GOAL})  "
+        f"{posts / elapsed:6.0f} stories/s (goal >= {GOAL}), {posts / cpu:5.0f} per "
+        f"importer CPU-second  load {os.getloadavg()[0]:.1f}  "
         f"{statements / posts:5.2f} statements/story  RSS at 10% {at(0.1):4.0f} MB, "
         f"50% {at(0.5):4.0f} MB, 100% {at(1.0):4.0f} MB, peak {peak:4.0f} MB  "
         f"(exit {child.returncode}; {err.strip().splitlines()[-1] if err.strip() else ''})"
