@@ -1,7 +1,7 @@
 #!/usr/bin/env python
 """One wire poll of a 1,000-item feed, served from 127.0.0.1, timed.
 
-    .venv/bin/python bench/feed_poll.py [N] [--format feed|newsml]
+    .venv/bin/python bench/feed_poll.py [N] [--format feed|newsml] [--documents K]
 
 Uses a fresh SQLite database in a temporary DATELINE_VAR_DIR unless the environment names
 one (DATABASE_URL for PostgreSQL: it must be an empty database). Generates N distinct
@@ -11,6 +11,11 @@ measures, with the SQL query count of each:
 - cold: the first poll, N items created (parse, N stories saved, near-duplicate search);
 - 304: the second poll, answered "not modified" by the conditional GET;
 - warm: the feed fetched and parsed whole again (ETag forgotten), N items unchanged.
+
+With `--documents K`, K cold polls of N new items each come first (a wire's day: each poll
+new copy, the near-duplicate index growing with every item received), then 304 and warm
+for the last document. Each line gives stories per second beside the goal (500/s, issue
+11) and SQL statements per item.
 """
 
 from __future__ import annotations
@@ -38,6 +43,9 @@ WORDS = (
 ).split()
 
 
+GOAL = 500  # stories per second (issue 11)
+
+
 def story(rng: random.Random, n: int) -> tuple[str, str]:
     headline = f"{' '.join(rng.choice(WORDS) for _ in range(7)).capitalize()} ({n})"
     paragraphs = [
@@ -46,10 +54,10 @@ def story(rng: random.Random, n: int) -> tuple[str, str]:
     return headline, "".join(f"<p>{p}</p>" for p in paragraphs)
 
 
-def rss(n: int) -> bytes:
-    rng = random.Random(1)
+def rss(n: int, start: int = 0) -> bytes:
+    rng = random.Random(1 + start)
     items = []
-    for i in range(n):
+    for i in range(start, start + n):
         headline, body = story(rng, i)
         items.append(
             f"<item><guid isPermaLink='false'>bench-{i}</guid><title>{escape(headline)}</title>"
@@ -62,10 +70,10 @@ def rss(n: int) -> bytes:
     ).encode()
 
 
-def newsml(n: int) -> bytes:
-    rng = random.Random(1)
+def newsml(n: int, start: int = 0) -> bytes:
+    rng = random.Random(1 + start)
     items = []
-    for i in range(n):
+    for i in range(start, start + n):
         headline, body = story(rng, i)
         items.append(
             f"<newsItem guid='urn:bench:{i}' version='1' standard='NewsML-G2'>"
@@ -88,6 +96,7 @@ def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("n", nargs="?", type=int, default=1000)
     parser.add_argument("--format", choices=["feed", "newsml"], default="feed")
+    parser.add_argument("--documents", type=int, default=1)
     args = parser.parse_args()
 
     import django
@@ -103,23 +112,30 @@ def main() -> None:
 
     settings.DATELINE_FETCH_ALLOW_LOOPBACK = True  # the feed is served from 127.0.0.1
     call_command("migrate", verbosity=0)
-    body = (rss if args.format == "feed" else newsml)(args.n)
-    etag = f'"{hash(body)}"'
+    make = rss if args.format == "feed" else newsml
+    served = {"body": make(args.n)}
 
     def route(handler):
+        etag = f'"{hash(served["body"])}"'
         if handler.headers.get("If-None-Match") == etag:
             return 304, {"ETag": etag}, b""
-        return 200, {"ETag": etag, "Content-Type": "application/xml"}, body
+        return 200, {"ETag": etag, "Content-Type": "application/xml"}, served["body"]
 
-    print(f"{args.n} items, {args.format}, {len(body) / 1e6:.1f} MB, {connection.vendor}")
+    size = len(served["body"]) / 1e6
+    print(f"{args.n} items x {args.documents}, {args.format}, {size:.1f} MB, {connection.vendor}")
     with serving({"/feed": route}) as server:
         source = WireSource.objects.create(
             name=f"bench-{time.time_ns()}",
             kind="url",
             location=f"{server.base}/feed",
             format=args.format,
+            publish_directly=True,
         )
-        for label in ("cold", "304", "warm"):
+        labels = [f"cold {k + 1}" for k in range(args.documents)] + ["304", "warm"]
+        for label in labels:
+            if label.startswith("cold") and label != "cold 1":
+                k = int(label.split()[1]) - 1
+                served["body"] = make(args.n, start=k * args.n)
             if label == "warm":
                 WireSource.objects.filter(pk=source.pk).update(etag="", last_modified="")
                 source.etag = source.last_modified = ""
@@ -133,7 +149,11 @@ def main() -> None:
                 started = time.perf_counter()
                 report = wire_poll(source=source)
                 seconds = time.perf_counter() - started
-            print(f"{label:>5}: {seconds:7.2f} s  {len(queries):6d} queries  {report.summary()}")
+            rate = f"{args.n / seconds:6.0f} stories/s (goal >= {GOAL})" if label != "304" else ""
+            print(
+                f"{label:>8}: {seconds:7.2f} s  {len(queries):6d} queries "
+                f"({len(queries) / args.n:5.2f}/item)  {rate}  {report.summary()}"
+            )
 
 
 if __name__ == "__main__":

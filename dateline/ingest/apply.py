@@ -49,7 +49,7 @@ from dateline.news import body as body_format
 from dateline.news import services as news
 from dateline.news.models import Article, Section, Status
 from dateline.newsroom.actions.base import ActionRefused
-from dateline.newsroom.actions.intake import article_receive
+from dateline.newsroom.actions.intake import Filed, article_receive, articles_receive_new
 from dateline.pictures.models import Picture
 from dateline.pictures.services import PictureRejected, picture_create_or_update
 
@@ -130,6 +130,14 @@ class Run:
         found = Article.objects.filter(source=source, source_id__in=source_ids)
         self._found.update({(source, sid): None for sid in source_ids})
         self._found.update({(source, article.source_id): article for article in found})
+
+    def prefetch_links(self, source: str, source_ids: set[str]) -> None:
+        """Find the stories a batch links to in one query, instead of one per link."""
+        wanted = [sid for sid in source_ids if (source, sid) not in self.stories]
+        for chunk in _chunks(wanted, 500):
+            found = Article.objects.filter(source=source, source_id__in=chunk)
+            for source_id, pk in found.values_list("source_id", "pk"):
+                self.stories[source, source_id] = pk
 
     def stored(self, source: str, source_id: str) -> Article | None:
         """The story stored under (source, source_id), if any."""
@@ -243,6 +251,209 @@ def public_path(article: Article | None) -> str:
     return f"(not public: {article.get_status_display().lower()})"
 
 
+def _chunks(values: list, size: int) -> Iterator[list]:
+    for start in range(0, len(values), size):
+        yield values[start : start + size]
+
+
+# How many items `stories_apply` is given at a time by the importers and the wire: large
+# enough that the per-batch statements cost little per story, small enough that a kill
+# loses little and a batch's rows stay small in memory.
+BATCH = 200
+
+Then = Callable[[list[tuple[IncomingStory, Applied]]], None]
+
+
+def stories_apply(
+    incomings: list[IncomingStory],
+    *,
+    actor,
+    run: Run | None = None,
+    default_section: Section | None = None,
+    then: Then | None = None,
+    errors: tuple[type[BaseException], ...] = ITEM_ERRORS,
+) -> list[Applied | BaseException]:
+    """`story_apply` for a batch of items, with the same rules and results, in a number of
+    queries that does not grow with the batch: the stored versions are read in one query,
+    and the stories new to the site (no row, not even a placeholder) are made together in
+    one transaction through the door's batch action (`articles_receive_new`, one audit
+    entry naming each). Everything else — an update, a placeholder filled in, a withdrawal,
+    an item named twice — goes through `story_apply`, one transaction each, after them.
+
+    A batch is all or nothing: killed part-way, none of its new stories exists, and the
+    next run makes them again. If it fails, its items are applied one by one, so the item
+    at fault fails alone. Each item's outcome, or the error (of `errors`) it failed with,
+    comes back in the items' order. `then(pairs)` runs inside each transaction with the
+    (incoming, applied) pairs it wrote, for the caller's own records."""
+    run = run or Run()
+    outcomes: list[Applied | BaseException | None] = [None] * len(incomings)
+    by_source: dict[str, list[str]] = {}
+    for incoming in incomings:
+        by_source.setdefault(incoming.source, []).append(incoming.source_id)
+    for source, source_ids in by_source.items():
+        run.prefetch(source, source_ids)
+    fresh: list[int] = []
+    later: list[tuple[int, Article | None, bool]] = []
+    keys: set[tuple[str, str]] = set()
+    for index, incoming in enumerate(incomings):
+        key = (incoming.source, incoming.source_id)
+        if key in keys:
+            later.append((index, None, False))  # named twice: read again once the first is in
+            continue
+        keys.add(key)
+        existing = run.stored(*key)
+        if existing is None and key not in run.stories and incoming.want != WITHDRAW:
+            fresh.append(index)
+        else:
+            later.append((index, existing, True))
+    if fresh:
+        batch = [incomings[i] for i in fresh]
+        try:
+            applied = _create_batch(batch, actor, run, default_section, then)
+        except errors:
+            for index in fresh:
+                outcomes[index] = _one(incomings[index], actor, run, default_section, then, errors)
+        else:
+            for index, one in zip(fresh, applied, strict=True):
+                outcomes[index] = one
+    for index, existing, known in later:
+        outcomes[index] = _one(
+            incomings[index], actor, run, default_section, then, errors, existing, known
+        )
+    return outcomes
+
+
+def _one(incoming, actor, run, default_section, then, errors, existing=None, known=False):
+    each = None if then is None else (lambda applied: then([(incoming, applied)]))
+    try:
+        return _apply(incoming, actor, run, default_section, each, existing, known)
+    except errors as exc:
+        return exc
+
+
+def _create_batch(batch, actor, run, default_section, then) -> list[Applied]:
+    """The stories new to the site, made in one transaction (`stories_apply`)."""
+    read: dict[str, bytes | Exception] = {}
+    for incoming in batch:
+        _read_pictures(incoming, run, read)
+    for source in {incoming.source for incoming in batch}:
+        run.prefetch_links(
+            source,
+            {sid for incoming in batch if incoming.source == source for sid in incoming.links},
+        )
+    in_batch = {(incoming.source, incoming.source_id) for incoming in batch}
+    made: dict[tuple[str, str], Article] = {}
+    with run.item():
+        filed, notes = [], []
+        for incoming in batch:
+            story, story_notes, when, placed = _new_story(
+                incoming, run, read, default_section, actor, in_batch
+            )
+            story.body_after = _body_after(incoming, placed, run, in_batch, made)
+            made[incoming.source, incoming.source_id] = story.article
+            filed.append(Filed(story, incoming.want, when))
+            notes.append(story_notes)
+        received = articles_receive_new(filed=filed, by=actor)
+        applied = []
+        pointed: dict[str, list] = {}
+        for incoming, item, story_notes in zip(batch, received, notes, strict=True):
+            article = item.article
+            run.stories[incoming.source, incoming.source_id] = article.pk
+            story_notes.extend(item.notes)
+            _embargo_note(incoming, article, story_notes)
+            if incoming.old_paths:
+                pointed.setdefault(incoming.source, []).append((article, incoming.old_paths))
+            applied.append(Applied(CREATED, incoming.source_id, article, story_notes, item.outcome))
+        for source, pairs in pointed.items():
+            news.redirects_point_many(pointed=pairs, source=source)
+        if then is not None:
+            then(list(zip(batch, applied, strict=True)))
+    return applied
+
+
+def _new_story(incoming, run, read, default_section, actor, in_batch):
+    """A story new to the site as a row not yet saved, with its relations, the notes on it
+    and when it is to go live (`_times`). Links to stories of the same batch are left for
+    `_body_after`."""
+    notes = list(incoming.notes)
+    placed, lead = _pictures(incoming, run, read, notes)
+    article = Article(source=incoming.source, source_id=incoming.source_id)
+    _fill(article, incoming, placed, _linked(incoming, run, exclude=in_batch))
+    article.slug = incoming.slug  # made free (or from the headline) with the batch's
+    if incoming.lead_picture is not None and lead is not None:
+        article.lead_picture_id = lead
+    article.section = (
+        run.section(incoming.section) if incoming.section is not None else default_section
+    )
+    when = _times(article, incoming, None, actor)
+    story = news.NewStory(
+        article,
+        authors=_unique(run.author(n[:200]) for n in incoming.authors if n.strip()),
+        tags=_unique(run.tag(n[:100]) for n in incoming.tags if n.strip()),
+        topics=_unique(run.topic(k, n[:200]) for k, n in incoming.topics if n.strip()),
+    )
+    return story, notes, when, placed
+
+
+def _body_after(incoming, placed, run, in_batch, made):
+    """The body with its links to stories of the same batch, once they have ids."""
+    inner = {
+        sid
+        for sid in incoming.links
+        if sid != incoming.source_id and (incoming.source, sid) in in_batch
+    }
+    if not inner:
+        return None
+
+    def body() -> str:
+        stories = _linked(incoming, run, exclude=in_batch)
+        for sid in inner:
+            target = made.get((incoming.source, sid))
+            stories[sid] = target.pk if target is not None else None
+        return resolve_body(incoming.body, pictures=placed, stories=stories)
+
+    return body
+
+
+def _linked(incoming, run, *, exclude=frozenset()) -> dict[str, int]:
+    """The stories `incoming` links to, by source id: made placeholders if they have not
+    arrived; those of `exclude` (new stories of the same batch) are left out."""
+    return {
+        source_id: run.story_id(incoming.source, source_id, headline)
+        for source_id, headline in incoming.links.items()
+        if source_id != incoming.source_id and (incoming.source, source_id) not in exclude
+    }
+
+
+def _fill(article: Article, incoming: IncomingStory, placed, linked) -> None:
+    article.headline = incoming.headline[:300]
+    article.standfirst = incoming.standfirst
+    article.source_credit = incoming.credit[:200]
+    article.language = incoming.language[:20]
+    article.located = incoming.located[:200]
+    article.source_version = incoming.version[:64]
+    article.body = resolve_body(incoming.body, pictures=placed, stories=linked)
+
+
+def _embargo_note(incoming, article, notes) -> None:
+    embargo = incoming.embargo
+    if embargo and embargo > clock.now():
+        if not (article.status == Status.PUBLISHED and article.published_at >= embargo):
+            notes.append(f"embargoed until {embargo.isoformat()}")
+
+
+def _read_pictures(incoming, run, read) -> None:
+    """Pictures are read before the transaction opens: a slow fetch must not hold the lock."""
+    for picture in (incoming.lead_picture, *incoming.pictures):
+        if picture is None:
+            continue
+        if (incoming.source, picture.key[:500]) not in run.pictures and picture.key not in read:
+            try:
+                read[picture.key] = picture.read()
+            except (FetchError, OSError) as exc:
+                read[picture.key] = exc
+
+
 def story_apply(
     incoming: IncomingStory,
     *,
@@ -255,9 +466,14 @@ def story_apply(
     (the source's system actor, newsroom.actors). `default_section` is where a new story
     goes when its source names no section. `then(applied)`, if given, runs inside the same
     transaction, for the caller's own records (the wire's items): both are saved or
-    neither."""
-    run = run or Run()
-    existing = run.stored(incoming.source, incoming.source_id)
+    neither. (Many items at once: `stories_apply`.)"""
+    return _apply(incoming, actor, run or Run(), default_section, then)
+
+
+def _apply(incoming, actor, run, default_section, then, existing=None, known=False) -> Applied:
+    """`story_apply`; `known`: the caller has read `existing` already."""
+    if not known:
+        existing = run.stored(incoming.source, incoming.source_id)
     new = existing is None or existing.status == Status.PLACEHOLDER
     early = None
     if not new and not is_newer(incoming.version, existing.source_version):
@@ -271,16 +487,8 @@ def story_apply(
                 then(early)
         return early
 
-    # Pictures are read before the transaction opens: a slow fetch must not hold the lock.
-    pictures = [p for p in (incoming.lead_picture, *incoming.pictures) if p is not None]
     read: dict[str, bytes | Exception] = {}
-    for picture in pictures:
-        if (incoming.source, picture.key[:500]) not in run.pictures and picture.key not in read:
-            try:
-                read[picture.key] = picture.read()
-            except (FetchError, OSError) as exc:
-                read[picture.key] = exc
-
+    _read_pictures(incoming, run, read)
     with run.item():
         applied = _write(incoming, existing, new, actor, run, read, default_section)
         if then is not None:
@@ -291,20 +499,8 @@ def story_apply(
 def _write(incoming, existing, new, actor, run, read, default_section) -> Applied:
     notes = list(incoming.notes)
     placed, lead = _pictures(incoming, run, read, notes)
-    linked = {
-        source_id: run.story_id(incoming.source, source_id, headline)
-        for source_id, headline in incoming.links.items()
-        if source_id != incoming.source_id
-    }
-
     article = existing or Article(source=incoming.source, source_id=incoming.source_id)
-    article.headline = incoming.headline[:300]
-    article.standfirst = incoming.standfirst
-    article.source_credit = incoming.credit[:200]
-    article.language = incoming.language[:20]
-    article.located = incoming.located[:200]
-    article.source_version = incoming.version[:64]
-    article.body = resolve_body(incoming.body, pictures=placed, stories=linked)
+    _fill(article, incoming, placed, _linked(incoming, run))
     if new:
         # A placeholder's address came from a headline guessed by whoever linked to it.
         # Without the source's wish, article_save makes one from the headline.
@@ -333,10 +529,7 @@ def _write(incoming, existing, new, actor, run, read, default_section) -> Applie
     )
     notes.extend(received.notes)
     run.stories[incoming.source, incoming.source_id] = article.pk
-    embargo = incoming.embargo
-    if embargo and embargo > clock.now():
-        if not (article.status == Status.PUBLISHED and article.published_at >= embargo):
-            notes.append(f"embargoed until {embargo.isoformat()}")
+    _embargo_note(incoming, article, notes)
     if incoming.old_paths:
         news.redirects_point(article=article, old_paths=incoming.old_paths, source=incoming.source)
     outcome = CREATED if new else UPDATED

@@ -50,20 +50,28 @@ def overlap(a: set[str], b: set[str]) -> float:
     return len(a & b) / min(len(a), len(b))
 
 
+# For each bit of a byte, a table that maps a byte to 1 when it has that bit set: counting
+# one bit across all shingles is then a `translate` and a `count`, both in C.
+_HAS_BIT = [bytes((value >> bit) & 1 for value in range(256)) for bit in range(8)]
+
+
 def simhash(words: list[str]) -> int | None:
     """The 64-bit SimHash of `words` (unsigned), or None when the text is too short to
-    compare."""
+    compare: bit b is set when more than half of the shingles' hashes have it set."""
     if len(words) < MIN_WORDS:
         return None
-    # Each shingle's hash as a row of 64 "0"/"1" characters; transposing the rows gives one
-    # column per bit, and counting "1"s in C is far cheaper than 64 shifts per shingle.
-    rows = [
-        format(int.from_bytes(hashlib.blake2b(s.encode(), digest_size=8).digest()), "064b")
-        for s in shingles(words)
-    ]
-    half = len(rows) / 2
-    bits = "".join("1" if column.count("1") > half else "0" for column in zip(*rows, strict=True))
-    return int(bits, 2)
+    found = shingles(words)
+    # The 8-byte hashes end to end: every 8th byte from `position` is one byte of each hash.
+    hashes = b"".join(hashlib.blake2b(s.encode(), digest_size=8).digest() for s in found)
+    half = len(found) / 2
+    fingerprint = 0
+    for position in range(8):
+        column = hashes[position::8]
+        shift = 8 * (7 - position)  # the hashes are big-endian: byte 0 holds bits 56–63
+        for bit in range(8):
+            if column.translate(_HAS_BIT[bit]).count(1) > half:
+                fingerprint |= 1 << (shift + bit)
+    return fingerprint
 
 
 def to_signed(value: int) -> int:

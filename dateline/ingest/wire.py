@@ -29,8 +29,23 @@ from django.conf import settings
 from django.db.models import Q
 
 from dateline.core import clock
-from dateline.ingest.apply import ITEM_ERRORS, Applied, Run, public_path, story_apply
-from dateline.ingest.duplicates import DuplicateIndex, normalised_words, simhash, to_signed
+from dateline.ingest.apply import (
+    BATCH,
+    ITEM_ERRORS,
+    Applied,
+    Run,
+    public_path,
+    stories_apply,
+    story_apply,
+)
+from dateline.ingest.duplicates import (
+    CANDIDATE_DISTANCE,
+    DuplicateIndex,
+    distance,
+    normalised_words,
+    simhash,
+    to_signed,
+)
 from dateline.ingest.fetch import FetchError, fetch, read_location
 from dateline.ingest.incoming import KEEP, PUBLISH, WITHDRAW, IncomingStory, is_newer
 from dateline.ingest.models import WireItem, WireSource
@@ -162,10 +177,15 @@ def _import_document(
     }
     poll.run.prefetch(source.article_source, guids)
     actor = wire_actor(source.name, trusted=source.publish_directly, source=source.article_source)
+    batch = _Batch(source, poll, actor, report, known)
     for entry in entries:
         if isinstance(entry, BadEntry):
+            batch.flush()
             report.add(ItemResult(SKIPPED if entry.skipped else FAILED, entry.guid, entry.reason))
             continue
+        if batch.takes(entry):
+            continue
+        batch.flush()  # what came before it is in: it may update or duplicate one of them
         try:
             result, item = wire_item_apply(
                 source=source,
@@ -180,7 +200,95 @@ def _import_document(
         if item is not None:
             known[entry.source_id] = item
         report.add(result)
+    batch.flush()
     return True
+
+
+class _Batch:
+    """New items of a document that go in together (`ingest.apply.stories_apply`): items
+    the wire has never seen, not withdrawn, and near-duplicates of nothing received. Their
+    stories are made in one transaction with their `WireItem` records, in a number of
+    queries that does not grow with the batch. Any other item waits until the batch
+    before it is in, and goes through `wire_item_apply` alone."""
+
+    def __init__(self, source, poll, actor, report, known) -> None:
+        self.source, self.poll, self.actor, self.report, self.known = (
+            source,
+            poll,
+            actor,
+            report,
+            known,
+        )
+        self.entries: list[IncomingStory] = []
+        self.fingerprints: dict[str, int | None] = {}
+
+    def takes(self, incoming: IncomingStory) -> bool:
+        guid = incoming.source_id
+        if guid in self.known or incoming.want == WITHDRAW or guid in self.fingerprints:
+            return False
+        words = normalised_words(incoming.headline, incoming.body)
+        fingerprint = simhash(words)
+        if fingerprint is not None and any(
+            other is not None and distance(fingerprint, other) <= CANDIDATE_DISTANCE
+            for other in self.fingerprints.values()
+        ):
+            return False  # it may duplicate one of the batch: they go in first
+        if self.poll.index.group_of(words, fingerprint) is not None:
+            return False
+        incoming.section = None  # the source's default section, for a new story
+        incoming.credit = incoming.credit or self.source.default_credit[:200]
+        self.entries.append(incoming)
+        self.fingerprints[guid] = fingerprint
+        if len(self.entries) >= BATCH:
+            self.flush()
+        return True
+
+    def flush(self) -> None:
+        if not self.entries:
+            return
+        entries, self.entries = self.entries, []
+        fingerprints, self.fingerprints = self.fingerprints, {}
+        now = self.poll.now
+        items: dict[str, WireItem] = {}
+
+        def record(pairs: list[tuple[IncomingStory, Applied]]) -> None:
+            made = []
+            for incoming, applied in pairs:
+                guid = incoming.source_id
+                item = WireItem(source=self.source, guid=guid, received_at=now, updated_at=now)
+                item.version = incoming.version[:64]
+                item.headline = incoming.headline[:300]
+                if applied.outcome != UNCHANGED:
+                    item.article = applied.article
+                    fingerprint = fingerprints[guid]
+                    item.fingerprint = to_signed(fingerprint) if fingerprint is not None else None
+                    item.status = {
+                        HELD: WireItem.Status.HELD,
+                        PROPOSED: WireItem.Status.PROPOSED,
+                    }.get(applied.received, WireItem.Status.NEW)
+                items[guid] = item
+                made.append(item)
+            WireItem.objects.bulk_create(made)
+
+        outcomes = stories_apply(
+            entries,
+            actor=self.actor,
+            run=self.poll.run,
+            default_section=self.source.default_section,
+            then=record,
+        )
+        for incoming, outcome in zip(entries, outcomes, strict=True):
+            guid = incoming.source_id
+            if isinstance(outcome, BaseException):
+                detail = f"{outcome.__class__.__name__}: {outcome}"
+                self.report.add(ItemResult(FAILED, guid, detail))
+                continue
+            item = items[guid]
+            self.poll.index.add(item.pk, fingerprints[guid], None)
+            self.known[guid] = item
+            if outcome.outcome != UNCHANGED:
+                outcome.outcome = CREATED
+            self.report.add(outcome.result())
 
 
 def wire_item_apply(

@@ -41,6 +41,18 @@ def sync(article_id: int, published_at: dt.datetime | None) -> None:
             )
 
 
+def sync_many(stories: list[tuple[int, dt.datetime | None]]) -> None:
+    """`sync` for a batch of new stories (an import's): one statement per link table, sent
+    once per story (psycopg pipelines them)."""
+    if not stories:
+        return
+    adapt = connection.ops.adapt_datetimefield_value
+    rows = [(adapt(at) if at else None, pk) for pk, at in stories]
+    with connection.cursor() as cursor:
+        for table, _ in TABLES.values():
+            cursor.executemany(f"UPDATE {table} SET published_at = %s WHERE article_id = %s", rows)
+
+
 def story_ids(
     kind: str,
     label_id: int,

@@ -16,9 +16,10 @@ from __future__ import annotations
 import contextlib
 import contextvars
 import datetime as dt
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from dataclasses import dataclass
 
-from django.db import transaction
+from django.db import connection, transaction
 
 from dateline.core import clock
 from dateline.core.text import html_to_text, unique_slug, word_count
@@ -108,20 +109,15 @@ def article_free_slug(base: str, *, exclude_pk: int | None = None) -> str:
 def article_sync_references(*, article: Article) -> None:
     """Keep body_pictures / related_articles equal to the references in the stored body,
     and count words as the reader sees them (captions and ALSO READ lines included)."""
-    from dateline.news.rendering import picture_figure
-
     picture_ids, article_ids = body_format.references(article.body)
     article.body_pictures.set(picture_ids)
     article.related_articles.set(article_ids - {article.pk})
     if picture_ids or article_ids:
-        html = body_format.render(
-            article.body,
+        words = _words_as_read(
+            article,
             pictures={p.pk: p for p in article.body_pictures.all()},
             articles={a.pk: a for a in Article.objects.filter(pk__in=article_ids)},
-            picture_html=picture_figure,
-            article_url=lambda a: "",
         )
-        words = word_count(html_to_text(html))
         if words != article.body_words:
             article.body_words = words
             Article.objects.filter(pk=article.pk).update(body_words=words)
@@ -141,6 +137,20 @@ def _story_changed(before: touches.StoryState | None, pk: int, *, deleted: bool 
     invalidate(tags)
 
 
+def _words_as_read(article: Article, *, pictures: dict, articles: dict) -> int:
+    """The body's words as the reader sees them: captions and ALSO READ lines included."""
+    from dateline.news.rendering import picture_figure
+
+    html = body_format.render(
+        article.body,
+        pictures=pictures,
+        articles=articles,
+        picture_html=picture_figure,
+        article_url=lambda a: "",
+    )
+    return word_count(html_to_text(html))
+
+
 @transaction.atomic
 def article_save(
     *,
@@ -151,8 +161,14 @@ def article_save(
     previous_section_id: int | None = None,
     expected_version: int | None = None,
     by=None,
+    revision: bool = True,
 ) -> Article:
     """Create or update a story with its relations; the single path for content writes.
+
+    Each save whose text differs from the last revision keeps a revision. `revision=False`
+    (a story's first text from an import) keeps none: the stored row is its first version,
+    copied into a revision only when a later save changes the text, so a million imported
+    stories do not carry a million copies of bodies nobody changed.
 
     With `expected_version`, the save succeeds only if nobody saved since that version.
     The check is one conditional UPDATE, so of two concurrent saves from the same version
@@ -186,6 +202,22 @@ def article_save(
         article.version = expected_version + 1
     elif stored is not None:
         article.version = stored[0] + 1
+    keeps_revisions = article.status != Status.PLACEHOLDER
+    last = None
+    first_text = None
+    if keeps_revisions and article.pk:
+        last = (
+            article.revisions.filter(pending=False)
+            .only("headline", "standfirst", "body", "version")
+            .first()
+        )
+        if last is None and stored is not None and stored[1] != Status.PLACEHOLDER:
+            # Imported without a revision: the stored text is its first version.
+            first_text = (
+                Article.objects.filter(pk=article.pk)
+                .values_list("headline", "standfirst", "body", "version")
+                .first()
+            )
     if by is not None:
         article.modified_by = by
         if article.pk is None and article.created_by_id is None:
@@ -198,11 +230,19 @@ def article_save(
     if topics is not None:
         article.topics.set(topics)
     article_sync_references(article=article)
-    if article.status != Status.PLACEHOLDER:
-        last = (
-            article.revisions.filter(pending=False).only("headline", "standfirst", "body").first()
-        )
+    if keeps_revisions and (revision or last is not None or first_text is not None):
         text = (article.headline, article.standfirst, article.body)
+        if first_text is not None:
+            if first_text[:3] != text:
+                headline, standfirst, body, version = first_text
+                Revision.objects.create(
+                    article=article,
+                    version=version,
+                    headline=headline,
+                    standfirst=standfirst,
+                    body=body,
+                )
+            last = Revision(headline=first_text[0], standfirst=first_text[1], body=first_text[2])
         if last is None or (last.headline, last.standfirst, last.body) != text:
             Revision.objects.create(
                 article=article,
@@ -214,6 +254,144 @@ def article_save(
             )
     _story_changed(before, article.pk)
     return article
+
+
+@dataclass
+class NewStory:
+    """A story `articles_create` makes: its row (not saved yet) and its relations."""
+
+    article: Article
+    authors: Sequence[Author] = ()
+    tags: Sequence[Tag] = ()
+    topics: Sequence[Topic] = ()
+    # The body once every story of the batch has its id: a story may link to another of
+    # the same batch (an export's post to the one before). Called after the insert.
+    body_after: Callable[[], str] | None = None
+
+
+@transaction.atomic
+def articles_create(*, stories: Sequence[NewStory]) -> list[Article]:
+    """Create many new stories at once (an import's batch), each as `article_save` would
+    create it, in a number of statements that does not grow with the batch: free
+    addresses found in one query, the rows inserted in one, their relations and derived
+    references in one each, and the pages they reach invalidated once. Published or
+    scheduled ones only through the door (newsroom.actions.intake.articles_receive_new).
+    No revision is kept: the stored row is each story's first version (`article_save`)."""
+    articles = [story.article for story in stories]
+    if not articles:
+        return []
+    if any(a.pk is not None for a in articles):
+        raise ValueError("articles_create makes new stories only.")
+    if any(a.status == Status.PUBLISHED for a in articles):
+        _require_door("Publishing stories")
+    _free_slugs(articles)
+    for story in stories:
+        if story.body_after is None:
+            story.article.derive()
+        else:
+            # Its body is made below, once the batch has ids: nothing to derive yet.
+            story.article.body = story.article.teaser_source = ""
+    Article.objects.bulk_create(articles)
+    through = Article.authors.through, Article.tags.through, Article.topics.through
+    for model, name, attr in zip(
+        through, ("author_id", "tag_id", "topic_id"), ("authors", "tags", "topics"), strict=True
+    ):
+        rows = [
+            model(article_id=story.article.pk, **{name: label.pk})
+            for story in stories
+            for label in {label.pk: label for label in getattr(story, attr)}.values()
+        ]
+        if rows:
+            model.objects.bulk_create(rows)
+    changed = []
+    for story in stories:
+        if story.body_after is not None:
+            story.article.body = story.body_after()
+            story.article.derive()
+            changed.append(story.article)
+    _sync_references_many(articles, changed)
+    if changed:
+        # One statement sent many times (psycopg pipelines it): bulk_update's CASE over a
+        # batch costs more to build than the writes themselves.
+        ops = connection.ops
+        table = ops.quote_name(Article._meta.db_table)
+        with connection.cursor() as cursor:
+            cursor.executemany(
+                f"UPDATE {table} SET {ops.quote_name('body')} = %s, "
+                f"{ops.quote_name('body_words')} = %s, {ops.quote_name('teaser_source')} = %s "
+                f"WHERE {ops.quote_name('id')} = %s",
+                [(a.body, a.body_words, a.teaser_source, a.pk) for a in changed],
+            )
+    # What `_story_changed` keeps for one story, for the batch: the label links' copy of
+    # the publication time (news.labelled) and the archive blocks' rows (the sitemaps).
+    live = [(a.pk, a.published_at) for a in articles if a.status == Status.PUBLISHED]
+    labelled.sync_many(live)
+    tags: set[str] = set()
+    for state in touches.story_states([a.pk for a in articles]).values():
+        tags |= touches.story_touches(None, state)
+    blocks = {block_of(a.pk) for a in articles if touches.sitemap_stories(a.pk) in tags}
+    if blocks:
+        archive.refresh(blocks, now=clock.now())
+    invalidate(tags)
+    return articles
+
+
+def _free_slugs(articles: Sequence[Article]) -> None:
+    """Give each story an address no other story has (its own wish, else one made from its
+    headline), with one query for the whole batch; only a taken one costs more."""
+    wanted = [unique_slug(a.slug or a.headline) for a in articles]
+    taken = set(Article.objects.filter(slug__in=set(wanted)).values_list("slug", flat=True))
+    for article, slug in zip(articles, wanted, strict=True):
+        candidate, n = slug, 2
+        while candidate in taken or (n > 2 and Article.objects.filter(slug=candidate).exists()):
+            candidate = f"{slug[:190]}-{n}"
+            n += 1
+        article.slug = candidate
+        taken.add(candidate)
+
+
+def _sync_references_many(articles: Sequence[Article], changed: list[Article]) -> None:
+    """`article_sync_references` for a batch of new stories: their body_pictures and
+    related_articles in one insert each, and their words as read; a story whose count moves
+    joins `changed`."""
+    from dateline.pictures.models import Picture
+
+    found = {a.pk: body_format.references(a.body) for a in articles}
+    picture_ids = set().union(*(p for p, _ in found.values()))
+    article_ids = set().union(*(r for _, r in found.values()))
+    pictures = Picture.objects.in_bulk(picture_ids) if picture_ids else {}
+    linked = Article.objects.in_bulk(article_ids) if article_ids else {}
+    Article.body_pictures.through.objects.bulk_create(
+        [
+            Article.body_pictures.through(article_id=pk, picture_id=pid)
+            for pk, (pids, _) in found.items()
+            for pid in pids
+            if pid in pictures
+        ]
+    )
+    Article.related_articles.through.objects.bulk_create(
+        [
+            Article.related_articles.through(from_article_id=pk, to_article_id=aid)
+            for pk, (_, aids) in found.items()
+            for aid in aids
+            if aid in linked and aid != pk
+        ]
+    )
+    seen = {a.pk for a in changed}
+    for article in articles:
+        pids, aids = found[article.pk]
+        if not (pids or aids):
+            continue
+        words = _words_as_read(
+            article,
+            pictures={pk: pictures[pk] for pk in pids if pk in pictures},
+            articles={pk: linked[pk] for pk in aids if pk in linked},
+        )
+        if words != article.body_words:
+            article.body_words = words
+            if article.pk not in seen:
+                changed.append(article)
+                seen.add(article.pk)
 
 
 @transaction.atomic
@@ -407,6 +585,30 @@ def redirect_delete(*, redirect: Redirect) -> None:
     before = touches.redirect_state(redirect.pk)
     redirect.delete()
     invalidate(touches.redirect_touches(before, None))
+
+
+@transaction.atomic
+def redirects_point_many(
+    *, pointed: Sequence[tuple[Article, Iterable[str]]], source: str = ""
+) -> None:
+    """`redirects_point` for a batch of stories, in two statements; a path named twice
+    points at the later story, as two calls in turn would leave it."""
+    wanted: dict[str, Article] = {}
+    for article, old_paths in pointed:
+        for path in old_paths:
+            wanted[path[:1000]] = article
+    if not wanted:
+        return
+    paths = sorted(wanted)
+    before = set(Redirect.objects.filter(old_path__in=paths).values_list("old_path", "article_id"))
+    Redirect.objects.bulk_create(
+        [Redirect(old_path=p, article=wanted[p], source=source) for p in paths],
+        update_conflicts=True,
+        unique_fields=["old_path"],
+        update_fields=["article", "source"],
+    )
+    if before != {(p, wanted[p].pk) for p in paths}:
+        invalidate({"redirects"})
 
 
 @transaction.atomic

@@ -151,20 +151,63 @@ def story_state(
         cursor.execute(_RELATIONS_SQL, {"id": pk})
         for kind, value in cursor.fetchall():
             relations[kind].add(value)
+    return _state(pk, row, relations, now or clock.now())
+
+
+_RELATIONS_MANY_SQL = """
+SELECT article_id, 'g', CAST(tag_id AS VARCHAR(20)) FROM news_article_tags
+  WHERE article_id IN ({ids})
+UNION ALL
+SELECT article_id, 't', CAST(topic_id AS VARCHAR(20)) FROM news_article_topics
+  WHERE article_id IN ({ids})
+UNION ALL
+SELECT article_id, 'a', CAST(author_id AS VARCHAR(20)) FROM news_article_authors
+  WHERE article_id IN ({ids})
+UNION ALL
+SELECT i.article_id, 'l', c.key FROM news_collectionitem i
+  JOIN news_collection c ON c.id = i.collection_id WHERE i.article_id IN ({ids})
+UNION ALL
+SELECT article_id, 'c', kind FROM news_correction WHERE article_id IN ({ids})
+"""
+
+
+def story_states(pks: list[int], *, now: dt.datetime | None = None) -> dict[int, StoryState]:
+    """`story_state` of many stories in two queries (a batch an import just wrote)."""
+    if not pks:
+        return {}
+    rows = {
+        row["pk"]: row
+        for row in Article.objects.filter(pk__in=pks).values(
+            "pk", "status", "published_at", "section_id", *_STORED_FIELDS
+        )
+    }
+    relations: dict[int, dict[str, set[str]]] = {
+        pk: {"g": set(), "t": set(), "a": set(), "l": set(), "c": set()} for pk in rows
+    }
+    ids = ", ".join(str(int(pk)) for pk in rows)
+    if ids:
+        with connection.cursor() as cursor:
+            cursor.execute(_RELATIONS_MANY_SQL.format(ids=ids))
+            for pk, kind, value in cursor.fetchall():
+                relations[pk][kind].add(value)
     now = now or clock.now()
+    return {pk: _state(pk, row, relations[pk], now) for pk, row in rows.items()}
+
+
+def _state(pk: int, row: dict, relations: dict[str, set[str]], now: dt.datetime) -> StoryState:
     at = row["published_at"]
     live = row["status"] == Status.PUBLISHED and at is not None
     # Readers see an update time only when it is later than the publication time (the
     # "Updated" line, every output's modified time): anything else shows nowhere.
-    updated = row.pop("updated_at")
-    row["updated"] = updated if updated and at and updated > at else None
+    updated = row["updated_at"]
+    fields = {**row, "updated": updated if updated and at and updated > at else None}
     return StoryState(
         pk=pk,
         visible=live and at <= now,
         scheduled=live and at > now,
         published_at=at,
         section_id=row["section_id"],
-        fields={name: row[name] for name in SHOWN_FIELDS},
+        fields={name: fields[name] for name in SHOWN_FIELDS},
         tags=frozenset(int(v) for v in relations["g"]),
         topics=frozenset(int(v) for v in relations["t"]),
         authors=frozenset(int(v) for v in relations["a"]),

@@ -19,7 +19,9 @@ class Finding:
     message: str
 
 
-def preflight(article: Article) -> list[Finding]:
+def preflight(article: Article, *, pictures: dict[int, Picture] | None = None) -> list[Finding]:
+    """What stands before publishing `article`. `pictures`, when given, holds the pictures it
+    uses (read for a whole batch at once); otherwise they are read here."""
     found: list[Finding] = []
     headline = article.headline.strip()
     if not headline:
@@ -41,7 +43,11 @@ def preflight(article: Article) -> list[Finding]:
     picture_ids, _ = body_format.references(article.body)
     if article.lead_picture_id:
         picture_ids.add(article.lead_picture_id)
-    for picture in Picture.objects.filter(pk__in=picture_ids):
+    if pictures is None:
+        used = list(Picture.objects.filter(pk__in=picture_ids)) if picture_ids else []
+    else:
+        used = [pictures[pk] for pk in sorted(picture_ids) if pk in pictures]
+    for picture in used:
         name = picture.caption or picture.file.name
         if not picture.credit.strip():
             found.append(Finding(True, f"Give the picture “{name}” a credit."))

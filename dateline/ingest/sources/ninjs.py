@@ -15,7 +15,8 @@ import datetime as dt
 import hashlib
 import json
 import re
-from collections.abc import Iterator
+import time
+from collections.abc import Callable, Iterator
 from html import escape
 from pathlib import Path
 from typing import Any
@@ -26,7 +27,14 @@ from django.utils.dateparse import parse_datetime
 from lxml import etree
 
 from dateline.ingest import xml
-from dateline.ingest.apply import ITEM_ERRORS, Run, picture_apply, story_apply
+from dateline.ingest.apply import (
+    BATCH,
+    ITEM_ERRORS,
+    Run,
+    picture_apply,
+    stories_apply,
+    story_apply,
+)
 from dateline.ingest.incoming import (
     DRAFT,
     PUBLISH,
@@ -63,14 +71,62 @@ class ItemError(ValueError):
 
 
 def import_paths(
-    paths: list[str | Path], *, report: Report | None = None, run: Run | None = None
+    paths: list[str | Path],
+    *,
+    report: Report | None = None,
+    run: Run | None = None,
+    progress: Callable[[int, int, float], None] | None = None,
 ) -> Report:
-    """`dateline import ninjs PATH…`: every item of every file, each applied as it is read."""
+    """`dateline import ninjs PATH…`: every item of every file, applied a batch at a time.
+    `progress(done, total, seconds)` after each item; `total` is estimated from the bytes
+    of the files read so far, since a file's items are known only once it is read."""
     report = report or Report()
     run = run or Run()
-    for path in _json_files(paths, report):
-        for parsed in read_file(path):
-            report.add(_apply(parsed, run))
+    files = list(_json_files(paths, report))
+    total_bytes = sum(path.stat().st_size for path in files) or 1
+    read_bytes = read_items = done = 0
+    started = time.monotonic()
+
+    def add(result: ItemResult) -> None:
+        nonlocal done
+        report.add(result)
+        done += 1
+        if progress is not None:
+            total = round(read_items * total_bytes / read_bytes) if read_bytes else read_items
+            progress(done, max(done, total), time.monotonic() - started)
+
+    # Stories go in BATCH at a time (ingest.apply.stories_apply); results keep the items'
+    # order, each reported once it is saved.
+    pending: list[IncomingStory | ItemResult] = []
+
+    def flush() -> None:
+        stories = [p for p in pending if isinstance(p, IncomingStory)]
+        outcomes = iter(stories_apply(stories, actor=IMPORTER, run=run))
+        for parsed in pending:
+            if isinstance(parsed, ItemResult):
+                add(parsed)
+                continue
+            outcome = next(outcomes)
+            if isinstance(outcome, BaseException):
+                detail = f"{outcome.__class__.__name__}: {outcome}"
+                add(ItemResult(FAILED, parsed.source_id, detail))
+            else:
+                add(outcome.result())
+        pending.clear()
+
+    for path in files:
+        items = list(read_file(path))  # a file's items are read whole anyway (json)
+        read_items += len(items)
+        read_bytes += path.stat().st_size
+        for parsed in items:
+            if isinstance(parsed, IncomingPicture):
+                flush()  # in the order they come
+                add(_apply(parsed, run))
+                continue
+            pending.append(parsed)
+            if len(pending) >= BATCH:
+                flush()
+    flush()
     return report
 
 

@@ -6,10 +6,11 @@ Two streaming passes over the export, so memory stays flat whatever its size:
    well-formed XML (or declares entities) is refused with its line number and the database
    is left as it was. The scan keeps only small maps: authors, categories, attachments and
    each post's old addresses (for rewriting links between migrated stories).
-2. **Import**: each post is saved in its own transaction, keyed on (site, WordPress post
-   id). A second run changes nothing (`unchanged`); a run killed at any point and started
-   again finishes the job with no duplicates, because every item is either wholly saved or
-   not at all and saving is idempotent.
+2. **Import**: posts are saved a batch at a time (`ingest.apply.stories_apply`: the new
+   ones in one transaction, in a number of queries that does not grow with the batch),
+   keyed on (site, WordPress post id). A second run changes nothing (`unchanged`); a run
+   killed at any point and started again finishes the job with no duplicates, because a
+   batch is either wholly saved or not at all and saving is idempotent.
 
 Posts keep their status (publish → published, future → scheduled at its time, draft and
 pending → draft, private → draft, out of public view); pages and other post types are
@@ -34,7 +35,7 @@ from lxml import etree
 from dateline.core import clock
 from dateline.core.text import html_to_text
 from dateline.ingest import xml
-from dateline.ingest.apply import Applied, Run, story_apply
+from dateline.ingest.apply import BATCH, Applied, Run, stories_apply
 from dateline.ingest.incoming import (
     DRAFT,
     PUBLISH,
@@ -444,19 +445,41 @@ def import_wxr(
     run = Run()
     started = time.monotonic()
     done = 0
-    for item in xml.iterparse(path, tag="item"):
-        done += 1
-        try:
-            parsed = parser.item(item)
+    # Posts are applied BATCH at a time (ingest.apply.stories_apply); each result is
+    # reported once its batch is in, so a result line always means "saved".
+    pending: list[IncomingStory | ItemResult] = []
+
+    def flush() -> None:
+        nonlocal done
+        stories = [p for p in pending if isinstance(p, IncomingStory)]
+        outcomes = iter(stories_apply(stories, actor=actor, run=run, errors=(Exception,)))
+        for parsed in pending:
             if isinstance(parsed, ItemResult):
                 result = parsed
             else:
-                applied = story_apply(parsed, actor=actor, run=run)
-                result = applied.result(_describe(applied, parsed.source_state))
+                outcome = next(outcomes)
+                if isinstance(outcome, BaseException):
+                    detail = f"{type(outcome).__name__}: {outcome}"[:300]
+                    result = ItemResult(FAILED, parsed.source_id, detail)
+                else:
+                    result = outcome.result(_describe(outcome, parsed.source_state))
+            report.add(result)
+            done += 1
+            if progress is not None:
+                progress(done, found.items, time.monotonic() - started)
+        pending.clear()
+
+    stories = 0
+    for count, item in enumerate(xml.iterparse(path, tag="item"), start=1):
+        try:
+            parsed = parser.item(item)
         except Exception as exc:  # one bad item is reported; the rest go on
-            post_id = _text(item, f"{parser.W}post_id").strip() or f"item-{done}"
-            result = ItemResult(FAILED, post_id, f"{type(exc).__name__}: {exc}"[:300])
-        report.add(result)
-        if progress is not None:
-            progress(done, found.items, time.monotonic() - started)
+            post_id = _text(item, f"{parser.W}post_id").strip() or f"item-{count}"
+            parsed = ItemResult(FAILED, post_id, f"{type(exc).__name__}: {exc}"[:300])
+        pending.append(parsed)
+        stories += isinstance(parsed, IncomingStory)
+        if stories >= BATCH:
+            flush()
+            stories = 0
+    flush()
     return report

@@ -324,7 +324,7 @@ def _statements(do) -> int:
     return counted.count
 
 
-def _ninjs_folder(folder: Path, count: int) -> Path:
+def _ninjs_folder(folder: Path, count: int, *, prefix: str = "cost") -> Path:
     """Stories as a newsroom's export would have them: section, byline, tags, a place, and
     an ALSO READ link to the story before."""
     import json
@@ -332,7 +332,7 @@ def _ninjs_folder(folder: Path, count: int) -> Path:
     folder.mkdir()
     for n in range(count):
         item = {
-            "uri": f"urn:harbour-courier:cost:{n}",
+            "uri": f"urn:harbour-courier:{prefix}:{n}",
             "type": "text",
             "firstcreated": f"2026-01-{1 + n % 28:02d}T08:00:00Z",
             "headlines": [{"role": "main", "value": f"Harbour story number {n}"}],
@@ -353,7 +353,7 @@ def _ninjs_folder(folder: Path, count: int) -> Path:
             ],
             "places": [{"name": f"Place {n % 4}"}],
             "associations": (
-                [{"name": "before", "type": "text", "uri": f"urn:harbour-courier:cost:{n - 1}"}]
+                [{"name": "before", "type": "text", "uri": f"urn:harbour-courier:{prefix}:{n - 1}"}]
                 if n
                 else []
             ),
@@ -362,49 +362,4 @@ def _ninjs_folder(folder: Path, count: int) -> Path:
     return folder
 
 
-# Statements per new story, savepoints included, the same on SQLite and PostgreSQL. Over 60
-# ninjs stories, 200 WordPress posts and 100 trusted wire items: 61.5, 53.3 and 44.1 before
-# the one apply step, 55.0, 53.3 and 44.1 with it (sections, authors, tags, topics and
-# pictures found once per run; a wire document's stories found in one query). Over the 30
-# here a run's first rows weigh more: 56.9, 57.3 and 44.3. Most are article_save's and the
-# door's: a new story is saved as a draft, then published. An unchanged item costs one.
-@pytest.mark.django_db
-def test_a_new_story_from_a_ninjs_folder_costs_at_most_58_statements(tmp_path):
-    folder = _ninjs_folder(tmp_path / "items", 30)
-    assert _statements(lambda: ninjs.import_paths([folder])) <= 30 * 58
-    assert _statements(lambda: ninjs.import_paths([folder])) == 30
-
-
-@pytest.mark.django_db
-def test_a_new_story_from_wordpress_costs_at_most_58_statements(tmp_path):
-    from dateline.ingest.tests.wxr_factory import write_export
-
-    path = write_export(tmp_path / "export.xml", 30)
-    assert _statements(lambda: import_wxr(path)) <= 30 * 58
-    assert _statements(lambda: import_wxr(path)) == 30
-
-
-@pytest.mark.django_db
-def test_a_new_story_from_a_trusted_wire_costs_at_most_45_statements(tmp_path):
-    folder = tmp_path / "wire"
-    folder.mkdir()
-    items = "".join(
-        f"<item><guid>cost-{n}</guid><title>Wire story number {n}</title>"
-        f"<pubDate>Tue, 03 Feb 2026 08:00:00 GMT</pubDate><author>Desk</author>"
-        f"<description>&lt;p&gt;The harbour board met on day {n}.&lt;/p&gt;</description></item>"
-        for n in range(30)
-    )
-    (folder / "feed.xml").write_text(
-        f"<rss version='2.0'><channel><title>Cost</title><link>https://wire.example/</link>"
-        f"{items}</channel></rss>",
-        encoding="utf-8",
-    )
-    source = WireSource.objects.create(
-        name="Cost",
-        kind=WireSource.Kind.FOLDER,
-        location=str(folder),
-        format="feed",
-        publish_directly=True,
-        default_section=factories.section("News"),
-    )
-    assert _statements(lambda: wire_poll(source=source)) <= 30 * 45
+# What a new story costs in statements, whatever the size of its import: test_bulk.py.

@@ -216,12 +216,19 @@ def test_embargoed_item_is_scheduled_for_its_embargo(client):
 
 
 @pytest.mark.django_db
-def test_each_line_is_printed_as_its_item_finishes():
+def test_each_line_is_printed_as_its_batch_is_saved(tmp_path):
+    from dateline.ingest.apply import BATCH
     from dateline.ingest.pipeline import Report
+    from dateline.ingest.tests.test_apply import _ninjs_folder
 
     seen: list[tuple[str, int]] = []
     report = Report()
     report.on_result = lambda result: seen.append((result.source_id, Article.objects.count()))
-    ninjs.import_paths([FIXTURES / "bad-input" / "good-among-bad.json"], report=report)
-    # The first line came before the second story existed: progress, not a batch at the end.
-    assert seen == [("urn:test:good-one", 1), ("urn:test:good-two", 2)]
+    ninjs.import_paths(
+        [_ninjs_folder(tmp_path / "items", BATCH + 5, prefix="lines")], report=report
+    )
+    assert len(seen) == BATCH + 5
+    # A line means its story is saved, and the first batch's lines came before the last
+    # batch's stories existed: progress, not everything at the end.
+    assert all(count >= BATCH for _, count in seen)
+    assert seen[0][1] == BATCH and seen[-1][1] == BATCH + 5

@@ -331,7 +331,16 @@ def test_a_post_that_fails_takes_its_new_rows_with_it_and_the_rest_import(upload
             raise DatabaseError("disk full (simulated)")
         return real_save(article=article, **kwargs)
 
+    real_create = services.articles_create
+
+    def failing_create(*, stories):
+        # The batch holding 101 fails whole; its posts are then applied one by one.
+        if any(story.article.source_id == "101" for story in stories):
+            raise DatabaseError("disk full (simulated)")
+        return real_create(stories=stories)
+
     monkeypatch.setattr(services, "article_save", failing_save)
+    monkeypatch.setattr(services, "articles_create", failing_create)
     report = import_wxr(MIGRATION, uploads=uploads)
     [failed] = [r for r in report.results if r.outcome == "failed"]
     assert failed.source_id == "101" and "disk full" in failed.detail

@@ -18,7 +18,7 @@ def _paragraph(n: int, k: int) -> str:
     return " ".join(words).capitalize() + "."
 
 
-def write_export(path: Path, count: int, *, site: str = SITE) -> Path:
+def write_export(path: Path, count: int, *, site: str = SITE, slug: str = "story") -> Path:
     with path.open("w", encoding="utf-8") as out:
         out.write(
             '<?xml version="1.0" encoding="UTF-8" ?>\n'
@@ -56,7 +56,7 @@ def write_export(path: Path, count: int, *, site: str = SITE) -> Path:
                 f"<wp:post_id>{n}</wp:post_id>\n"
                 f"<wp:post_date_gmt>2025-{1 + n % 12:02d}-{day:02d} 08:{n % 60:02d}:00"
                 "</wp:post_date_gmt>\n"
-                f"<wp:post_name>story-{n}</wp:post_name>\n<wp:status>{status}</wp:status>\n"
+                f"<wp:post_name>{slug}-{n}</wp:post_name>\n<wp:status>{status}</wp:status>\n"
                 "<wp:post_type>post</wp:post_type>\n"
                 f'<category domain="category" nicename="{SECTIONS[n % len(SECTIONS)]}">'
                 f"{SECTIONS[n % len(SECTIONS)].title()}</category>\n"

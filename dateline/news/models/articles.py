@@ -153,6 +153,18 @@ class Article(TimestampedModel):
     def save(self, *args, **kwargs):
         # The invariant holds whatever the path in (admin, import, shell): a body is
         # stored sanitised, and its derived counts match it.
+        self.derive()
+        if kwargs.get("update_fields") is not None:
+            kwargs["update_fields"] = set(kwargs["update_fields"]) | {
+                "body",
+                "body_words",
+                "teaser_source",
+            }
+        super().save(*args, **kwargs)
+
+    def derive(self) -> None:
+        """Sanitise the body and compute what is derived from it, as every save does; a
+        bulk insert (news.services.articles_create) calls it for each row itself."""
         self.__dict__.pop("_teasers", None)
         self.body = body_format.sanitize(self.body)
         body_text = body_format.text_for_counting(self.body)
@@ -167,13 +179,6 @@ class Article(TimestampedModel):
             TEASER_SOURCE_CHARS,
             ellipsis="",
         )
-        if kwargs.get("update_fields") is not None:
-            kwargs["update_fields"] = set(kwargs["update_fields"]) | {
-                "body",
-                "body_words",
-                "teaser_source",
-            }
-        super().save(*args, **kwargs)
 
     @property
     def standfirst_with_credit(self) -> str:

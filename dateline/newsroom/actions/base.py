@@ -20,7 +20,14 @@ def workflow_of(article: Article) -> Workflow:
 
 
 def _audit(actor, action: str, article: Article | None, **detail) -> AuditEntry:
-    return AuditEntry.objects.create(
+    entry = _audit_entry(actor, action, article, **detail)
+    entry.save()
+    return entry
+
+
+def _audit_entry(actor, action: str, article: Article | None, **detail) -> AuditEntry:
+    """An audit entry not saved yet: a batch action saves its entries in one statement."""
+    return AuditEntry(
         actor=actor if is_person(actor) else None,
         actor_name=actor_label(actor)[:150],
         action=action,

@@ -20,6 +20,7 @@ from dataclasses import dataclass, field
 from django.db import transaction
 
 from dateline.core import clock
+from dateline.news import body as body_format
 from dateline.news import services as news
 from dateline.news.models import Article, Author, Status, Tag, Topic
 from dateline.newsroom import events
@@ -27,6 +28,7 @@ from dateline.newsroom.actions.base import (
     EDITORS,
     ActionRefused,
     _audit,
+    _audit_entry,
     _require,
     workflow_of,
 )
@@ -37,8 +39,10 @@ from dateline.newsroom.actions.publication import (
     article_withdraw,
 )
 from dateline.newsroom.actions.workflow import _proposal_file
-from dateline.newsroom.models import Workflow
+from dateline.newsroom.models import AuditEntry, Workflow, WorkflowState
+from dateline.newsroom.preflight import blocking, preflight
 from dateline.newsroom.roles import Role, roles_of
+from dateline.pictures.models import Picture
 
 # What the source asks: file the copy and leave its publication as it is (KEEP), have it
 # be a draft (DRAFT: a live one is taken off), publish it (PUBLISH), withdraw it.
@@ -146,6 +150,8 @@ def article_receive(
             _announce(events.STORY_UPDATED, article, by)
     else:
         # A placeholder gets its text; copy its source withdrew and sends again is a draft.
+        # A story's first text from its source keeps no revision: the row is its first
+        # version until a later change (news.services.article_save).
         article.status = Status.DRAFT
         news.article_save(
             article=article,
@@ -153,6 +159,7 @@ def article_receive(
             tags=tags,
             topics=topics,
             previous_section_id=previous_section_id,
+            revision=stored_status not in (None, Status.PLACEHOLDER),
         )
 
     if want == PUBLISH:
@@ -183,3 +190,81 @@ def _version_received(article: Article) -> None:
     """The source's version is received even when its text is not saved (held, proposed,
     withdrawn): the same version sent again is then `unchanged`, not filed once more."""
     Article.objects.filter(pk=article.pk).update(source_version=article.source_version)
+
+
+@dataclass
+class Filed:
+    """One story new to the site in a batch from a source (`articles_receive_new`): its
+    row and relations, what the source asks, and when it is to go live (None: now)."""
+
+    story: news.NewStory
+    want: str = KEEP
+    published_at: dt.datetime | None = None
+
+
+@transaction.atomic
+def articles_receive_new(*, filed: Sequence[Filed], by) -> list[Received]:
+    """`article_receive` for a batch of stories the site does not have yet (no row, not even
+    a placeholder: nothing the desk could have edited or taken down), in a number of
+    statements that does not grow with the batch: the same role check, the same rules for
+    what goes live (an untrusted source files drafts; a trusted one that may not backdate
+    is held to preflight), and an audit entry for each story, written in one statement."""
+    _require(by, {Role.WIRE, *EDITORS}, "file copy")
+    if any(item.want not in (KEEP, DRAFT, PUBLISH) for item in filed):
+        raise ValueError("articles_receive_new files copy; a withdrawal is article_receive's")
+    may_publish = bool(roles_of(by) & EDITORS)
+    backdate = getattr(by, "may_backdate", False)
+    now = clock.now()
+    wanted = [item.story.article for item in filed if item.want == PUBLISH]
+    picture_ids: set[int] = set()
+    if may_publish:
+        for article in wanted:
+            picture_ids |= body_format.references(article.body)[0]
+            picture_ids |= {article.lead_picture_id} if article.lead_picture_id else set()
+    pictures = Picture.objects.in_bulk(picture_ids) if picture_ids else {}
+    received: list[Received] = []
+    # What preflight said of stories an importer moved as they were (a 2014 post without a
+    # category still goes in): kept in the audit entry, as article_schedule does.
+    preflighted: list[tuple[Article, list[str]]] = []
+    for item in filed:
+        article = item.story.article
+        article.status = Status.DRAFT
+        result = Received(article)
+        received.append(result)
+        if item.want != PUBLISH or not may_publish:
+            continue
+        if not article.headline.strip():
+            raise ValueError("A story needs a headline before it is published.")
+        wanted_at = item.published_at or now
+        at = wanted_at if backdate or wanted_at > now else now
+        problems = blocking(preflight(article, pictures=pictures))
+        if problems and not backdate:
+            result.notes.append("kept as a draft: Before publishing: " + " ".join(problems))
+            continue
+        if problems:
+            preflighted.append((article, problems))
+        article.status = Status.PUBLISHED
+        article.published_at = at
+    with news._through_door():
+        news.articles_create(stories=[item.story for item in filed])
+    live = [r.article for r in received if r.article.status == Status.PUBLISHED]
+    Workflow.objects.bulk_create(
+        [Workflow(article=article, state=WorkflowState.APPROVED) for article in live]
+    )
+    # One entry per story, as one action per story would write, in one statement: each
+    # story's own history names the actor that brought it in, and what it did.
+    problems_of = {id(article): problems for article, problems in preflighted}
+    entries = []
+    for result in received:
+        article = result.article
+        if article.status == Status.PUBLISHED:
+            action = "schedule" if article.published_at > now else "publish"
+            detail = {"at": article.published_at.isoformat(), "was_live": False}
+            if id(article) in problems_of:
+                detail["preflight"] = problems_of[id(article)]
+        else:
+            action, detail = "receive", {"status": article.status}
+        detail["source"] = article.source_version
+        entries.append(_audit_entry(by, action, article, **detail))
+    AuditEntry.objects.bulk_create(entries)
+    return received

@@ -1,7 +1,8 @@
 """`dateline import ninjs PATH…`, `dateline import wxr FILE [--uploads DIR]` and
 `dateline import page URL|FILE…` — one line
 per item, then a summary; exit 0 when nothing failed, 1 when some items failed (the rest
-are kept), 2 on bad usage. A WordPress import also shows a progress bar on stderr."""
+are kept), 2 on bad usage. A WordPress or ninjs import also shows a progress bar on stderr
+(items, rate, ETA)."""
 
 from __future__ import annotations
 
@@ -71,7 +72,7 @@ class Command(BaseCommand):
             "from before trying their URLs.",
         )
         parser.add_argument(
-            "--no-progress", action="store_true", help="wxr: no progress bar on stderr."
+            "--no-progress", action="store_true", help="wxr, ninjs: no progress bar on stderr."
         )
 
     def handle(self, *args, **options):
@@ -91,9 +92,11 @@ class Command(BaseCommand):
                 from dateline.ingest.wire import wire_import
 
                 wire_import(options["sources"], report=report)
+            elif kind == "ninjs":
+                progress = None if options["no_progress"] else Progress(sys.stderr)
+                ninjs.import_paths(options["sources"], report=report, progress=progress)
             else:
-                importer = ninjs.import_paths if kind == "ninjs" else page.import_pages
-                importer(options["sources"], report=report)
+                page.import_pages(options["sources"], report=report)
         else:
             if len(options["sources"]) != 1:
                 raise CommandError("dateline import wxr takes one export file.", returncode=2)

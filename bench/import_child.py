@@ -1,0 +1,33 @@
+"""`dateline import FORMAT PATH --no-progress` in this process, every SQL statement counted:
+the benchmark's child (bench/wxr_import.py). Result lines on stdout as the command prints
+them; `statements N` on stderr at the end."""
+
+from __future__ import annotations
+
+import sys
+
+import django
+
+django.setup()
+
+from django.core.management import call_command  # noqa: E402
+from django.db import connection  # noqa: E402
+
+count = 0
+
+
+def counted(execute, sql, params, many, context):
+    global count
+    count += 1
+    return execute(sql, params, many, context)
+
+
+if __name__ == "__main__":
+    kind, path = sys.argv[1], sys.argv[2]
+    args = [kind, path] + (["--no-progress"] if kind == "wxr" else [])
+    with connection.execute_wrapper(counted):
+        try:
+            call_command("import", *args)
+        except SystemExit as exit_:
+            sys.stderr.write(f"exit {exit_.code}\n")
+    sys.stderr.write(f"statements {count}\n")
