@@ -140,8 +140,9 @@ class SecurityHeadersMiddleware(CSPMiddleware):
     @staticmethod
     def _public_as_is(request, response) -> bool:
         """Whether django-csp would set exactly `public_header()` and nothing else: not the
-        API's reference page (a policy of its own), no nonce asked for, no per-response policy, no policy settings of its own (report-only,
-        excluded prefixes), no DEBUG error page it leaves alone."""
+        API's reference page (a policy of its own), no nonce asked for, no per-response
+        policy, no policy settings of its own (report-only, excluded prefixes), no DEBUG
+        error page it leaves alone."""
         return (
             request.path_info != API_REFERENCE_PATH
             and getattr(request, "_csp_nonce", None) is None
