@@ -17,7 +17,7 @@ between the seed's two and two more, so four); a publication time 30 seconds apa
 pair of copies, newest a minute ago, so every second holds two stories in different
 sections; one author of 20, two tags of 40, one topic of the seed's. The reference sets
 the model derives from the body (body_pictures, related_articles) are the seed's, since
-the body is; the label links carry the story's publication time (news.labelled);
+the body is; the label links take the story's publication time by trigger (news.labelled);
 each copy gets a revision (its text) and a workflow row like the seed's. The
 archive blocks (news.ArchiveBlock) are then written in one pass, and the database
 analysed.
@@ -45,7 +45,7 @@ from django.core.management import call_command  # noqa: E402
 from django.db import connection, transaction  # noqa: E402
 
 from dateline.core import clock  # noqa: E402
-from dateline.news import archive, labelled, services  # noqa: E402
+from dateline.news import archive, services  # noqa: E402
 from dateline.news.models import Article, Author, Section, Status, Tag, Topic  # noqa: E402
 
 SEED = Path("/work/shared/seed/ninjs")
@@ -170,13 +170,6 @@ def copy_relations(
             cursor.execute(
                 f"{prefix}INSERT INTO {table} ({key}, {column}) SELECT g, r.{column} "
                 f"FROM {source} CROSS JOIN {table} r WHERE r.{key} = {seed.pk}"
-            )
-        # The story's publication time on its label links, as news.labelled keeps it.
-        for table in labelled.TABLES.values():
-            cursor.execute(
-                f"UPDATE {table[0]} SET published_at = (SELECT a.published_at FROM "
-                f"news_article a WHERE a.id = {table[0]}.article_id) "
-                f"WHERE article_id BETWEEN {first} AND {last}"
             )
         # The revision each save through article_save keeps, and the workflow row.
         prefix, source = series(first, last)

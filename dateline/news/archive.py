@@ -1,6 +1,6 @@
 """The archive blocks' rows (models.ArchiveBlock), written from the stories in SQL that
-SQLite and PostgreSQL run alike. Only news.services (after a story's change) and the
-migration that made the table call `refresh`."""
+SQLite and PostgreSQL run alike. Only news.services (after a story's change, `record`) and
+the migration that made the table (`refresh`) write them."""
 
 from __future__ import annotations
 
@@ -46,6 +46,35 @@ def refresh(numbers: Iterable[int] | None = None, *, now: dt.datetime) -> None:
         bounds = [bound for n in numbers for bound in archive_model.block_ids(n)]
         params = [size, when, when, Status.PUBLISHED, *bounds, size]
         cursor.execute(_REFRESH_SQL.format(where=f"AND ({ranges})"), params)
+
+
+_UPSERT_SQL = """
+INSERT INTO news_archiveblock (number, lastmod, due) VALUES (%s, %s, %s)
+ON CONFLICT (number) DO UPDATE SET
+  lastmod = CASE WHEN excluded.lastmod IS NOT NULL AND (news_archiveblock.lastmod IS NULL
+                 OR excluded.lastmod > news_archiveblock.lastmod)
+            THEN excluded.lastmod ELSE news_archiveblock.lastmod END,
+  due = CASE WHEN excluded.due IS NOT NULL AND (news_archiveblock.due IS NULL
+             OR excluded.due < news_archiveblock.due)
+        THEN excluded.due ELSE news_archiveblock.due END
+"""
+
+
+def record(
+    number: int,
+    *,
+    lastmod: dt.datetime | None = None,
+    due: dt.datetime | None = None,
+) -> None:
+    """A story of block `number` is visible with this substantive change time, or
+    scheduled for `due`: the block's lastmod can only move up to it and its due down, so
+    one statement, without reading the block. (A story leaving view, or moving back in
+    time, needs `refresh`.) The import pipeline's statements per story are pinned."""
+    ops = connection.ops
+    at = ops.adapt_datetimefield_value(lastmod) if lastmod else None
+    when = ops.adapt_datetimefield_value(due) if due else None
+    with connection.cursor() as cursor:
+        cursor.execute(_UPSERT_SQL, [number, at, when])
 
 
 _DUE_SQL = f"""

@@ -9,10 +9,9 @@ and that Django's models do not name. An index on (label, published_at, story) t
 answers "the newest visible stories of this label, after this cursor" by walking from
 the cursor and stopping after a page, like the section index on news_article.
 
-`sync` keeps the column equal to the story; news.services calls it after every change to
-a story or its labels (`_story_changed`), in the same transaction, so a page read after
-the commit sees both. A row Django adds (`.set()`, `.add()`) starts null, which reads as
-"not visible" until that call, a moment later in the same transaction.
+Triggers keep the column equal to the story (migration 0011): a link row takes its story's
+time when inserted, and a change to a story's status or publication time reaches its link
+rows, in the statement that makes it. Every writer is covered, raw SQL included.
 """
 
 from __future__ import annotations
@@ -29,28 +28,6 @@ TABLES = {
     "topic": ("news_article_topics", "topic_id"),
     "author": ("news_article_authors", "author_id"),
 }
-
-
-def sync(article_id: int, published_at: dt.datetime | None) -> None:
-    """Copy the story's publication time (None unless it is published) to its link rows."""
-    value = connection.ops.adapt_datetimefield_value(published_at) if published_at else None
-    with connection.cursor() as cursor:
-        for table, _ in TABLES.values():
-            cursor.execute(
-                f"UPDATE {table} SET published_at = %s WHERE article_id = %s", [value, article_id]
-            )
-
-
-def sync_many(stories: list[tuple[int, dt.datetime | None]]) -> None:
-    """`sync` for a batch of new stories (an import's): one statement per link table, sent
-    once per story (psycopg pipelines them)."""
-    if not stories:
-        return
-    adapt = connection.ops.adapt_datetimefield_value
-    rows = [(adapt(at) if at else None, pk) for pk, at in stories]
-    with connection.cursor() as cursor:
-        for table, _ in TABLES.values():
-            cursor.executemany(f"UPDATE {table} SET published_at = %s WHERE article_id = %s", rows)
 
 
 def story_ids(

@@ -23,7 +23,7 @@ from django.db import connection, transaction
 
 from dateline.core import clock
 from dateline.core.text import html_to_text, unique_slug, word_count
-from dateline.news import archive, labelled, touches
+from dateline.news import archive, touches
 from dateline.news import body as body_format
 from dateline.news.models import (
     Article,
@@ -124,16 +124,31 @@ def article_sync_references(*, article: Article) -> None:
 
 
 def _story_changed(before: touches.StoryState | None, pk: int, *, deleted: bool = False) -> None:
-    """After a story's change, in its transaction: its labels' link rows (news.labelled),
-    its archive block's row when its sitemap file changed (read by the sitemap index),
-    then the pages it reached."""
+    """After a story's change, in its transaction: its archive block's row when its
+    sitemap file changed (read by the sitemap index), then the pages it reached. (Its
+    labels' link rows follow it by trigger, news.labelled.)"""
     after = None if deleted else touches.story_state(pk)
-    if after is not None:
-        published = after.visible or after.scheduled
-        labelled.sync(pk, after.published_at if published else None)
     tags = touches.story_touches(before, after)
     if touches.sitemap_stories(pk) in tags:
-        archive.refresh([block_of(pk)], now=clock.now())
+        block = block_of(pk)
+        listed = after is not None and (after.visible or after.scheduled)
+        was_listed = before is not None and (before.visible or before.scheduled)
+        moved = (
+            was_listed
+            and listed
+            and (
+                before.published_at != after.published_at
+                or (before.fields["updated"] or before.published_at)
+                > (after.fields["updated"] or after.published_at)
+            )
+        )
+        if not listed or moved:
+            # Out of view or back in time: the block's lastmod may go down.
+            archive.refresh([block], now=clock.now())
+        elif after.visible:
+            archive.record(block, lastmod=after.fields["updated"] or after.published_at)
+        else:
+            archive.record(block, due=after.published_at)
     invalidate(tags)
 
 
@@ -182,11 +197,9 @@ def article_save(
     # pages that must forget the story show. (`previous_section_id` is no longer needed:
     # the stored row says it.)
     before = touches.story_state(article.pk, lock=True)
-    stored = (
-        Article.objects.filter(pk=article.pk).values_list("version", "status").first()
-        if article.pk
-        else None
-    )
+    # The stored version and status come with that read (one query fewer per save: the
+    # import pipeline's statements per story are pinned).
+    stored = (before.version, before.status) if before is not None else None
     # Published covers scheduled too: its text is what goes live at its second.
     if article.status == Status.PUBLISHED or (stored and stored[1] == Status.PUBLISHED):
         _require_door("Saving a published or scheduled story")
@@ -322,10 +335,8 @@ def articles_create(*, stories: Sequence[NewStory]) -> list[Article]:
                 f"WHERE {ops.quote_name('id')} = %s",
                 [(a.body, a.body_words, a.teaser_source, a.pk) for a in changed],
             )
-    # What `_story_changed` keeps for one story, for the batch: the label links' copy of
-    # the publication time (news.labelled) and the archive blocks' rows (the sitemaps).
-    live = [(a.pk, a.published_at) for a in articles if a.status == Status.PUBLISHED]
-    labelled.sync_many(live)
+    # What `_story_changed` keeps for one story, for the batch: the archive blocks' rows
+    # the sitemap index reads. (The label links' publication time follows by trigger.)
     tags: set[str] = set()
     for state in touches.story_states([a.pk for a in articles]).values():
         tags |= touches.story_touches(None, state)

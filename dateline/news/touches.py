@@ -114,6 +114,9 @@ class StoryState:
     lists: frozenset[str] = frozenset()
     # Has corrections readers see: the corrections page lists it while it is visible.
     corrected: bool = False
+    # The stored row's status and version, read in the same query for article_save.
+    status: str = ""
+    version: int = 0
 
 
 _RELATIONS_SQL = """
@@ -143,7 +146,7 @@ def story_state(
     rows = Article.objects.filter(pk=pk)
     if lock:
         rows = rows.select_for_update()
-    row = rows.values("status", "published_at", "section_id", *_STORED_FIELDS).first()
+    row = rows.values("status", "version", "published_at", "section_id", *_STORED_FIELDS).first()
     if row is None:
         return None
     relations: dict[str, set[str]] = {"g": set(), "t": set(), "a": set(), "l": set(), "c": set()}
@@ -213,6 +216,8 @@ def _state(pk: int, row: dict, relations: dict[str, set[str]], now: dt.datetime)
         authors=frozenset(int(v) for v in relations["a"]),
         lists=frozenset(relations["l"]),
         corrected=bool(relations["c"] & {str(k) for k in Correction.SHOWN}),
+        status=row["status"],
+        version=row["version"],
     )
 
 
