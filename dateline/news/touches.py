@@ -181,7 +181,7 @@ def story_states(pks: list[int], *, now: dt.datetime | None = None) -> dict[int,
     rows = {
         row["pk"]: row
         for row in Article.objects.filter(pk__in=pks).values(
-            "pk", "status", "published_at", "section_id", *_STORED_FIELDS
+            "pk", "status", "version", "published_at", "section_id", *_STORED_FIELDS
         )
     }
     relations: dict[int, dict[str, set[str]]] = {
