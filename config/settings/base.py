@@ -32,6 +32,7 @@ INSTALLED_APPS = [
     "dateline.ingest",
     "dateline.newsroom",
     "dateline.syndication",
+    "dateline.search",
 ]
 
 MIDDLEWARE = [

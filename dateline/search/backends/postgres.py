@@ -1,0 +1,83 @@
+"""PostgreSQL full text: the stored, weighted tsvector (GIN-indexed), queries read by
+websearch_to_tsquery in the publication's configuration, snippets from ts_headline, "did
+you mean" from the trigram index on search_word (pg_trgm)."""
+
+from __future__ import annotations
+
+from django.db import connection
+
+from dateline.search.backends import RECENCY_DAYS, START, STOP, RawHit, Sort, conditions
+from dateline.search.query import Query
+
+# ts_rank weights, {D, C, B, A}: body C, standfirst and labels B, headline A.
+_RANK = "ts_rank('{0.1, 0.2, 0.4, 1.0}', d.document, q.query)"
+_AGE = "GREATEST(EXTRACT(EPOCH FROM (%(now)s - d.recency_at)) / 86400.0, 0)"
+_SCORE = f"{_RANK} / (1 + {_AGE} / {RECENCY_DAYS})"
+_ORDER = {
+    Sort.BEST: f"{_SCORE} DESC, d.recency_at DESC",
+    Sort.RELEVANCE: f"{_RANK} DESC, d.recency_at DESC",
+    Sort.NEWEST: "d.recency_at DESC",
+}
+_HEADLINE_OPTIONS = (
+    f'StartSel="{START}", StopSel="{STOP}", MaxWords=35, MinWords=15, '
+    'MaxFragments=2, FragmentDelimiter=" … "'
+)
+_QUERY = "websearch_to_tsquery(search_config(), unaccent(%(q)s))"
+
+
+_RELEVANCE = "ts_rank('{0.1, 0.2, 0.4, 1.0}', d.document, q.query)"
+# The page's stories again in the order they were chosen.
+_OUTER_ORDER = {
+    Sort.BEST: "top.score DESC, top.at DESC",
+    Sort.RELEVANCE: "top.relevance DESC, top.at DESC",
+    Sort.NEWEST: "top.at DESC",
+}
+
+
+def search(query: Query, *, visibility, filters, now, offset: int, limit: int, sort: Sort):
+    where, params = conditions(visibility=visibility, filters=filters, now=now)
+    params.update(q=query.websearch(), limit=limit, offset=offset, options=_HEADLINE_OPTIONS)
+    # Ranked first, snippets after: ts_headline re-parses the text, so only the page's
+    # stories pay for it.
+    sql = f"""
+    WITH q AS (SELECT {_QUERY} AS query),
+    top AS (
+      SELECT d.article_id AS id, {_SCORE} AS score,
+             {_RELEVANCE} AS relevance, d.recency_at AS at
+      FROM search_searchdocument d, q
+      WHERE d.document @@ q.query AND {" AND ".join(where)}
+      ORDER BY {_ORDER[sort]}, d.article_id DESC
+      LIMIT %(limit)s OFFSET %(offset)s
+    )
+    SELECT top.id, top.score,
+      ts_headline(search_config(), search_text(a.standfirst), q.query, %(options)s),
+      ts_headline(search_config(), search_text(a.body), q.query, %(options)s)
+    FROM top JOIN news_article a ON a.id = top.id, q
+    ORDER BY {_OUTER_ORDER[sort]}, top.id DESC"""
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        rows = cursor.fetchall()
+    return [
+        RawHit(pk, float(score or 0), standfirst if START in standfirst else body)
+        for pk, score, standfirst, body in rows
+    ]
+
+
+def exists(query: Query, *, visibility, filters, now) -> bool:
+    where, params = conditions(visibility=visibility, filters=filters, now=now)
+    params["q"] = query.websearch()
+    sql = f"""SELECT 1 FROM search_searchdocument d, (SELECT {_QUERY} AS query) q
+      WHERE d.document @@ q.query AND {" AND ".join(where)} LIMIT 1"""
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        return cursor.fetchone() is not None
+
+
+def similar_words(word: str, limit: int = 5) -> list[str]:
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT word FROM search_word WHERE word %% %s AND word <> %s "
+            "ORDER BY similarity(word, %s) DESC, word LIMIT %s",
+            [word.lower(), word.lower(), word.lower(), limit],
+        )
+        return [w for (w,) in cursor.fetchall()]

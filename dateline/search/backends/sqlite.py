@@ -1,0 +1,94 @@
+"""SQLite FTS5: bm25 over the external-content table search_fts (porter over unicode61,
+diacritics removed), recency from the document row, snippets from FTS5's snippet()."""
+
+from __future__ import annotations
+
+import difflib
+
+from django.db import connection
+
+from dateline.search.backends import RECENCY_DAYS, START, STOP, RawHit, Sort, conditions
+from dateline.search.query import Query, index_text
+
+# bm25 column weights: headline, standfirst, body, labels.
+_BM25 = "bm25(search_fts, 10.0, 4.0, 1.0, 4.0)"
+_AGE = "MAX(julianday(%(now)s) - julianday(d.recency_at), 0)"
+_ORDER = {
+    Sort.BEST: f"-{_BM25} / (1 + {_AGE} / {RECENCY_DAYS}) DESC, d.recency_at DESC",
+    Sort.RELEVANCE: f"{_BM25} ASC, d.recency_at DESC",
+    Sort.NEWEST: "d.recency_at DESC",
+}
+_SCORE = f"-{_BM25} / (1 + {_AGE} / {RECENCY_DAYS})"
+
+
+def register_functions(sender, connection, **kwargs) -> None:
+    if connection.vendor == "sqlite":
+        connection.connection.create_function(
+            "dateline_search_text", 1, index_text, deterministic=True
+        )
+
+
+_RELEVANCE = "-bm25(search_fts, 10.0, 4.0, 1.0, 4.0)"
+# The page's stories again in the order they were chosen.
+_OUTER_ORDER = {
+    Sort.BEST: "top.score DESC, top.at DESC",
+    Sort.RELEVANCE: "top.relevance DESC, top.at DESC",
+    Sort.NEWEST: "top.at DESC",
+}
+
+
+def search(query: Query, *, visibility, filters, now, offset: int, limit: int, sort: Sort):
+    where, params = conditions(visibility=visibility, filters=filters, now=now)
+    params.update(match=query.fts5(), limit=limit, offset=offset)
+    # Ranked first, snippets after: snippet() costs a read of the text, so it is made for
+    # the page's stories only.
+    sql = f"""
+    WITH top AS MATERIALIZED (
+      SELECT d.article_id AS id, {_SCORE} AS score,
+             {_RELEVANCE} AS relevance, d.recency_at AS at
+      FROM search_fts JOIN search_searchdocument d ON d.article_id = search_fts.rowid
+      WHERE search_fts MATCH %(match)s AND {" AND ".join(where)}
+      ORDER BY {_ORDER[sort]}, d.article_id DESC
+      LIMIT %(limit)s OFFSET %(offset)s
+    )
+    SELECT top.id, top.score,
+      snippet(search_fts, 1, char(2), char(3), '…', 24),
+      snippet(search_fts, 2, char(2), char(3), '…', 24)
+    FROM search_fts JOIN top ON search_fts.rowid = top.id
+    WHERE search_fts MATCH %(match)s
+    ORDER BY {_OUTER_ORDER[sort]}, top.id DESC"""
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        rows = cursor.fetchall()
+    return [
+        RawHit(pk, score or 0.0, standfirst if START in standfirst else body)
+        for pk, score, standfirst, body in rows
+    ]
+
+
+def exists(query: Query, *, visibility, filters, now) -> bool:
+    where, params = conditions(visibility=visibility, filters=filters, now=now)
+    params["match"] = query.fts5()
+    sql = f"""SELECT 1 FROM search_fts JOIN search_searchdocument d
+      ON d.article_id = search_fts.rowid
+      WHERE search_fts MATCH %(match)s AND {" AND ".join(where)} LIMIT 1"""
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        return cursor.fetchone() is not None
+
+
+def similar_words(word: str, limit: int = 5) -> list[str]:
+    """Indexed headline and standfirst words like `word` (same first letter, close in
+    spelling), best first."""
+    word = word.lower()
+    first = word[0]
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT term FROM search_words WHERE term >= %s AND term < %s",
+            [first, chr(ord(first) + 1)],
+        )
+        terms = [t for (t,) in cursor.fetchall() if abs(len(t) - len(word)) <= 2 and t != word]
+    return difflib.get_close_matches(word, terms, n=limit, cutoff=0.7)
+
+
+__all__ = ["search", "exists", "similar_words", "START", "STOP"]
