@@ -84,9 +84,15 @@ CREATE FUNCTION search_config() RETURNS regconfig LANGUAGE sql STABLE AS $$
 $$""",
     f"""
 CREATE FUNCTION search_text(t text) RETURNS text LANGUAGE sql IMMUTABLE AS $$
-  SELECT regexp_replace(
-    regexp_replace(regexp_replace(coalesce(t, ''), '<[^>]*>', ' ', 'g'),
-                   '[{ARABIC_MARKS}]', '', 'g'),
+  SELECT regexp_replace(regexp_replace(translate(
+    replace(replace(replace(replace(replace(replace(
+      regexp_replace(coalesce(t, ''), '<[^>]*>', ' ', 'g'),
+      '&lt;', '<'), '&gt;', '>'), '&quot;', '"'), '&#39;', ''''), '&nbsp;', ' '),
+      '&amp;', '&'),
+    -- Text that reads like a tag ("&lt;script&gt;" in a story) is words to a reader;
+    -- the parser would take it for markup and skip it.
+    '<>', '  '),
+    '[{ARABIC_MARKS}]', '', 'g'),
     '([{CJK}])', ' \\1 ', 'g')
 $$""",
     f"""
