@@ -55,6 +55,8 @@ class Term:
 class Query:
     raw: str
     terms: tuple[Term, ...]
+    # The last word is still being typed (the newsroom's pickers): it matches as a prefix.
+    prefix: str = ""
 
     @property
     def usable(self) -> bool:
@@ -67,10 +69,14 @@ class Query:
             return self.terms[0].text
         return None
 
+    @property
+    def _whole_terms(self) -> tuple[Term, ...]:
+        return self.terms[:-1] if self.prefix else self.terms
+
     def websearch(self) -> str:
-        """For PostgreSQL's websearch_to_tsquery."""
+        """For PostgreSQL's websearch_to_tsquery (the prefix word apart)."""
         out = []
-        for t in self.terms:
+        for t in self._whole_terms:
             if t.alternative:
                 out.append("or")
             text = f'"{t.text}"' if " " in t.text else t.text
@@ -84,6 +90,8 @@ class Query:
         excluded = []
         for t in self.terms:
             quoted = '"' + t.text.replace('"', '""') + '"'
+            if self.prefix and t is self.terms[-1]:
+                quoted += " *"
             if t.exclude:
                 excluded.append(quoted)
             elif t.alternative and groups:
@@ -96,7 +104,9 @@ class Query:
         return expr
 
 
-def parse(raw: str | None) -> Query:
+def parse(raw: str | None, *, prefix: bool = False) -> Query:
+    """`raw` as terms; with `prefix`, a last plain word (the one being typed) also
+    matches the words it begins."""
     raw = _CONTROL.sub(" ", (raw or "")[:MAX_QUERY_CHARS]).strip()
     terms: list[Term] = []
     pending_or = False
@@ -118,4 +128,13 @@ def parse(raw: str | None) -> Query:
         pending_or = False
         if len(terms) >= MAX_TERMS:
             break
-    return Query(raw=raw, terms=tuple(terms))
+    last = terms[-1] if terms else None
+    typing = (
+        prefix
+        and last is not None
+        and not last.exclude
+        and not last.alternative
+        and " " not in last.text
+        and not raw.endswith('"')
+    )
+    return Query(raw=raw, terms=tuple(terms), prefix=last.text if typing else "")

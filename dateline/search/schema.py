@@ -260,3 +260,92 @@ def install(apps, schema_editor) -> None:
     statements = POSTGRES if schema_editor.connection.vendor == "postgresql" else SQLITE
     for sql in statements:
         schema_editor.execute(sql, params=None)
+
+
+# The picture library: caption, credit and alt text, words unstemmed (captions are short
+# and the desk types names), accents ignored. No table of our own: the index reads the
+# picture rows themselves.
+
+# unaccent() is only STABLE (it reads its dictionary by name); named outright, schema and
+# all, it is fixed, which an index expression needs.
+PICTURES_POSTGRES = [
+    """
+CREATE FUNCTION search_picture_vector(caption text, credit text, alt_text text)
+RETURNS tsvector LANGUAGE sql IMMUTABLE PARALLEL SAFE AS $$
+  SELECT to_tsvector('simple'::regconfig, public.unaccent('public.unaccent'::regdictionary,
+    coalesce(caption, '') || ' ' || coalesce(credit, '') || ' ' || coalesce(alt_text, '')))
+$$""",
+    """CREATE INDEX search_picture_gin ON pictures_picture
+       USING gin (search_picture_vector(caption, credit, alt_text))""",
+]
+
+_PICTURE_COLUMNS = "caption, credit, alt_text"
+PICTURES_SQLITE = [
+    f"""CREATE VIRTUAL TABLE search_picture_fts USING fts5({_PICTURE_COLUMNS},
+        content='pictures_picture', content_rowid='id',
+        tokenize="unicode61 remove_diacritics 2 tokenchars '{_TOKENCHARS}'")""",
+    f"""CREATE TRIGGER search_picture_insert AFTER INSERT ON pictures_picture BEGIN
+        INSERT INTO search_picture_fts (rowid, {_PICTURE_COLUMNS})
+        VALUES (new.id, new.caption, new.credit, new.alt_text); END""",
+    f"""CREATE TRIGGER search_picture_delete AFTER DELETE ON pictures_picture BEGIN
+        INSERT INTO search_picture_fts (search_picture_fts, rowid, {_PICTURE_COLUMNS})
+        VALUES ('delete', old.id, old.caption, old.credit, old.alt_text); END""",
+    f"""CREATE TRIGGER search_picture_update AFTER UPDATE ON pictures_picture
+        WHEN old.caption IS NOT new.caption OR old.credit IS NOT new.credit
+          OR old.alt_text IS NOT new.alt_text BEGIN
+        INSERT INTO search_picture_fts (search_picture_fts, rowid, {_PICTURE_COLUMNS})
+        VALUES ('delete', old.id, old.caption, old.credit, old.alt_text);
+        INSERT INTO search_picture_fts (rowid, {_PICTURE_COLUMNS})
+        VALUES (new.id, new.caption, new.credit, new.alt_text); END""",
+    "INSERT INTO search_picture_fts (search_picture_fts) VALUES ('rebuild')",
+]
+
+
+def install_pictures(apps, schema_editor) -> None:
+    vendor = schema_editor.connection.vendor
+    for sql in PICTURES_POSTGRES if vendor == "postgresql" else PICTURES_SQLITE:
+        schema_editor.execute(sql, params=None)
+
+
+def uninstall(apps, schema_editor) -> None:
+    if schema_editor.connection.vendor == "postgresql":
+        functions = [
+            "search_on_article()",
+            "search_on_link()",
+            *(f"search_on_{label}()" for label, _, _ in _LABEL_LINKS),
+            "search_on_language()",
+            "search_refresh(bigint[])",
+            "search_text(text)",
+            "search_config()",
+        ]
+        statements = [f"DROP FUNCTION IF EXISTS {f} CASCADE" for f in functions]
+        statements.append("DROP TABLE IF EXISTS search_word")
+    else:
+        triggers = [
+            "search_article_insert",
+            "search_article_update",
+            "search_article_delete",
+            *(f"search_{link}_{op}" for _, link, _ in _LABEL_LINKS for op in ("insert", "delete")),
+            *(f"search_{label}_rename" for label, _, _ in _LABEL_LINKS),
+        ]
+        statements = [f"DROP TRIGGER IF EXISTS {t}" for t in triggers]
+        statements += [
+            f"DROP TABLE IF EXISTS {t}" for t in ("search_words", "search_words_fts", "search_fts")
+        ]
+    for sql in statements:
+        schema_editor.execute(sql, params=None)
+
+
+def uninstall_pictures(apps, schema_editor) -> None:
+    if schema_editor.connection.vendor == "postgresql":
+        statements = ["DROP FUNCTION IF EXISTS search_picture_vector(text, text, text) CASCADE"]
+    else:
+        statements = [
+            *(
+                f"DROP TRIGGER IF EXISTS search_picture_{op}"
+                for op in ("insert", "delete", "update")
+            ),
+            "DROP TABLE IF EXISTS search_picture_fts",
+        ]
+    for sql in statements:
+        schema_editor.execute(sql, params=None)

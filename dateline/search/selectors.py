@@ -33,6 +33,9 @@ from dateline.search.schema import CJK
 
 __all__ = [
     "Filters",
+    "matching_pictures",
+    "matching_stories",
+    "search_pictures",
     "Hit",
     "SearchResults",
     "Sort",
@@ -161,3 +164,44 @@ def _suggestion(word: str, visibility, filters, now) -> str | None:
         if engine.exists(parse(candidate), visibility=visibility, filters=filters, now=now):
             return candidate
     return None
+
+
+def search_pictures(query: str | Query, *, cursor: str | None = None, limit: int = PAGE_SIZE):
+    """Pictures of the library whose caption, credit or alt text match `query`, best
+    first (the newsroom's picture chooser; pictures are not public by themselves)."""
+    from dateline.pictures.models import Picture
+
+    parsed = query if isinstance(query, Query) else parse(query)
+    if not parsed.usable:
+        return []
+    ids = backend().search_pictures(parsed, offset=_offset(cursor), limit=limit)
+    found = Picture.objects.in_bulk(ids)
+    return [found[pk] for pk in ids if pk in found]
+
+
+def _positional(sql: str, params: dict) -> tuple[str, list]:
+    """Named parameters as positional ones, for a RawSQL expression."""
+    names = re.findall(r"%\((\w+)\)s", sql)
+    return re.sub(r"%\((\w+)\)s", "%s", sql), [params[n] for n in names]
+
+
+def matching_stories(query: str | Query):
+    """A condition for a story queryset, `pk__in=matching_stories(q)`: every story whose
+    text matches, unranked and unlimited (the desk's lists keep their own order and
+    paging); None when the query has nothing to look for."""
+    from django.db.models.expressions import RawSQL
+
+    parsed = query if isinstance(query, Query) else parse(query)
+    if not parsed.usable:
+        return None
+    return RawSQL(*_positional(*backend().matching_sql(parsed)))
+
+
+def matching_pictures(query: str | Query):
+    """The same for a picture queryset (caption, credit, alt text)."""
+    from django.db.models.expressions import RawSQL
+
+    parsed = query if isinstance(query, Query) else parse(query)
+    if not parsed.usable:
+        return None
+    return RawSQL(*_positional(*backend().matching_pictures_sql(parsed)))

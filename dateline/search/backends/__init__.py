@@ -32,6 +32,7 @@ class Filters:
     author_id: int | None = None
     published_from: dt.datetime | None = None  # inclusive
     published_before: dt.datetime | None = None  # exclusive
+    status: str | None = None  # news.models.Status; the newsroom's lists narrow by it
 
 
 @dataclass(frozen=True)
@@ -67,6 +68,9 @@ def conditions(
             "WHERE r.article_id = d.article_id AND r.author_id = %(author)s)"
         )
         params["author"] = filters.author_id
+    if filters.status is not None:
+        where.append("d.status = %(status)s")
+        params["status"] = filters.status
     if filters.published_from is not None:
         where.append("d.published_at >= %(since)s")
         params["since"] = adapt(filters.published_from)

@@ -22,7 +22,18 @@ _HEADLINE_OPTIONS = (
     f'StartSel="{START}", StopSel="{STOP}", MaxWords=35, MinWords=15, '
     'MaxFragments=2, FragmentDelimiter=" … "'
 )
-_QUERY = "websearch_to_tsquery(search_config(), unaccent(%(q)s))"
+
+
+def _tsquery(query: Query, config: str = "search_config()") -> tuple[str, dict]:
+    """The tsquery expression for `query`, and its parameters."""
+    sql = f"websearch_to_tsquery({config}, unaccent(%(q)s))"
+    params = {"q": query.websearch()}
+    if query.prefix:
+        # websearch_to_tsquery has no prefix syntax; quote_literal keeps the word one
+        # operand whatever it holds.
+        sql = f"({sql} && to_tsquery({config}, quote_literal(unaccent(%(p)s)) || ':*'))"
+        params["p"] = query.prefix
+    return sql, params
 
 
 _RELEVANCE = "ts_rank('{0.1, 0.2, 0.4, 1.0}', d.document, q.query)"
@@ -36,11 +47,12 @@ _OUTER_ORDER = {
 
 def search(query: Query, *, visibility, filters, now, offset: int, limit: int, sort: Sort):
     where, params = conditions(visibility=visibility, filters=filters, now=now)
-    params.update(q=query.websearch(), limit=limit, offset=offset, options=_HEADLINE_OPTIONS)
+    tsquery, query_params = _tsquery(query)
+    params.update(query_params, limit=limit, offset=offset, options=_HEADLINE_OPTIONS)
     # Ranked first, snippets after: ts_headline re-parses the text, so only the page's
     # stories pay for it.
     sql = f"""
-    WITH q AS (SELECT {_QUERY} AS query),
+    WITH q AS (SELECT {tsquery} AS query),
     top AS (
       SELECT d.article_id AS id, {_SCORE} AS score,
              {_RELEVANCE} AS relevance, d.recency_at AS at
@@ -65,8 +77,9 @@ def search(query: Query, *, visibility, filters, now, offset: int, limit: int, s
 
 def exists(query: Query, *, visibility, filters, now) -> bool:
     where, params = conditions(visibility=visibility, filters=filters, now=now)
-    params["q"] = query.websearch()
-    sql = f"""SELECT 1 FROM search_searchdocument d, (SELECT {_QUERY} AS query) q
+    tsquery, query_params = _tsquery(query)
+    params.update(query_params)
+    sql = f"""SELECT 1 FROM search_searchdocument d, (SELECT {tsquery} AS query) q
       WHERE d.document @@ q.query AND {" AND ".join(where)} LIMIT 1"""
     with connection.cursor() as cursor:
         cursor.execute(sql, params)
@@ -81,3 +94,28 @@ def similar_words(word: str, limit: int = 5) -> list[str]:
             [word.lower(), word.lower(), word.lower(), limit],
         )
         return [w for (w,) in cursor.fetchall()]
+
+
+_PICTURE_VECTOR = "search_picture_vector(p.caption, p.credit, p.alt_text)"
+
+
+def search_pictures(query: Query, *, offset: int, limit: int) -> list[int]:
+    tsquery, params = _tsquery(query, "'simple'::regconfig")
+    params.update(limit=limit, offset=offset)
+    sql = f"""SELECT p.id FROM pictures_picture p, (SELECT {tsquery} AS query) q
+      WHERE {_PICTURE_VECTOR} @@ q.query
+      ORDER BY ts_rank({_PICTURE_VECTOR}, q.query) DESC, p.id DESC
+      LIMIT %(limit)s OFFSET %(offset)s"""
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        return [pk for (pk,) in cursor.fetchall()]
+
+
+def matching_sql(query: Query) -> tuple[str, dict]:
+    tsquery, params = _tsquery(query)
+    return f"SELECT d.article_id FROM search_searchdocument d WHERE d.document @@ {tsquery}", params
+
+
+def matching_pictures_sql(query: Query) -> tuple[str, dict]:
+    tsquery, params = _tsquery(query, "'simple'::regconfig")
+    return f"SELECT p.id FROM pictures_picture p WHERE {_PICTURE_VECTOR} @@ {tsquery}", params

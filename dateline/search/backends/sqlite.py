@@ -7,7 +7,7 @@ import difflib
 
 from django.db import connection
 
-from dateline.search.backends import RECENCY_DAYS, START, STOP, RawHit, Sort, conditions
+from dateline.search.backends import RECENCY_DAYS, START, RawHit, Sort, conditions
 from dateline.search.query import Query, index_text
 
 # bm25 column weights: headline, standfirst, body, labels.
@@ -91,4 +91,20 @@ def similar_words(word: str, limit: int = 5) -> list[str]:
     return difflib.get_close_matches(word, terms, n=limit, cutoff=0.7)
 
 
-__all__ = ["search", "exists", "similar_words", "START", "STOP"]
+def search_pictures(query: Query, *, offset: int, limit: int) -> list[int]:
+    # bm25 column weights: caption, credit, alt text.
+    sql = """SELECT rowid FROM search_picture_fts WHERE search_picture_fts MATCH %(match)s
+      ORDER BY bm25(search_picture_fts, 4.0, 1.0, 2.0), rowid DESC
+      LIMIT %(limit)s OFFSET %(offset)s"""
+    with connection.cursor() as cursor:
+        cursor.execute(sql, {"match": query.fts5(), "limit": limit, "offset": offset})
+        return [pk for (pk,) in cursor.fetchall()]
+
+
+def matching_sql(query: Query) -> tuple[str, dict]:
+    return "SELECT rowid FROM search_fts WHERE search_fts MATCH %(match)s", {"match": query.fts5()}
+
+
+def matching_pictures_sql(query: Query) -> tuple[str, dict]:
+    sql = "SELECT rowid FROM search_picture_fts WHERE search_picture_fts MATCH %(match)s"
+    return sql, {"match": query.fts5()}

@@ -32,5 +32,5 @@ class Migration(migrations.Migration):
                 ("section_id", models.IntegerField(null=True)),
             ],
         ),
-        migrations.RunPython(schema.install, migrations.RunPython.noop, elidable=False),
+        migrations.RunPython(schema.install, schema.uninstall, elidable=False),
     ]
