@@ -28,5 +28,9 @@ class SearchDocument(models.Model):
     recency_at = models.DateTimeField(null=True)
     section_id = models.IntegerField(null=True)
 
+    class Meta:
+        # The newest matches first: what a query ranks (backends/postgres.py, CANDIDATES).
+        indexes = [models.Index(fields=["-recency_at"], name="search_document_recency")]
+
     def __str__(self) -> str:
         return f"search document of story {self.article_id}"

@@ -1,6 +1,13 @@
 """PostgreSQL full text: the stored, weighted tsvector (GIN-indexed), queries read by
 websearch_to_tsquery in the publication's configuration, snippets from ts_headline, "did
-you mean" from the trigram index on search_word (pg_trgm)."""
+you mean" from the trigram index on search_word (pg_trgm).
+
+Ranking reads each matching story's tsvector, which costs in proportion to the number of
+matches: a word in half of a million stories would be half a million reads. So a query
+ranks the newest CANDIDATES stories that match it (all of them, for any but the commonest
+words): recency counts in every order but "relevance" anyway, and a story older than the
+newest 5,000 that hold all the reader's words is one they reach by adding a word or a date.
+"""
 
 from __future__ import annotations
 
@@ -9,22 +16,32 @@ from django.db import connection
 from dateline.search.backends import RECENCY_DAYS, START, STOP, RawHit, Sort, conditions
 from dateline.search.query import Query
 
+CANDIDATES = 5000
+
 # ts_rank weights, {D, C, B, A}: body C, standfirst and labels B, headline A.
-_RANK = "ts_rank('{0.1, 0.2, 0.4, 1.0}', d.document, q.query)"
-_AGE = "GREATEST(EXTRACT(EPOCH FROM (%(now)s - d.recency_at)) / 86400.0, 0)"
+_RANK = "ts_rank('{0.1, 0.2, 0.4, 1.0}', m.document, q.query)"
+_AGE = "GREATEST(EXTRACT(EPOCH FROM (%(now)s - m.recency_at)) / 86400.0, 0)"
 _SCORE = f"{_RANK} / (1 + {_AGE} / {RECENCY_DAYS})"
 _ORDER = {
-    Sort.BEST: f"{_SCORE} DESC, d.recency_at DESC",
-    Sort.RELEVANCE: f"{_RANK} DESC, d.recency_at DESC",
-    Sort.NEWEST: "d.recency_at DESC",
+    Sort.BEST: f"{_SCORE} DESC, m.recency_at DESC",
+    Sort.RELEVANCE: f"{_RANK} DESC, m.recency_at DESC",
+    Sort.NEWEST: "m.recency_at DESC",
+}
+# The page's stories again in the order they were chosen.
+_OUTER_ORDER = {
+    Sort.BEST: "top.score DESC, top.at DESC",
+    Sort.RELEVANCE: "top.relevance DESC, top.at DESC",
+    Sort.NEWEST: "top.at DESC",
 }
 _HEADLINE_OPTIONS = (
     f'StartSel="{START}", StopSel="{STOP}", MaxWords=35, MinWords=15, '
     'MaxFragments=2, FragmentDelimiter=" … "'
 )
+# A scalar subquery is evaluated once per statement; the bare call, once per row it meets.
+_CONFIG = "(SELECT search_config())"
 
 
-def _tsquery(query: Query, config: str = "search_config()") -> tuple[str, dict]:
+def _tsquery(query: Query, config: str = _CONFIG) -> tuple[str, dict]:
     """The tsquery expression for `query`, and its parameters."""
     sql = f"websearch_to_tsquery({config}, unaccent(%(q)s))"
     params = {"q": query.websearch()}
@@ -36,43 +53,42 @@ def _tsquery(query: Query, config: str = "search_config()") -> tuple[str, dict]:
     return sql, params
 
 
-_RELEVANCE = "ts_rank('{0.1, 0.2, 0.4, 1.0}', d.document, q.query)"
-# The page's stories again in the order they were chosen.
-_OUTER_ORDER = {
-    Sort.BEST: "top.score DESC, top.at DESC",
-    Sort.RELEVANCE: "top.relevance DESC, top.at DESC",
-    Sort.NEWEST: "top.at DESC",
-}
-
-
 def search(query: Query, *, visibility, filters, now, offset: int, limit: int, sort: Sort):
     where, params = conditions(visibility=visibility, filters=filters, now=now)
     tsquery, query_params = _tsquery(query)
-    params.update(query_params, limit=limit, offset=offset, options=_HEADLINE_OPTIONS)
-    # Ranked first, snippets after: ts_headline re-parses the text, so only the page's
-    # stories pay for it.
+    params.update(
+        query_params,
+        limit=limit,
+        offset=offset,
+        options=_HEADLINE_OPTIONS,
+        candidates=CANDIDATES,
+    )
+    # Matched, ranked, then the snippets: ts_headline re-parses the text, so only the
+    # page's stories pay for it.
     sql = f"""
-    WITH q AS (SELECT {tsquery} AS query),
-    top AS (
-      SELECT d.article_id AS id, {_SCORE} AS score,
-             {_RELEVANCE} AS relevance, d.recency_at AS at
+    WITH q AS MATERIALIZED (SELECT {tsquery} AS query, {_CONFIG} AS cfg),
+    m AS MATERIALIZED (
+      SELECT d.article_id, d.recency_at, d.document
       FROM search_searchdocument d, q
       WHERE d.document @@ q.query AND {" AND ".join(where)}
-      ORDER BY {_ORDER[sort]}, d.article_id DESC
+      ORDER BY d.recency_at DESC, d.article_id DESC
+      LIMIT %(candidates)s
+    ),
+    top AS (
+      SELECT m.article_id AS id, {_SCORE} AS score, {_RANK} AS relevance, m.recency_at AS at
+      FROM m, q
+      ORDER BY {_ORDER[sort]}, m.article_id DESC
       LIMIT %(limit)s OFFSET %(offset)s
     )
     SELECT top.id, top.score,
-      ts_headline(search_config(), search_text(a.standfirst), q.query, %(options)s),
-      ts_headline(search_config(), search_text(a.body), q.query, %(options)s)
+      ts_headline(q.cfg, search_text(a.standfirst) || ' … ' || search_text(a.body), q.query,
+                  %(options)s)
     FROM top JOIN news_article a ON a.id = top.id, q
     ORDER BY {_OUTER_ORDER[sort]}, top.id DESC"""
     with connection.cursor() as cursor:
         cursor.execute(sql, params)
         rows = cursor.fetchall()
-    return [
-        RawHit(pk, float(score or 0), standfirst if START in standfirst else body)
-        for pk, score, standfirst, body in rows
-    ]
+    return [RawHit(pk, float(score or 0), snippet) for pk, score, snippet in rows]
 
 
 def exists(query: Query, *, visibility, filters, now) -> bool:
