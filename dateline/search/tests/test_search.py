@@ -308,3 +308,39 @@ def test_hostile_queries_and_stories_render_safely(client, shared_dir):
     assert shown > 20
     response = client.get("/search/", {"q": "alert -<script>zebra</script>"})
     assert b"<mark>alert</mark>" in response.content and not _unsafe(response.content)
+
+
+def test_the_page_filters_by_section_author_and_dates_from_its_address(client):
+    sport, city = factories.section("Sport"), factories.section("City")
+    story("Derby report", "The derby ended level.", section_obj=sport)
+    story("Derby traffic", "Roads near the derby close.", section_obj=city)
+    old = story("Derby history", "The first derby.", section_obj=sport)
+    old.published_at = clock.now() - dt.timedelta(days=400)
+    factories.publish(old, at=clock.now() - dt.timedelta(days=400))
+
+    def headlines(**params):
+        page = lxml.html.fromstring(client.get("/search/", {"q": "derby", **params}).content)
+        return sorted(a.text for a in page.cssselect(".search-results h2 a"))
+
+    assert headlines(section="sport") == ["Derby history", "Derby report"]
+    year_ago = (clock.now() - dt.timedelta(days=365)).date().isoformat()
+    assert headlines(section="sport", **{"from": year_ago}) == ["Derby report"]
+    assert headlines(to=year_ago) == ["Derby history"]
+    # Nonsense in a filter is ignored, not an error.
+    assert len(headlines(section="nope", to="yesterday", sort="sideways", cursor="x")) == 3
+
+
+def test_the_publication_language_chooses_the_stemmer():
+    from dateline.news.models import Publication
+
+    before = story("La maison bleue", "Une maison au bord de la mer.")
+    services.publication_update(publication=Publication.load(), language="fr")
+    story("Les chevaux", "Deux chevaux dans le pré.")
+    assert found("maisons") == [before.headline]
+    assert found("pres") == ["Les chevaux"]
+    if connection.vendor == "postgresql":
+        # PostgreSQL stems by the publication's language (French: chevaux → cheval, and the
+        # story written before the change was indexed again); SQLite's FTS5 has Porter's
+        # English stemmer only.
+        assert found("cheval") == ["Les chevaux"]
+        assert found("maison") == [before.headline]
