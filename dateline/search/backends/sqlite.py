@@ -11,14 +11,24 @@ from dateline.search.backends import RECENCY_DAYS, START, RawHit, Sort, conditio
 from dateline.search.query import Query, index_text
 
 # bm25 column weights: headline, standfirst, body, labels.
-_BM25 = "bm25(search_fts, 10.0, 4.0, 1.0, 4.0)"
-_AGE = "MAX(julianday(%(now)s) - julianday(d.recency_at), 0)"
+_RELEVANCE = "-bm25(search_fts, 10.0, 4.0, 1.0, 4.0)"
+_AGE = "MAX(julianday(%(now)s) - julianday(m.at), 0)"
+_SCORE = f"m.relevance / (1 + {_AGE} / {RECENCY_DAYS})"
 _ORDER = {
-    Sort.BEST: f"-{_BM25} / (1 + {_AGE} / {RECENCY_DAYS}) DESC, d.recency_at DESC",
-    Sort.RELEVANCE: f"{_BM25} ASC, d.recency_at DESC",
-    Sort.NEWEST: "d.recency_at DESC",
+    Sort.BEST: f"{_SCORE} DESC, m.at DESC",
+    Sort.RELEVANCE: "m.relevance DESC, m.at DESC",
+    Sort.NEWEST: "m.at DESC",
 }
-_SCORE = f"-{_BM25} / (1 + {_AGE} / {RECENCY_DAYS})"
+# Ranking computes bm25 for every candidate: a query ranks the CANDIDATES matches written
+# last (FTS5 walks its index by rowid, newest story first, and stops there), as PostgreSQL
+# ranks the newest 5,000 by time (backends/postgres.py). Newest-first needs no ranking and
+# sorts every match by time.
+CANDIDATES = 5000
+_CANDIDATE_ORDER = {
+    Sort.BEST: "ORDER BY search_fts.rowid DESC LIMIT %(candidates)s",
+    Sort.RELEVANCE: "ORDER BY search_fts.rowid DESC LIMIT %(candidates)s",
+    Sort.NEWEST: "",
+}
 
 
 def register_functions(sender, connection, **kwargs) -> None:
@@ -28,7 +38,6 @@ def register_functions(sender, connection, **kwargs) -> None:
         )
 
 
-_RELEVANCE = "-bm25(search_fts, 10.0, 4.0, 1.0, 4.0)"
 # The page's stories again in the order they were chosen.
 _OUTER_ORDER = {
     Sort.BEST: "top.score DESC, top.at DESC",
@@ -39,16 +48,20 @@ _OUTER_ORDER = {
 
 def search(query: Query, *, visibility, filters, now, offset: int, limit: int, sort: Sort):
     where, params = conditions(visibility=visibility, filters=filters, now=now)
-    params.update(match=query.fts5(), limit=limit, offset=offset)
-    # Ranked first, snippets after: snippet() costs a read of the text, so it is made for
-    # the page's stories only.
+    params.update(match=query.fts5(), limit=limit, offset=offset, candidates=CANDIDATES)
+    relevance = _RELEVANCE if sort is not Sort.NEWEST else "0.0"
+    # Matched, ranked, then the snippets: snippet() reads the text, so it is made for the
+    # page's stories only.
     sql = f"""
-    WITH top AS MATERIALIZED (
-      SELECT d.article_id AS id, {_SCORE} AS score,
-             {_RELEVANCE} AS relevance, d.recency_at AS at
+    WITH m AS MATERIALIZED (
+      SELECT d.article_id AS id, {relevance} AS relevance, d.recency_at AS at
       FROM search_fts JOIN search_searchdocument d ON d.article_id = search_fts.rowid
       WHERE search_fts MATCH %(match)s AND {" AND ".join(where)}
-      ORDER BY {_ORDER[sort]}, d.article_id DESC
+      {_CANDIDATE_ORDER[sort]}
+    ),
+    top AS MATERIALIZED (
+      SELECT m.id, {_SCORE} AS score, m.relevance, m.at FROM m
+      ORDER BY {_ORDER[sort]}, m.id DESC
       LIMIT %(limit)s OFFSET %(offset)s
     )
     SELECT top.id, top.score,
