@@ -349,3 +349,31 @@ def uninstall_pictures(apps, schema_editor) -> None:
         ]
     for sql in statements:
         schema_editor.execute(sql, params=None)
+
+
+# A reader's query as a tsquery, in one call of constants: declared IMMUTABLE (unaccent
+# and the configuration named outright), PostgreSQL evaluates it while planning, and
+# estimates from the tsvector statistics how many stories hold the words. `prefix`, when not
+# empty, is a last word still being typed (to_tsquery's :*; websearch_to_tsquery has no
+# prefix syntax, and quote_literal keeps the word one operand whatever it holds).
+TSQUERY_POSTGRES = [
+    """
+CREATE FUNCTION search_tsquery(config text, words text, prefix text) RETURNS tsquery
+LANGUAGE sql IMMUTABLE PARALLEL SAFE AS $$
+  SELECT CASE WHEN prefix = '' THEN q ELSE q && to_tsquery(config::regconfig,
+    quote_literal(public.unaccent('public.unaccent'::regdictionary, prefix)) || ':*') END
+  FROM (SELECT websearch_to_tsquery(config::regconfig,
+    public.unaccent('public.unaccent'::regdictionary, words)) AS q) w
+$$""",
+]
+
+
+def install_tsquery(apps, schema_editor) -> None:
+    if schema_editor.connection.vendor == "postgresql":
+        for sql in TSQUERY_POSTGRES:
+            schema_editor.execute(sql, params=None)
+
+
+def uninstall_tsquery(apps, schema_editor) -> None:
+    if schema_editor.connection.vendor == "postgresql":
+        schema_editor.execute("DROP FUNCTION IF EXISTS search_tsquery(text, text, text)")

@@ -15,6 +15,7 @@ from django.db import connection
 
 from dateline.search.backends import RECENCY_DAYS, START, STOP, RawHit, Sort, conditions
 from dateline.search.query import Query
+from dateline.search.schema import PG_CONFIGS
 
 CANDIDATES = 5000
 
@@ -37,20 +38,34 @@ _HEADLINE_OPTIONS = (
     f'StartSel="{START}", StopSel="{STOP}", MaxWords=35, MinWords=15, '
     'MaxFragments=2, FragmentDelimiter=" … "'
 )
-# A scalar subquery is evaluated once per statement; the bare call, once per row it meets.
-_CONFIG = "(SELECT search_config())"
 
 
-def _tsquery(query: Query, config: str = _CONFIG) -> tuple[str, dict]:
-    """The tsquery expression for `query`, and its parameters."""
-    sql = f"websearch_to_tsquery({config}, unaccent(%(q)s))"
-    params = {"q": query.websearch()}
-    if query.prefix:
-        # websearch_to_tsquery has no prefix syntax; quote_literal keeps the word one
-        # operand whatever it holds.
-        sql = f"({sql} && to_tsquery({config}, quote_literal(unaccent(%(p)s)) || ':*'))"
-        params["p"] = query.prefix
-    return sql, params
+def config_name() -> str:
+    """The text search configuration of the publication's language, as search_config()
+    names it in SQL (schema.PG_CONFIGS); read from the memoised publication settings, which
+    the page has loaded anyway."""
+    import time
+
+    from django.conf import settings
+
+    from dateline.news.models import Publication
+    from dateline.pagecache.memo import memoized
+
+    publication = memoized(
+        "publication",
+        ("settings",),
+        Publication.load,
+        expires_at=time.time() + settings.DATELINE_PAGE_CACHE_SECONDS,
+    )
+    return PG_CONFIGS.get((publication.language or "en").split("-")[0].lower(), "simple")
+
+
+def _tsquery(query: Query, config: str | None = None) -> tuple[str, dict]:
+    """The tsquery for `query`, and its parameters: search_tsquery() of constants, which
+    PostgreSQL evaluates once while planning, so the planner knows how common the words are
+    (whether to walk the GIN index, or the newest stories until enough match)."""
+    params = {"cfg": config or config_name(), "q": query.websearch(), "p": query.prefix}
+    return "search_tsquery(%(cfg)s, %(q)s, %(p)s)", params
 
 
 def search(query: Query, *, visibility, filters, now, offset: int, limit: int, sort: Sort):
@@ -66,11 +81,11 @@ def search(query: Query, *, visibility, filters, now, offset: int, limit: int, s
     # Matched, ranked, then the snippets: ts_headline re-parses the text, so only the
     # page's stories pay for it.
     sql = f"""
-    WITH q AS MATERIALIZED (SELECT {tsquery} AS query, {_CONFIG} AS cfg),
+    WITH q AS MATERIALIZED (SELECT {tsquery} AS query),
     m AS MATERIALIZED (
       SELECT d.article_id, d.recency_at, d.document
-      FROM search_searchdocument d, q
-      WHERE d.document @@ q.query AND {" AND ".join(where)}
+      FROM search_searchdocument d
+      WHERE d.document @@ {tsquery} AND {" AND ".join(where)}
       ORDER BY d.recency_at DESC, d.article_id DESC
       LIMIT %(candidates)s
     ),
@@ -81,8 +96,8 @@ def search(query: Query, *, visibility, filters, now, offset: int, limit: int, s
       LIMIT %(limit)s OFFSET %(offset)s
     )
     SELECT top.id, top.score,
-      ts_headline(q.cfg, search_text(a.standfirst) || ' … ' || search_text(a.body), q.query,
-                  %(options)s)
+      ts_headline(%(cfg)s::regconfig, search_text(a.standfirst) || ' … ' || search_text(a.body),
+                  q.query, %(options)s)
     FROM top JOIN news_article a ON a.id = top.id, q
     ORDER BY {_OUTER_ORDER[sort]}, top.id DESC"""
     with connection.cursor() as cursor:
@@ -95,8 +110,8 @@ def exists(query: Query, *, visibility, filters, now) -> bool:
     where, params = conditions(visibility=visibility, filters=filters, now=now)
     tsquery, query_params = _tsquery(query)
     params.update(query_params)
-    sql = f"""SELECT 1 FROM search_searchdocument d, (SELECT {tsquery} AS query) q
-      WHERE d.document @@ q.query AND {" AND ".join(where)} LIMIT 1"""
+    sql = f"""SELECT 1 FROM search_searchdocument d
+      WHERE d.document @@ {tsquery} AND {" AND ".join(where)} LIMIT 1"""
     with connection.cursor() as cursor:
         cursor.execute(sql, params)
         return cursor.fetchone() is not None
@@ -116,11 +131,11 @@ _PICTURE_VECTOR = "search_picture_vector(p.caption, p.credit, p.alt_text)"
 
 
 def search_pictures(query: Query, *, offset: int, limit: int) -> list[int]:
-    tsquery, params = _tsquery(query, "'simple'::regconfig")
+    tsquery, params = _tsquery(query, "simple")
     params.update(limit=limit, offset=offset)
-    sql = f"""SELECT p.id FROM pictures_picture p, (SELECT {tsquery} AS query) q
-      WHERE {_PICTURE_VECTOR} @@ q.query
-      ORDER BY ts_rank({_PICTURE_VECTOR}, q.query) DESC, p.id DESC
+    sql = f"""SELECT p.id FROM pictures_picture p
+      WHERE {_PICTURE_VECTOR} @@ {tsquery}
+      ORDER BY ts_rank({_PICTURE_VECTOR}, {tsquery}) DESC, p.id DESC
       LIMIT %(limit)s OFFSET %(offset)s"""
     with connection.cursor() as cursor:
         cursor.execute(sql, params)
@@ -133,5 +148,5 @@ def matching_sql(query: Query) -> tuple[str, dict]:
 
 
 def matching_pictures_sql(query: Query) -> tuple[str, dict]:
-    tsquery, params = _tsquery(query, "'simple'::regconfig")
+    tsquery, params = _tsquery(query, "simple")
     return f"SELECT p.id FROM pictures_picture p WHERE {_PICTURE_VECTOR} @@ {tsquery}", params
