@@ -17,10 +17,29 @@ from dateline.search.backends import RECENCY_DAYS, START, STOP, RawHit, Sort, co
 from dateline.search.query import Query
 from dateline.search.schema import PG_CONFIGS
 
-CANDIDATES = 5000
+CANDIDATES = 2000
+_BRANCH = """(SELECT d.article_id, d.recency_at, d.ranked FROM search_searchdocument d
+       WHERE d.document @@ {{tsquery}} AND {{where}} AND {window}
+       ORDER BY d.recency_at DESC, d.article_id DESC)"""
+# The newest matches are found window by window, the last month first: PostgreSQL runs the
+# next branch of the UNION only while fewer than CANDIDATES have come, so a common word is
+# ranked among the last month's stories that have it (one GIN bitmap ANDed with the time
+# index), and a rare one among all of them.
+_WINDOWS = [
+    _BRANCH.format(window="d.recency_at > %(now)s - interval '31 days'"),
+    _BRANCH.format(
+        window="d.recency_at <= %(now)s - interval '31 days' "
+        "AND d.recency_at > %(now)s - interval '366 days'"
+    ),
+    _BRANCH.format(
+        window="(d.recency_at <= %(now)s - interval '366 days' OR d.recency_at IS NULL)"
+    ),
+]
 
 # ts_rank weights, {D, C, B, A}: body C, standfirst and labels B, headline A.
-_RANK = "ts_rank('{0.1, 0.2, 0.4, 1.0}', m.document, q.query)"
+# A story matches by any of its words, body too; it ranks by its headline, standfirst and
+# labels (`ranked`, kept in the row), a body-only match by its time alone.
+_RANK = "(ts_rank('{0.1, 0.2, 0.4, 1.0}', m.ranked, q.query) + 0.01)"
 _AGE = "GREATEST(EXTRACT(EPOCH FROM (%(now)s - m.recency_at)) / 86400.0, 0)"
 _SCORE = f"{_RANK} / (1 + {_AGE} / {RECENCY_DAYS})"
 _ORDER = {
@@ -78,15 +97,13 @@ def search(query: Query, *, visibility, filters, now, offset: int, limit: int, s
         options=_HEADLINE_OPTIONS,
         candidates=CANDIDATES,
     )
+    windows = " UNION ALL ".join(_WINDOWS).format(tsquery=tsquery, where=" AND ".join(where))
     # Matched, ranked, then the snippets: ts_headline re-parses the text, so only the
     # page's stories pay for it.
     sql = f"""
     WITH q AS MATERIALIZED (SELECT {tsquery} AS query),
     m AS MATERIALIZED (
-      SELECT d.article_id, d.recency_at, d.document
-      FROM search_searchdocument d
-      WHERE d.document @@ {tsquery} AND {" AND ".join(where)}
-      ORDER BY d.recency_at DESC, d.article_id DESC
+      SELECT * FROM ({windows}) w
       LIMIT %(candidates)s
     ),
     top AS (
