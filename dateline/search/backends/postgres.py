@@ -6,7 +6,7 @@ Ranking reads each matching story's tsvector, which costs in proportion to the n
 matches: a word in half of a million stories would be half a million reads. So a query
 ranks the newest CANDIDATES stories that match it (all of them, for any but the commonest
 words): recency counts in every order but "relevance" anyway, and a story older than the
-newest 5,000 that hold all the reader's words is one they reach by adding a word or a date.
+newest 2,000 that hold all the reader's words is one they reach by adding a word or a date.
 """
 
 from __future__ import annotations
