@@ -28,6 +28,7 @@ urlpatterns = [
     re_path(r"^media/(?P<path>.+)$", serve_media, name="media"),
     # Before news: feeds sit under the listing pages' addresses (/section/<slug>/rss.xml).
     path("", include("dateline.syndication.urls")),
+    path("", include("dateline.search.urls")),
     path("", include("dateline.news.urls")),
 ]
 

@@ -38,6 +38,7 @@ INSTALLED_APPS = [
     "dateline.syndication",
     "dateline.api",
     "dateline.ops",
+    "dateline.search",
 ]
 
 MIDDLEWARE = [

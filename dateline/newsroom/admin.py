@@ -12,6 +12,7 @@ from __future__ import annotations
 from django import forms
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied
+from django.db.models import Q
 
 from dateline.news import services
 from dateline.news.body import BodyRefused, sanitize
@@ -30,6 +31,20 @@ from dateline.newsroom.presence import presence_record
 from dateline.newsroom.roles import roles_of
 from dateline.pictures import admin as pictures_admin
 from dateline.pictures.models import Picture
+from dateline.search.selectors import matching_pictures, matching_stories
+
+
+def _full_text(queryset, search_term: str, matching, *, exact: str):
+    """The list's search box through the search index (headline, standfirst, body and
+    labels of a story; caption, credit and alt text of a picture) instead of a LIKE scan
+    of every row, or the exact source id an importer gave."""
+    if not search_term.strip():
+        return queryset, False
+    condition = Q(**{exact: search_term.strip()})
+    found = matching(search_term)
+    if found is not None:
+        condition |= Q(pk__in=found)
+    return queryset.filter(condition), False
 
 
 @admin.register(AuditEntry)
@@ -127,6 +142,10 @@ class ArticleAdmin(admin.ModelAdmin):
     list_display = ["headline", "section", "status", "published_at"]
     list_filter = ["status", "section"]
     search_fields = ["headline", "standfirst", "source_id"]
+
+    def get_search_results(self, request, queryset, search_term):
+        return _full_text(queryset, search_term, matching_stories, exact="source_id")
+
     date_hierarchy = "published_at"
     autocomplete_fields = ["authors", "tags", "topics", "lead_picture"]
     prepopulated_fields = {"slug": ["headline"]}
@@ -348,6 +367,9 @@ class CollectionAdmin(admin.ModelAdmin):
 
 @admin.register(Picture)
 class PictureAdmin(pictures_admin.PictureAdmin):
+    def get_search_results(self, request, queryset, search_term):
+        return _full_text(queryset, search_term, matching_pictures, exact="source_id")
+
     """The library's picture form and its focal-point picker, saved through `picture_edit`:
     a writer sees a picture that a colleague's live story shows, but cannot change it."""
 

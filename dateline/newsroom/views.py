@@ -30,11 +30,17 @@ def _article(source) -> Article:
 
 
 def queue(request: HttpRequest) -> HttpResponse:
-    stories = (
-        Article.objects.exclude(status=Status.PLACEHOLDER)
-        .select_related("section", "workflow")
-        .order_by("-modified_at")[:200]
+    stories = Article.objects.exclude(status=Status.PLACEHOLDER).select_related(
+        "section", "workflow"
     )
+    query = request.GET.get("q", "").strip()
+    if query:
+        # The whole desk's stories through the search index, drafts and scheduled too.
+        from dateline.search.selectors import matching_stories
+
+        found = matching_stories(query)
+        stories = stories.filter(pk__in=found) if found is not None else stories.none()
+    stories = stories.order_by("-modified_at")[:200]
     columns = {state: [] for state in WorkflowState}
     for article in stories:
         try:
@@ -45,7 +51,7 @@ def queue(request: HttpRequest) -> HttpResponse:
     return render(
         request,
         "newsroom/queue.html",
-        {"columns": [(state.label, columns[state]) for state in WorkflowState]},
+        {"columns": [(state.label, columns[state]) for state in WorkflowState], "query": query},
     )
 
 
@@ -190,19 +196,19 @@ def _results(rows: list[dict]) -> HttpResponse:
 
 
 def pictures(request: HttpRequest) -> HttpResponse:
-    """The body editor's picture chooser: ?q= searches the library, ?id= fetches one."""
-    from django.db.models import Q
-
+    """The body editor's picture chooser: ?q= searches the library (caption, credit, alt
+    text; the last word as it is typed), ?id= fetches one."""
     from dateline.pictures.models import Picture
+    from dateline.search.query import parse
+    from dateline.search.selectors import search_pictures
 
-    found = Picture.objects.order_by("-pk")
     ident = _number(request.GET.get("id"))
     if ident is not None:
-        found = found.filter(pk=ident)
+        found = list(Picture.objects.filter(pk=ident))
     elif query := request.GET.get("q", "").strip():
-        found = found.filter(
-            Q(caption__icontains=query) | Q(credit__icontains=query) | Q(alt_text__icontains=query)
-        )
+        found = search_pictures(parse(query, prefix=True), limit=20)
+    else:
+        found = list(Picture.objects.order_by("-pk")[:20])
     return _results(
         [
             {
@@ -212,23 +218,22 @@ def pictures(request: HttpRequest) -> HttpResponse:
                 "alt": p.alt_text,
                 "thumb": p.rendition_url(320) if p.width else "",
             }
-            for p in found[:20]
+            for p in found
         ]
     )
 
 
 def stories(request: HttpRequest) -> HttpResponse:
-    """The ALSO READ chooser: ?q= searches headlines (newest first), ?id= fetches one."""
-    found = (
-        Article.objects.exclude(status=Status.PLACEHOLDER)
-        .select_related("section")
-        .order_by("-published_at", "-pk")
-    )
+    """The ALSO READ chooser: ?q= searches every story the desk has (drafts and scheduled
+    too; best match, recent first; the last word as it is typed), ?id= fetches one."""
+    found = Article.objects.exclude(status=Status.PLACEHOLDER).select_related("section")
     ident = _number(request.GET.get("id"))
     if ident is not None:
-        found = found.filter(pk=ident)
+        stories = list(found.filter(pk=ident))
     elif query := request.GET.get("q", "").strip():
-        found = found.filter(headline__icontains=query)
+        stories = _search(query)
+    else:
+        stories = list(found.order_by("-published_at", "-pk")[:20])
     return _results(
         [
             {
@@ -237,9 +242,25 @@ def stories(request: HttpRequest) -> HttpResponse:
                 "section": a.section.name if a.section else "",
                 "status": a.get_status_display(),
             }
-            for a in found[:20]
+            for a in stories
         ]
     )
+
+
+def _search(query: str, **filters) -> list[Article]:
+    """Stories the newsroom may pick, found by the search index (as typed: the last word
+    matches as a prefix)."""
+    from dateline.search.query import parse
+    from dateline.search.selectors import Filters, Visibility, search_stories
+
+    results = search_stories(
+        parse(query, prefix=True),
+        visibility=Visibility.NEWSROOM,
+        filters=Filters(**filters),
+        limit=20,
+        suggest=False,
+    )
+    return [h.article for h in results.hits]
 
 
 def embed(request: HttpRequest) -> HttpResponse:
@@ -298,13 +319,8 @@ def front(request: HttpRequest) -> HttpResponse:
     query = request.GET.get("q", "").strip()
     found = []
     if query:
-        found = list(
-            Article.objects.filter(
-                headline__icontains=query, status=Status.PUBLISHED, published_at__isnull=False
-            )
-            .select_related("section")
-            .order_by("-published_at")[:20]
-        )
+        # Published stories only, live or scheduled: a draft cannot be pinned.
+        found = _search(query, status=Status.PUBLISHED)
     page = front_page()
     titles = {"lead": "Lead story", "top": "Top stories", "dont-miss": "Don't Miss"}
     return render(

@@ -143,6 +143,7 @@ ROUTES = {
     "news:author": "read",
     "news:corrections": "read",
     "news:favicon": "read",
+    "search:search": "read",
 }
 
 

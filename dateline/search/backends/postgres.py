@@ -1,0 +1,169 @@
+"""PostgreSQL full text: the stored, weighted tsvector (GIN-indexed), queries read by
+websearch_to_tsquery in the publication's configuration, snippets from ts_headline, "did
+you mean" from the trigram index on search_word (pg_trgm).
+
+Ranking reads each matching story's tsvector, which costs in proportion to the number of
+matches: a word in half of a million stories would be half a million reads. So a query
+ranks the newest CANDIDATES stories that match it (all of them, for any but the commonest
+words): recency counts in every order but "relevance" anyway, and a story older than the
+newest 2,000 that hold all the reader's words is one they reach by adding a word or a date.
+"""
+
+from __future__ import annotations
+
+from django.db import connection
+
+from dateline.search.backends import RECENCY_DAYS, START, STOP, RawHit, Sort, conditions
+from dateline.search.query import Query
+from dateline.search.schema import PG_CONFIGS
+
+CANDIDATES = 2000
+_BRANCH = """(SELECT d.article_id, d.recency_at, d.ranked FROM search_searchdocument d
+       WHERE d.document @@ {{tsquery}} AND {{where}} AND {window}
+       ORDER BY d.recency_at DESC, d.article_id DESC)"""
+# The newest matches are found window by window, the last month first: PostgreSQL runs the
+# next branch of the UNION only while fewer than CANDIDATES have come, so a common word is
+# ranked among the last month's stories that have it (one GIN bitmap ANDed with the time
+# index), and a rare one among all of them.
+_WINDOWS = [
+    _BRANCH.format(window="d.recency_at > %(now)s - interval '31 days'"),
+    _BRANCH.format(
+        window="d.recency_at <= %(now)s - interval '31 days' "
+        "AND d.recency_at > %(now)s - interval '366 days'"
+    ),
+    _BRANCH.format(
+        window="(d.recency_at <= %(now)s - interval '366 days' OR d.recency_at IS NULL)"
+    ),
+]
+
+# ts_rank weights, {D, C, B, A}: body C, standfirst and labels B, headline A.
+# A story matches by any of its words, body too; it ranks by its headline, standfirst and
+# labels (`ranked`, kept in the row), a body-only match by its time alone.
+_RANK = "(ts_rank('{0.1, 0.2, 0.4, 1.0}', m.ranked, q.query) + 0.01)"
+_AGE = "GREATEST(EXTRACT(EPOCH FROM (%(now)s - m.recency_at)) / 86400.0, 0)"
+_SCORE = f"{_RANK} / (1 + {_AGE} / {RECENCY_DAYS})"
+_ORDER = {
+    Sort.BEST: f"{_SCORE} DESC, m.recency_at DESC",
+    Sort.RELEVANCE: f"{_RANK} DESC, m.recency_at DESC",
+    Sort.NEWEST: "m.recency_at DESC",
+}
+# The page's stories again in the order they were chosen.
+_OUTER_ORDER = {
+    Sort.BEST: "top.score DESC, top.at DESC",
+    Sort.RELEVANCE: "top.relevance DESC, top.at DESC",
+    Sort.NEWEST: "top.at DESC",
+}
+_HEADLINE_OPTIONS = (
+    f'StartSel="{START}", StopSel="{STOP}", MaxWords=35, MinWords=15, '
+    'MaxFragments=2, FragmentDelimiter=" … "'
+)
+
+
+def config_name() -> str:
+    """The text search configuration of the publication's language, as search_config()
+    names it in SQL (schema.PG_CONFIGS); read from the memoised publication settings, which
+    the page has loaded anyway."""
+    import time
+
+    from django.conf import settings
+
+    from dateline.news.models import Publication
+    from dateline.pagecache.memo import memoized
+
+    publication = memoized(
+        "publication",
+        ("settings",),
+        Publication.load,
+        expires_at=time.time() + settings.DATELINE_PAGE_CACHE_SECONDS,
+    )
+    return PG_CONFIGS.get((publication.language or "en").split("-")[0].lower(), "simple")
+
+
+def _tsquery(query: Query, config: str | None = None) -> tuple[str, dict]:
+    """The tsquery for `query`, and its parameters: search_tsquery() of constants, which
+    PostgreSQL evaluates once while planning, so the planner knows how common the words are
+    (whether to walk the GIN index, or the newest stories until enough match)."""
+    params = {"cfg": config or config_name(), "q": query.websearch(), "p": query.prefix}
+    return "search_tsquery(%(cfg)s, %(q)s, %(p)s)", params
+
+
+def search(query: Query, *, visibility, filters, now, offset: int, limit: int, sort: Sort):
+    where, params = conditions(visibility=visibility, filters=filters, now=now)
+    tsquery, query_params = _tsquery(query)
+    params.update(
+        query_params,
+        limit=limit,
+        offset=offset,
+        options=_HEADLINE_OPTIONS,
+        candidates=CANDIDATES,
+    )
+    windows = " UNION ALL ".join(_WINDOWS).format(tsquery=tsquery, where=" AND ".join(where))
+    # Matched, ranked, then the snippets: ts_headline re-parses the text, so only the
+    # page's stories pay for it.
+    sql = f"""
+    WITH q AS MATERIALIZED (SELECT {tsquery} AS query),
+    m AS MATERIALIZED (
+      SELECT * FROM ({windows}) w
+      LIMIT %(candidates)s
+    ),
+    top AS (
+      SELECT m.article_id AS id, {_SCORE} AS score, {_RANK} AS relevance, m.recency_at AS at
+      FROM m, q
+      ORDER BY {_ORDER[sort]}, m.article_id DESC
+      LIMIT %(limit)s OFFSET %(offset)s
+    )
+    SELECT top.id, top.score,
+      ts_headline(%(cfg)s::regconfig, search_text(a.standfirst) || ' … ' || search_text(a.body),
+                  q.query, %(options)s)
+    FROM top JOIN news_article a ON a.id = top.id, q
+    ORDER BY {_OUTER_ORDER[sort]}, top.id DESC"""
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        rows = cursor.fetchall()
+    return [RawHit(pk, float(score or 0), snippet) for pk, score, snippet in rows]
+
+
+def exists(query: Query, *, visibility, filters, now) -> bool:
+    where, params = conditions(visibility=visibility, filters=filters, now=now)
+    tsquery, query_params = _tsquery(query)
+    params.update(query_params)
+    sql = f"""SELECT 1 FROM search_searchdocument d
+      WHERE d.document @@ {tsquery} AND {" AND ".join(where)} LIMIT 1"""
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        return cursor.fetchone() is not None
+
+
+def similar_words(word: str, limit: int = 5) -> list[str]:
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT word FROM search_word WHERE word %% %s AND word <> %s "
+            "ORDER BY similarity(word, %s) DESC, word LIMIT %s",
+            [word.lower(), word.lower(), word.lower(), limit],
+        )
+        return [w for (w,) in cursor.fetchall()]
+
+
+_PICTURE_VECTOR = "search_picture_vector(p.caption, p.credit, p.alt_text)"
+
+
+def search_pictures(query: Query, *, offset: int, limit: int) -> list[int]:
+    tsquery, params = _tsquery(query, "simple")
+    params.update(limit=limit, offset=offset)
+    sql = f"""SELECT p.id FROM pictures_picture p
+      WHERE {_PICTURE_VECTOR} @@ {tsquery}
+      ORDER BY ts_rank({_PICTURE_VECTOR}, {tsquery}) DESC, p.id DESC
+      LIMIT %(limit)s OFFSET %(offset)s"""
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        return [pk for (pk,) in cursor.fetchall()]
+
+
+def matching_sql(query: Query) -> tuple[str, dict]:
+    tsquery, params = _tsquery(query)
+    return f"SELECT d.article_id FROM search_searchdocument d WHERE d.document @@ {tsquery}", params
+
+
+def matching_pictures_sql(query: Query) -> tuple[str, dict]:
+    tsquery, params = _tsquery(query, "simple")
+    return f"SELECT p.id FROM pictures_picture p WHERE {_PICTURE_VECTOR} @@ {tsquery}", params

@@ -1,0 +1,123 @@
+"""SQLite FTS5: bm25 over the external-content table search_fts (porter over unicode61,
+diacritics removed), recency from the document row, snippets from FTS5's snippet()."""
+
+from __future__ import annotations
+
+import difflib
+
+from django.db import connection
+
+from dateline.search.backends import RECENCY_DAYS, START, RawHit, Sort, conditions
+from dateline.search.query import Query, index_text
+
+# bm25 column weights: headline, standfirst, body, labels.
+_RELEVANCE = "-bm25(search_fts, 10.0, 4.0, 1.0, 4.0)"
+_AGE = "MAX(julianday(%(now)s) - julianday(m.at), 0)"
+_SCORE = f"m.relevance / (1 + {_AGE} / {RECENCY_DAYS})"
+_ORDER = {
+    Sort.BEST: f"{_SCORE} DESC, m.at DESC",
+    Sort.RELEVANCE: "m.relevance DESC, m.at DESC",
+    Sort.NEWEST: "m.at DESC",
+}
+# Ranking computes bm25 for every candidate: a query ranks the CANDIDATES matches written
+# last (FTS5 walks its index by rowid, newest story first, and stops there), as PostgreSQL
+# ranks the newest 5,000 by time (backends/postgres.py). Newest-first needs no ranking and
+# sorts every match by time.
+CANDIDATES = 5000
+_CANDIDATE_ORDER = {
+    Sort.BEST: "ORDER BY search_fts.rowid DESC LIMIT %(candidates)s",
+    Sort.RELEVANCE: "ORDER BY search_fts.rowid DESC LIMIT %(candidates)s",
+    Sort.NEWEST: "",
+}
+
+
+def register_functions(sender, connection, **kwargs) -> None:
+    if connection.vendor == "sqlite":
+        connection.connection.create_function(
+            "dateline_search_text", 1, index_text, deterministic=True
+        )
+
+
+# The page's stories again in the order they were chosen.
+_OUTER_ORDER = {
+    Sort.BEST: "top.score DESC, top.at DESC",
+    Sort.RELEVANCE: "top.relevance DESC, top.at DESC",
+    Sort.NEWEST: "top.at DESC",
+}
+
+
+def search(query: Query, *, visibility, filters, now, offset: int, limit: int, sort: Sort):
+    where, params = conditions(visibility=visibility, filters=filters, now=now)
+    params.update(match=query.fts5(), limit=limit, offset=offset, candidates=CANDIDATES)
+    relevance = _RELEVANCE if sort is not Sort.NEWEST else "0.0"
+    # Matched, ranked, then the snippets: snippet() reads the text, so it is made for the
+    # page's stories only.
+    sql = f"""
+    WITH m AS MATERIALIZED (
+      SELECT d.article_id AS id, {relevance} AS relevance, d.recency_at AS at
+      FROM search_fts JOIN search_searchdocument d ON d.article_id = search_fts.rowid
+      WHERE search_fts MATCH %(match)s AND {" AND ".join(where)}
+      {_CANDIDATE_ORDER[sort]}
+    ),
+    top AS MATERIALIZED (
+      SELECT m.id, {_SCORE} AS score, m.relevance, m.at FROM m
+      ORDER BY {_ORDER[sort]}, m.id DESC
+      LIMIT %(limit)s OFFSET %(offset)s
+    )
+    SELECT top.id, top.score,
+      snippet(search_fts, 1, char(2), char(3), '…', 24),
+      snippet(search_fts, 2, char(2), char(3), '…', 24)
+    FROM search_fts JOIN top ON search_fts.rowid = top.id
+    WHERE search_fts MATCH %(match)s
+    ORDER BY {_OUTER_ORDER[sort]}, top.id DESC"""
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        rows = cursor.fetchall()
+    return [
+        RawHit(pk, score or 0.0, standfirst if START in standfirst else body)
+        for pk, score, standfirst, body in rows
+    ]
+
+
+def exists(query: Query, *, visibility, filters, now) -> bool:
+    where, params = conditions(visibility=visibility, filters=filters, now=now)
+    params["match"] = query.fts5()
+    sql = f"""SELECT 1 FROM search_fts JOIN search_searchdocument d
+      ON d.article_id = search_fts.rowid
+      WHERE search_fts MATCH %(match)s AND {" AND ".join(where)} LIMIT 1"""
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        return cursor.fetchone() is not None
+
+
+def similar_words(word: str, limit: int = 5) -> list[str]:
+    """Indexed headline and standfirst words like `word` (same first letter, close in
+    spelling), best first."""
+    word = word.lower()
+    first = word[0]
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT term FROM search_words WHERE term >= %s AND term < %s",
+            [first, chr(ord(first) + 1)],
+        )
+        terms = [t for (t,) in cursor.fetchall() if abs(len(t) - len(word)) <= 2 and t != word]
+    return difflib.get_close_matches(word, terms, n=limit, cutoff=0.7)
+
+
+def search_pictures(query: Query, *, offset: int, limit: int) -> list[int]:
+    # bm25 column weights: caption, credit, alt text.
+    sql = """SELECT rowid FROM search_picture_fts WHERE search_picture_fts MATCH %(match)s
+      ORDER BY bm25(search_picture_fts, 4.0, 1.0, 2.0), rowid DESC
+      LIMIT %(limit)s OFFSET %(offset)s"""
+    with connection.cursor() as cursor:
+        cursor.execute(sql, {"match": query.fts5(), "limit": limit, "offset": offset})
+        return [pk for (pk,) in cursor.fetchall()]
+
+
+def matching_sql(query: Query) -> tuple[str, dict]:
+    return "SELECT rowid FROM search_fts WHERE search_fts MATCH %(match)s", {"match": query.fts5()}
+
+
+def matching_pictures_sql(query: Query) -> tuple[str, dict]:
+    sql = "SELECT rowid FROM search_picture_fts WHERE search_picture_fts MATCH %(match)s"
+    return sql, {"match": query.fts5()}
