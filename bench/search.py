@@ -202,14 +202,15 @@ FROM bench_plan p JOIN bench_passage ps ON ps.i = p.s JOIN bench_passage p1 ON p
 
 _PG_FAST_DOCUMENTS = """
 INSERT INTO search_searchdocument (article_id, status, published_at, recency_at, section_id,
-  document)
-SELECT a.id, p.status, p.at, p.at, p.section,
-  setweight(to_tsvector(search_config(), unaccent(search_text(p.headline))), 'A')
-  || setweight(ps.v, 'B') || setweight(p1.v || p2.v || p3.v || p4.v, 'C')
+  ranked, document)
+SELECT a.id, p.status, p.at, p.at, p.section, r.ranked,
+  r.ranked || setweight(p1.v || p2.v || p3.v || p4.v, 'C')
 FROM bench_plan p JOIN news_article a ON a.slug = 'bench-' || p.g
   JOIN bench_passage ps ON ps.i = p.s JOIN bench_passage p1 ON p1.i = p.b1
   JOIN bench_passage p2 ON p2.i = p.b2 JOIN bench_passage p3 ON p3.i = p.b3
-  JOIN bench_passage p4 ON p4.i = p.b4
+  JOIN bench_passage p4 ON p4.i = p.b4,
+  LATERAL (SELECT setweight(to_tsvector(search_config(), unaccent(search_text(p.headline))),
+    'A') || setweight(ps.v, 'B') AS ranked) r
 """
 
 

@@ -25,8 +25,12 @@ def dumps(document) -> bytes:
     return json.dumps(document, cls=DjangoJSONEncoder, ensure_ascii=False).encode()
 
 
-def public_json(request, body: bytes, *, deps, expires_at: float | None) -> HttpResponse:
-    """`body` (JSON shaped by its schema) as a cacheable public answer."""
+def public_json(
+    request, body: bytes, *, deps, expires_at: float | None, keep: bool = True
+) -> HttpResponse:
+    """`body` (JSON shaped by its schema) as a cacheable public answer; with `keep=False`
+    (a search: any story's text may change it, search/views.py) sent `no-store`, kept by
+    no cache."""
     etag = _etag(body)
     if request.headers.get("If-None-Match") == etag:
         response = HttpResponseNotModified()
@@ -35,6 +39,9 @@ def public_json(request, body: bytes, *, deps, expires_at: float | None) -> Http
     response = HttpResponse(body, content_type=CONTENT_TYPE)
     response["ETag"] = etag
     response["Access-Control-Allow-Origin"] = "*"
+    if not keep:
+        response["Cache-Control"] = "no-store"
+        return response
     return mark_cacheable(response, deps=deps, expires_at=expires_at)
 
 

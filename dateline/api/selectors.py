@@ -6,14 +6,14 @@ answer a fresh read would give."""
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable
 from dataclasses import dataclass, field
 
-from django.db.models import Q, QuerySet
+from django.db.models import Q
 
 from dateline.api import cursor as cursors
 from dateline.news.models import Article, Author, Section, Tag, Topic
 from dateline.news.selectors import Site, collection_articles, site_context
+from dateline.search.selectors import matching_stories
 from dateline.syndication import selectors as syndication
 from dateline.syndication.selectors import Story
 
@@ -21,10 +21,6 @@ PAGE_SIZE = 20
 PAGE_SIZE_MAX = 100
 # The curated lists the API shows, by their key (news.services.COLLECTION_TITLES).
 LISTS = ("lead", "top", "dont-miss")
-
-# The search app registers a function here that turns a query into the matching visible
-# stories' ids, best first (see `stories_matching`). Until then `q` is not offered.
-search_hook: Callable[[str], QuerySet] | None = None
 
 
 class NotFound(LookupError):
@@ -67,15 +63,24 @@ def story_list(
     author: str | None = None,
     since: dt.datetime | None = None,
     until: dt.datetime | None = None,
+    q: str | None = None,
     cursor: str | None = None,
     limit: int = PAGE_SIZE,
     now: dt.datetime | None = None,
 ) -> StoryList:
     """Visible stories, newest first, one page after `cursor`: a keyset read on
     (published_at, id), no COUNT and no OFFSET, so any page costs what the first does.
-    One query, plus one per label named in a filter."""
+    One query, plus one per label named in a filter. With `q`, only the stories whose text
+    matches it (the search app's words, "phrases", -words and `or`), still newest first:
+    the match is a subquery of that one query, so `q` costs no query of its own."""
     site = site_context(now)
     queryset = Article.objects.published(site.now).for_listing()
+    if q is not None:
+        matching = stories_matching(q)
+        if matching is None:
+            # Nothing to look for (punctuation only): no story, as the search page says.
+            return StoryList(site, [], None, {"settings"})
+        queryset = queryset.filter(pk__in=matching)
     deps = {"settings"}
     lists: set[str] = set()
     if section:
@@ -116,12 +121,11 @@ def story_list(
     return StoryList(site, rows, next_cursor, deps | teaser_deps(rows))
 
 
-def stories_matching(q: str) -> QuerySet:
-    """The hook for `q`: the search app's matching stories. Wiring it is one parameter on
-    the stories route and a filter here (`pk__in=stories_matching(q)`)."""
-    if search_hook is None:
-        raise NotImplementedError("search is not wired to the API yet")
-    return search_hook(q)
+def stories_matching(q: str):
+    """`q` as the search app reads it: a condition `pk__in=` takes (every story whose text
+    matches, unranked; visibility is the list's own), or None when `q` has no word to look
+    for. The same parse and index as /search/, on either engine."""
+    return matching_stories(q)
 
 
 @dataclass

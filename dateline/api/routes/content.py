@@ -43,6 +43,15 @@ class StoryFilters(Schema):
     until: dt.datetime | None = Field(
         None, description="Published before this time (with its offset)."
     )
+    q: str | None = Field(
+        None,
+        description=(
+            "Search words: only stories whose text holds them all (any form of a word: "
+            '`ferries` finds "ferry"), still newest first. "A quoted phrase", `-word` to '
+            "leave out, `or` between alternatives. Without a word to look for, no stories."
+        ),
+        max_length=200,
+    )
     cursor: str | None = Field(
         None, description="`next_cursor` of the page before.", max_length=200
     )
@@ -64,7 +73,7 @@ class StoryFilters(Schema):
 )
 def stories_list(request: HttpRequest, filters: Query[StoryFilters]):
     """One page of visible stories, newest first. Follow `next_cursor` for the next page;
-    filters combine (a story in all of them)."""
+    filters combine (a story in all of them). With `q` the answer is `no-store`."""
     try:
         page = selectors.story_list(**filters.dict())
     except cursors.BadCursor as exc:
@@ -81,6 +90,8 @@ def stories_list(request: HttpRequest, filters: Query[StoryFilters]):
         _shape(schemas.StoryPage, document),
         deps=page.deps,
         expires_at=page.site.expires_at,
+        # A search's answer is not kept: which stories match depends on every story's text.
+        keep=filters.q is None,
     )
 
 

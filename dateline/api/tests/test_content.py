@@ -112,6 +112,101 @@ def test_filters_by_section_tag_author_and_time(client, site):
     assert client.get("/api/v1/stories?section=nowhere").status_code == 404
 
 
+def _ids(client, url, **extra) -> list[int]:
+    return [item["id"] for item in _json(client, url, **extra)["items"]]
+
+
+@pytest.fixture
+def ferries(site):
+    now = clock.now()
+    crossing = factories.article(
+        headline="The night ferry crosses again",
+        section_obj=site["news"],
+        published_at=now - dt.timedelta(minutes=30),
+    )
+    sport_crossing = factories.article(
+        headline="Rowers race the ferry",
+        section_obj=site["sport"],
+        published_at=now - dt.timedelta(minutes=40),
+    )
+    body_only = factories.article(
+        headline="Timetables change",
+        body="<p>Two ferries a day from June.</p>",
+        section_obj=site["news"],
+        published_at=now - dt.timedelta(days=3),
+    )
+    draft = factories.article(headline="Ferry strike drafted", publish=False)
+    scheduled = factories.article(
+        headline="Ferry strike tomorrow", published_at=now + dt.timedelta(days=1)
+    )
+    return {
+        "crossing": crossing,
+        "sport_crossing": sport_crossing,
+        "body_only": body_only,
+        "draft": draft,
+        "scheduled": scheduled,
+    }
+
+
+def test_q_finds_stories_by_a_stemmed_word_newest_first(client, site, ferries):
+    # "ferries" is stemmed like "ferry" in a headline; a body's words and a tag count too.
+    expected = [
+        ferries["crossing"].pk,
+        ferries["sport_crossing"].pk,
+        site["stories"][1].pk,  # tagged Ferries
+        ferries["body_only"].pk,
+    ]
+    assert _ids(client, "/api/v1/stories", data={"q": "ferries"}) == expected
+    assert _ids(client, "/api/v1/stories", data={"q": "ferry"}) == expected
+    assert _ids(client, "/api/v1/stories", data={"q": '"night ferry"'}) == [ferries["crossing"].pk]
+    assert _ids(client, "/api/v1/stories", data={"q": "ferry -rowers"}) == [
+        pk for pk in expected if pk != ferries["sport_crossing"].pk
+    ]
+    assert _ids(client, "/api/v1/stories", data={"q": "submarine"}) == []
+
+
+def test_q_never_finds_a_draft_or_a_scheduled_story(client, ferries):
+    found = _ids(client, "/api/v1/stories", data={"q": "strike"})
+    assert found == []
+    found = _ids(client, "/api/v1/stories", data={"q": "ferry"})
+    assert ferries["draft"].pk not in found and ferries["scheduled"].pk not in found
+    assert ferries["crossing"].pk in found
+
+
+def test_q_combines_with_a_section_filter_and_pages_by_cursor(client, site, ferries):
+    assert _ids(client, "/api/v1/stories", data={"q": "ferry", "section": "harbour"}) == [
+        ferries["crossing"].pk,
+        site["stories"][1].pk,  # tagged Ferries, in Harbour
+        ferries["body_only"].pk,
+    ]
+    assert _ids(client, "/api/v1/stories", data={"q": "ferry", "section": "sport"}) == [
+        ferries["sport_crossing"].pk
+    ]
+    first = _json(client, "/api/v1/stories", data={"q": "ferry", "limit": 2})
+    assert [i["id"] for i in first["items"]] == [
+        ferries["crossing"].pk,
+        ferries["sport_crossing"].pk,
+    ]
+    rest = _ids(
+        client, "/api/v1/stories", data={"q": "ferry", "limit": 2, "cursor": first["next_cursor"]}
+    )
+    assert rest == [site["stories"][1].pk, ferries["body_only"].pk]
+
+
+def test_q_without_a_word_to_look_for_finds_nothing(client, ferries):
+    data = _json(client, "/api/v1/stories", data={"q": "?! -ferry"})
+    assert data == {"items": [], "next_cursor": None}
+
+
+def test_a_search_answer_is_not_kept(client, site, ferries, cached):
+    commit()
+    response = client.get("/api/v1/stories", data={"q": "ferry"})
+    assert response["Cache-Control"] == "no-store"
+    _, h1, _ = get(cached, "/api/v1/stories", QUERY_STRING="q=ferry")
+    _, h2, _ = get(cached, "/api/v1/stories", QUERY_STRING="q=ferry")
+    assert cached.app.calls == 2 and h2.get("X-Cache") != "hit"
+
+
 def test_times_carry_their_offset(client, site):
     item = _json(client, "/api/v1/stories")["items"][0]
     parsed = dt.datetime.fromisoformat(item["published_at"])
@@ -190,6 +285,15 @@ def test_query_counts_do_not_grow_with_stories(client, n):
     assert (
         _count(client, "/api/v1/stories?section=harbour&tag=ferries")
         == LIST_QUERIES + 2 * LIST_QUERIES_PER_FILTER
+    )
+    # A search is a subquery of the list's one query, whatever the number of matches.
+    assert _count(client, "/api/v1/stories?q=story&limit=2") == LIST_QUERIES
+    cursor = _json(client, "/api/v1/stories?q=story&limit=2")["next_cursor"]
+    assert cursor
+    assert _count(client, f"/api/v1/stories?q=story&limit=2&cursor={cursor}") == LIST_QUERIES
+    assert (
+        _count(client, "/api/v1/stories?q=story&section=harbour")
+        == LIST_QUERIES + LIST_QUERIES_PER_FILTER
     )
     assert _count(client, f"/api/v1/stories/{stories[0].pk}") == STORY_QUERIES
     for kind in ("sections", "authors", "tags", "topics"):
