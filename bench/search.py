@@ -230,6 +230,7 @@ def _grow_postgres_fast(words, sections, start: int, stop: int) -> None:
             "unaccent(search_text(t))) WHERE v IS NULL"
         )
         cursor.execute("DROP INDEX IF EXISTS search_document_gin")
+        cursor.execute("DROP INDEX IF EXISTS search_ranked_gin")
         cursor.execute("ALTER TABLE news_article DISABLE TRIGGER search_article_insert")
     try:
         for first in range(start, stop, BATCH):
@@ -253,6 +254,10 @@ def _grow_postgres_fast(words, sections, start: int, stop: int) -> None:
             cursor.execute(
                 "CREATE INDEX IF NOT EXISTS search_document_gin ON search_searchdocument "
                 "USING gin (document)"
+            )
+            cursor.execute(
+                "CREATE INDEX IF NOT EXISTS search_ranked_gin ON search_searchdocument "
+                "USING gin (ranked)"
             )
 
 

@@ -433,3 +433,21 @@ def install_ranked(apps, schema_editor) -> None:
     if schema_editor.connection.vendor == "postgresql":
         for sql in RANKED_POSTGRES:
             schema_editor.execute(sql, params=None)
+
+
+# The stories whose headline, standfirst or labels hold a query's words, found without
+# reading the whole document (out of line): the candidates a query ranks (backends/postgres).
+RANKED_INDEX_POSTGRES = [
+    f"CREATE INDEX IF NOT EXISTS search_ranked_gin ON {DOCUMENT} USING gin (ranked)",
+]
+
+
+def install_ranked_index(apps, schema_editor) -> None:
+    if schema_editor.connection.vendor == "postgresql":
+        for sql in RANKED_INDEX_POSTGRES:
+            schema_editor.execute(sql, params=None)
+
+
+def uninstall_ranked_index(apps, schema_editor) -> None:
+    if schema_editor.connection.vendor == "postgresql":
+        schema_editor.execute("DROP INDEX IF EXISTS search_ranked_gin", params=None)

@@ -2,11 +2,16 @@
 websearch_to_tsquery in the publication's configuration, snippets from ts_headline, "did
 you mean" from the trigram index on search_word (pg_trgm).
 
-Ranking reads each matching story's tsvector, which costs in proportion to the number of
-matches: a word in half of a million stories would be half a million reads. So a query
-ranks the newest CANDIDATES stories that match it (all of them, for any but the commonest
-words): recency counts in every order but "relevance" anyway, and a story older than the
-newest 2,000 that hold all the reader's words is one they reach by adding a word or a date.
+A story ranks by its headline, standfirst and labels (`ranked`, a small vector kept in the
+row); one that holds the words only in its body ranks by its time alone. So the best page
+is among two sets, each found newest first through its own GIN index: the newest
+CANDIDATES stories whose headline, standfirst or labels hold all the words (all of them,
+for any but the commonest words), and the newest page's worth of every match (body-only
+matches, ranked by time, need no more). An old story with the words in its headline is
+ranked whatever the number of newer stories that hold them only in their body; one older
+than the newest 2,000 that hold them in their headline too is one a reader reaches by
+adding a word or a date. Ranking a word in half of a million headlines would be half a
+million reads.
 """
 
 from __future__ import annotations
@@ -19,22 +24,24 @@ from dateline.search.schema import PG_CONFIGS
 
 CANDIDATES = 2000
 _BRANCH = """(SELECT d.article_id, d.recency_at, d.ranked FROM search_searchdocument d
-       WHERE d.document @@ {{tsquery}} AND {{where}} AND {window}
+       WHERE {{match}} AND {{where}} AND {window}
        ORDER BY d.recency_at DESC, d.article_id DESC)"""
 # The newest matches are found window by window, the last month first: PostgreSQL runs the
-# next branch of the UNION only while fewer than CANDIDATES have come, so a common word is
-# ranked among the last month's stories that have it (one GIN bitmap ANDed with the time
-# index), and a rare one among all of them.
-_WINDOWS = [
-    _BRANCH.format(window="d.recency_at > %(now)s - interval '31 days'"),
-    _BRANCH.format(
-        window="d.recency_at <= %(now)s - interval '31 days' "
-        "AND d.recency_at > %(now)s - interval '366 days'"
-    ),
-    _BRANCH.format(
-        window="(d.recency_at <= %(now)s - interval '366 days' OR d.recency_at IS NULL)"
-    ),
-]
+# next branch of the UNION only while fewer than the LIMIT have come, so a common word is
+# looked for among the last month's stories that have it (one GIN bitmap ANDed with the
+# time index), and a rare one among all of them.
+_WINDOWS = " UNION ALL ".join(
+    [
+        _BRANCH.format(window="d.recency_at > %(now)s - interval '31 days'"),
+        _BRANCH.format(
+            window="d.recency_at <= %(now)s - interval '31 days' "
+            "AND d.recency_at > %(now)s - interval '366 days'"
+        ),
+        _BRANCH.format(
+            window="(d.recency_at <= %(now)s - interval '366 days' OR d.recency_at IS NULL)"
+        ),
+    ]
+)
 
 # ts_rank weights, {D, C, B, A}: body C, standfirst and labels B, headline A.
 # A story matches by any of its words, body too; it ranks by its headline, standfirst and
@@ -94,18 +101,32 @@ def search(query: Query, *, visibility, filters, now, offset: int, limit: int, s
         query_params,
         limit=limit,
         offset=offset,
+        newest=offset + limit,
         options=_HEADLINE_OPTIONS,
         candidates=CANDIDATES,
     )
-    windows = " UNION ALL ".join(_WINDOWS).format(tsquery=tsquery, where=" AND ".join(where))
+    where_sql = " AND ".join(where)
+    # Every story whose `ranked` holds the words holds them in its document (the document
+    # is `ranked` with the body after it, positions unchanged), unless the query leaves a
+    # word out: the body may hold that one.
+    in_ranked = f"d.ranked @@ {tsquery}"
+    if any(t.exclude for t in query.terms):
+        in_ranked += f" AND d.document @@ {tsquery}"
+    newest = _WINDOWS.format(match=f"d.document @@ {tsquery}", where=where_sql)
+    if sort is Sort.NEWEST:
+        candidates = f"SELECT * FROM ({newest}) w LIMIT %(newest)s"
+    else:
+        headed = _WINDOWS.format(match=in_ranked, where=where_sql)
+        candidates = f"""
+      SELECT * FROM (SELECT * FROM ({headed}) w LIMIT %(candidates)s) h
+      UNION ALL
+      SELECT * FROM (SELECT * FROM ({newest}) w LIMIT %(newest)s) n
+      WHERE NOT (n.ranked @@ {tsquery})"""
     # Matched, ranked, then the snippets: ts_headline re-parses the text, so only the
     # page's stories pay for it.
     sql = f"""
     WITH q AS MATERIALIZED (SELECT {tsquery} AS query),
-    m AS MATERIALIZED (
-      SELECT * FROM ({windows}) w
-      LIMIT %(candidates)s
-    ),
+    m AS MATERIALIZED ({candidates}),
     top AS (
       SELECT m.article_id AS id, {_SCORE} AS score, {_RANK} AS relevance, m.recency_at AS at
       FROM m, q

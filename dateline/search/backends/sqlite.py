@@ -20,15 +20,13 @@ _ORDER = {
     Sort.NEWEST: "m.at DESC",
 }
 # Ranking computes bm25 for every candidate: a query ranks the CANDIDATES matches written
-# last (FTS5 walks its index by rowid, newest story first, and stops there), as PostgreSQL
-# ranks the newest 5,000 by time (backends/postgres.py). Newest-first needs no ranking and
+# last (FTS5 walks its index by rowid, newest story first, and stops there) and the
+# CANDIDATES written last whose headline, standfirst or labels hold the words, so an old
+# story with them in its headline is ranked however many newer stories hold them only in
+# their body (as on PostgreSQL, backends/postgres.py). Newest-first needs no ranking and
 # sorts every match by time.
 CANDIDATES = 5000
-_CANDIDATE_ORDER = {
-    Sort.BEST: "ORDER BY search_fts.rowid DESC LIMIT %(candidates)s",
-    Sort.RELEVANCE: "ORDER BY search_fts.rowid DESC LIMIT %(candidates)s",
-    Sort.NEWEST: "",
-}
+_HEADED = "{headline standfirst labels}"
 
 
 def register_functions(sender, connection, **kwargs) -> None:
@@ -48,7 +46,27 @@ _OUTER_ORDER = {
 
 def search(query: Query, *, visibility, filters, now, offset: int, limit: int, sort: Sort):
     where, params = conditions(visibility=visibility, filters=filters, now=now)
-    params.update(match=query.fts5(), limit=limit, offset=offset, candidates=CANDIDATES)
+    match = query.fts5()
+    params.update(
+        match=match,
+        headed=f"{_HEADED} : ({match})",
+        limit=limit,
+        offset=offset,
+        candidates=CANDIDATES,
+    )
+    where_sql = " AND ".join(where)
+    if sort is Sort.NEWEST:
+        chosen = ""
+    else:
+        # A headed candidate that the whole query leaves out (a -word in its body) is
+        # dropped by the MATCH of `m` itself.
+        newest = """SELECT search_fts.rowid AS id FROM search_fts
+          JOIN search_searchdocument d ON d.article_id = search_fts.rowid
+          WHERE search_fts MATCH %({})s AND {} ORDER BY search_fts.rowid DESC
+          LIMIT %(candidates)s"""
+        chosen = f"""AND search_fts.rowid IN (
+          SELECT id FROM ({newest.format("match", where_sql)})
+          UNION SELECT id FROM ({newest.format("headed", where_sql)}))"""
     relevance = _RELEVANCE if sort is not Sort.NEWEST else "0.0"
     # Matched, ranked, then the snippets: snippet() reads the text, so it is made for the
     # page's stories only.
@@ -56,8 +74,7 @@ def search(query: Query, *, visibility, filters, now, offset: int, limit: int, s
     WITH m AS MATERIALIZED (
       SELECT d.article_id AS id, {relevance} AS relevance, d.recency_at AS at
       FROM search_fts JOIN search_searchdocument d ON d.article_id = search_fts.rowid
-      WHERE search_fts MATCH %(match)s AND {" AND ".join(where)}
-      {_CANDIDATE_ORDER[sort]}
+      WHERE search_fts MATCH %(match)s AND {where_sql} {chosen}
     ),
     top AS MATERIALIZED (
       SELECT m.id, {_SCORE} AS score, m.relevance, m.at FROM m

@@ -344,3 +344,31 @@ def test_the_publication_language_chooses_the_stemmer():
         # English stemmer only.
         assert found("cheval") == ["Les chevaux"]
         assert found("maison") == [before.headline]
+
+
+def test_an_old_headline_match_is_ranked_however_many_newer_body_matches(monkeypatch):
+    # Ranking reads a bounded number of candidates; a story whose headline holds the words
+    # is one of them even when more newer stories hold the words only in their body.
+    from dateline.search.backends import postgres, sqlite
+
+    monkeypatch.setattr(postgres, "CANDIDATES", 3)
+    monkeypatch.setattr(sqlite, "CANDIDATES", 3)
+    now = clock.now()
+    story(
+        "Lighthouse keeper retires",
+        "After forty years on the rock.",
+        published_at=dt.datetime(2019, 5, 1, tzinfo=dt.UTC),
+    )
+    for i in range(5):
+        story(
+            f"Coastal notes {i}",
+            "A walk past the lighthouse at dusk.",
+            published_at=now - dt.timedelta(days=i + 1),
+        )
+    assert found("lighthouse", sort=Sort.RELEVANCE)[0] == "Lighthouse keeper retires"
+    assert "Lighthouse keeper retires" in found("lighthouse")
+    # A word left out that only the old story's body holds leaves it out.
+    left = found("lighthouse -forty", sort=Sort.RELEVANCE)
+    assert left and "Lighthouse keeper retires" not in left
+    newest = found("lighthouse", sort=Sort.NEWEST)
+    assert newest == [f"Coastal notes {i}" for i in range(5)] + ["Lighthouse keeper retires"]
