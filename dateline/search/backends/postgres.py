@@ -23,25 +23,36 @@ from dateline.search.query import Query
 from dateline.search.schema import PG_CONFIGS
 
 CANDIDATES = 2000
+PAGE_WINDOW_DAYS = [2, 7, 31, 366]
+HEADED_WINDOW_DAYS = [7, 31, 366]
 _BRANCH = """(SELECT d.article_id, d.recency_at, d.ranked FROM search_searchdocument d
-       WHERE {{match}} AND {{where}} AND {window}
+       WHERE {{where}} AND {window} AND {{match}}
        ORDER BY d.recency_at DESC, d.article_id DESC)"""
-# The newest matches are found window by window, the last month first: PostgreSQL runs the
+# The newest matches are found window by window, the newest first: PostgreSQL runs the
 # next branch of the UNION only while fewer than the LIMIT have come, so a common word is
-# looked for among the last month's stories that have it (one GIN bitmap ANDed with the
-# time index), and a rare one among all of them.
-_WINDOWS = " UNION ALL ".join(
-    [
-        _BRANCH.format(window="d.recency_at > %(now)s - interval '31 days'"),
-        _BRANCH.format(
-            window="d.recency_at <= %(now)s - interval '31 days' "
-            "AND d.recency_at > %(now)s - interval '366 days'"
-        ),
-        _BRANCH.format(
-            window="(d.recency_at <= %(now)s - interval '366 days' OR d.recency_at IS NULL)"
-        ),
-    ]
-)
+# looked for among the last days' stories that have it (one GIN bitmap ANDed with the
+# time index, or the window's stories filtered), and a rare one among all of them. The
+# newest page of all matches needs a few stories, the headline matches a few thousand.
+
+
+def _windows(days: list[int]) -> str:
+    branches = []
+    newer = None
+    for age in [*days, None]:
+        bounds = []
+        if newer is not None:
+            bounds.append(f"d.recency_at <= %(now)s - interval '{newer} days'")
+        if age is not None:
+            bounds.append(f"d.recency_at > %(now)s - interval '{age} days'")
+        else:
+            bounds = [f"({bounds[0]} OR d.recency_at IS NULL)"]
+        branches.append(_BRANCH.format(window=" AND ".join(bounds)))
+        newer = age
+    return " UNION ALL ".join(branches)
+
+
+_PAGE_WINDOWS = _windows(PAGE_WINDOW_DAYS)
+_HEADED_WINDOWS = _windows(HEADED_WINDOW_DAYS)
 
 # ts_rank weights, {D, C, B, A}: body C, standfirst and labels B, headline A.
 # A story matches by any of its words, body too; it ranks by its headline, standfirst and
@@ -112,11 +123,11 @@ def search(query: Query, *, visibility, filters, now, offset: int, limit: int, s
     in_ranked = f"d.ranked @@ {tsquery}"
     if any(t.exclude for t in query.terms):
         in_ranked += f" AND d.document @@ {tsquery}"
-    newest = _WINDOWS.format(match=f"d.document @@ {tsquery}", where=where_sql)
+    newest = _PAGE_WINDOWS.format(match=f"d.document @@ {tsquery}", where=where_sql)
     if sort is Sort.NEWEST:
         candidates = f"SELECT * FROM ({newest}) w LIMIT %(newest)s"
     else:
-        headed = _WINDOWS.format(match=in_ranked, where=where_sql)
+        headed = _HEADED_WINDOWS.format(match=in_ranked, where=where_sql)
         candidates = f"""
       SELECT * FROM (SELECT * FROM ({headed}) w LIMIT %(candidates)s) h
       UNION ALL
