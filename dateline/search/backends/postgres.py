@@ -22,9 +22,9 @@ from dateline.search.backends import RECENCY_DAYS, START, STOP, RawHit, Sort, co
 from dateline.search.query import Query
 from dateline.search.schema import PG_CONFIGS
 
-CANDIDATES = 2000
+CANDIDATES = 1000
 PAGE_WINDOW_DAYS = [2, 7, 31, 366]
-HEADED_WINDOW_DAYS = [7, 31, 366]
+HEADED_WINDOW_DAYS = [7, 31, 92, 366]
 _BRANCH = """(SELECT d.article_id, d.recency_at, d.ranked FROM search_searchdocument d
        WHERE {{where}} AND {window} AND {{match}}
        ORDER BY d.recency_at DESC, d.article_id DESC)"""
