@@ -4,14 +4,14 @@ you mean" from the trigram index on search_word (pg_trgm).
 
 A story ranks by its headline, standfirst and labels (`ranked`, a small vector kept in the
 row); one that holds the words only in its body ranks by its time alone. So the best page
-is among two sets, each found newest first through its own GIN index: the newest
-CANDIDATES stories whose headline, standfirst or labels hold all the words (all of them,
-for any but the commonest words), and the newest page's worth of every match (body-only
-matches, ranked by time, need no more). An old story with the words in its headline is
-ranked whatever the number of newer stories that hold them only in their body; one older
-than the newest 2,000 that hold them in their headline too is one a reader reaches by
-adding a word or a date. Ranking a word in half of a million headlines would be half a
-million reads.
+is among two sets, each found newest first: the newest CANDIDATES stories whose headline,
+standfirst or labels hold all the words (a GIN index on `ranked`; all of them, for any
+but the commonest words), and the newest page's worth of every match (the document's GIN
+index; body-only matches, ranked by time, need no more). An old story with the words in
+its headline is ranked whatever the number of newer stories that hold them only in their
+body; one older than the newest 1,000 that hold them in their headline too is one a
+reader reaches by adding a word or a date: ranking a word in half of a million headlines
+would be half a million reads.
 """
 
 from __future__ import annotations
