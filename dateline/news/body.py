@@ -84,6 +84,10 @@ def sanitize(fragment: str) -> str:
         # Removing a figure can leave a stray closing tag behind; a second pass keeps
         # sanitize idempotent.
         html = nh3.clean(checked, **_SANITIZE_OPTIONS).replace(' class=""', "")
+    # A carriage return written out as a character (from `&#13;`) is read back as a line
+    # feed (HTML's input stream normalises CR and CRLF): written as one, the output is
+    # already what sanitising it again gives.
+    html = html.replace("\r\n", "\n").replace("\r", "\n")
     return _EMPTY_PARAGRAPH.sub("", html).strip()
 
 
