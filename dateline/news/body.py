@@ -77,13 +77,29 @@ def sanitize(fragment: str) -> str:
     """The only way HTML enters a body. Idempotent: sanitising stored HTML changes nothing.
     BodyRefused (a ValueError) when the text is nested too deep for any story: nh3's parse
     costs tokens × depth, so the shape is bounded first, in one pass (body_shape.py)."""
+    html = _clean(fragment or "")
+    # html5ever writes out what it parsed, which is not always what it would parse from
+    # its own output (a list item's paragraph after misnested markup, a carriage return
+    # from `&#13;`): passes until nothing changes, so that a story saved once (an import's
+    # batch) stores what a second save would. Hostile input settles within three.
+    for _ in range(3):
+        again = _clean(html)
+        if again == html:
+            break
+        html = again
+    return html
+
+
+def _clean(fragment: str) -> str:
     # nh3 leaves an empty class attribute where it removed every class.
-    html = nh3.clean(balanced(fragment or ""), **_SANITIZE_OPTIONS).replace(' class=""', "")
+    html = nh3.clean(balanced(fragment), **_SANITIZE_OPTIONS).replace(' class=""', "")
     checked = _ANY_EMBED.sub(_checked_embed, html)
     if checked != html:
-        # Removing a figure can leave a stray closing tag behind; a second pass keeps
-        # sanitize idempotent.
+        # Removing a figure can leave a stray closing tag behind: cleaned again.
         html = nh3.clean(checked, **_SANITIZE_OPTIONS).replace(' class=""', "")
+    # A carriage return written out as a character is read back as a line feed (HTML's
+    # input stream normalises CR and CRLF).
+    html = html.replace("\r\n", "\n").replace("\r", "\n")
     return _EMPTY_PARAGRAPH.sub("", html).strip()
 
 

@@ -144,6 +144,7 @@ ROUTES = {
     "news:corrections": "read",
     "news:favicon": "read",
     "search:search": "read",
+    "healthz": "read: ok/fail of the database, Redis and storage, never cached",
 }
 
 
@@ -248,6 +249,12 @@ COMMANDS = {
     "staff": "accounts only",
     "serve": "serves pages",
     "worker": "runs background tasks: webhook deliveries, which change nothing readers see",
+    "backup": "reads only: the database through its own tools, and the media",
+    "restore": (
+        "an operator's act on the whole site: the backup's state, audit log included, "
+        "into an empty install (or --replace); no story is changed one by one"
+    ),
+    "renditions": "makes missing rendition files of stored pictures; changes no content",
 }
 
 

@@ -80,9 +80,10 @@ def bucket(settings):
 
 
 def _forget_policies():
-    from config.security import desk_policy, public_policy
+    from config.security import desk_policy, public_header, public_policy
 
     public_policy.cache_clear()
+    public_header.cache_clear()
     desk_policy.cache_clear()
 
 

@@ -4,6 +4,7 @@ without where it was taken or the camera that took it."""
 
 from __future__ import annotations
 
+import functools
 import io
 import os
 import struct
@@ -42,7 +43,10 @@ def _phone_exif() -> Image.Exif:
     return exif
 
 
+@functools.cache
 def _srgb() -> bytes:
+    # Made once: a profile carries its creation time to the second, and the test compares
+    # the one it wrote with the one it reads back.
     return ImageCms.ImageCmsProfile(ImageCms.createProfile("sRGB")).tobytes()
 
 
