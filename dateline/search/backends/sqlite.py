@@ -20,11 +20,11 @@ _ORDER = {
     Sort.NEWEST: "m.at DESC",
 }
 # Ranking computes bm25 for every candidate: a query ranks the CANDIDATES matches written
-# last (FTS5 walks its index by rowid, newest story first, and stops there) and the
-# CANDIDATES written last whose headline, standfirst or labels hold the words, so an old
-# story with them in its headline is ranked however many newer stories hold them only in
-# their body (as on PostgreSQL, backends/postgres.py). Newest-first needs no ranking and
-# sorts every match by time.
+# last (FTS5 walks its index by rowid, newest story first, and stops there); sorted by
+# relevance, also the CANDIDATES written last whose headline, standfirst or labels hold
+# the words, so an old story with them in its headline is ranked however many newer
+# stories hold them only in their body (as on PostgreSQL, backends/postgres.py, in every
+# order). Newest-first needs no ranking and sorts every match by time.
 CANDIDATES = 5000
 _HEADED = "{headline standfirst labels}"
 
@@ -57,6 +57,10 @@ def search(query: Query, *, visibility, filters, now, offset: int, limit: int, s
     where_sql = " AND ".join(where)
     if sort is Sort.NEWEST:
         chosen = ""
+    elif sort is Sort.BEST:
+        # Recency weighs in, and bm25 ranks a body match too: the newest matches suffice,
+        # and FTS5 stops once it has them.
+        chosen = "ORDER BY search_fts.rowid DESC LIMIT %(candidates)s"
     else:
         # A headed candidate that the whole query leaves out (a -word in its body) is
         # dropped by the MATCH of `m` itself. The unary + keeps SQLite from looking each
