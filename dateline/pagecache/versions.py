@@ -119,6 +119,8 @@ class FileVersions:
     def __init__(self, path: str) -> None:
         self.path = path
         self._view: memoryview | None = None
+        # The counter when the file was last mapped (see `fresh`).
+        self._mapped_at = 0
         self._open = threading.Lock()
 
     def _map(self, need: int = 0, *, grow: bool = False) -> memoryview:
@@ -140,6 +142,7 @@ class FileVersions:
                 # An older view stays valid for whoever still reads it: both map the
                 # same pages of the file.
                 self._view = memoryview(mmap.mmap(fd, wanted * 8)).cast("q")
+                self._mapped_at = self._view[0]
             finally:
                 os.close(fd)
             return self._view
@@ -165,11 +168,18 @@ class FileVersions:
     def fresh(self, prepared: tuple[int, ...], stamp: int) -> bool:
         # Aligned 8-byte loads: a reader sees a slot before or after a bump, never half.
         slots = self._slots()
-        for i in prepared:
+        if slots[0] <= stamp:
+            return True  # nothing bumped since the page was stamped (most hits)
+        for i in prepared:  # ascending
             if i >= len(slots):
+                # Only a bump grows the file, and it moves the counter after: while the
+                # counter is where it was when this view was mapped, a slot past its end
+                # was never bumped, and mapping again (open, fstat, mmap) would find none.
+                if slots[0] == self._mapped_at:
+                    return True
                 slots = self._map(i)
                 if i >= len(slots):
-                    continue  # past the end of the file: never bumped
+                    return True  # past the end of the file: never bumped, nor the rest
             if slots[i] > stamp:
                 return False
         return True
