@@ -152,17 +152,7 @@ def fetch(
     deadline = time.monotonic() + timeout
     current = url
     for _ in range(MAX_REDIRECTS + 1):
-        try:
-            parts = urllib.parse.urlsplit(current)
-            host, port = parts.hostname, parts.port
-        except ValueError:
-            raise FetchError(f"not a valid URL: {current[:120]!r}") from None
-        if parts.scheme not in ("http", "https") or not host:
-            raise FetchError(f"only http(s) URLs are fetched, not {current[:120]!r}")
-        if parts.username or parts.password:
-            raise FetchError("URLs with a user name or password are not fetched")
-        port = port or (443 if parts.scheme == "https" else 80)
-        address = public_address(host, port)
+        parts, host, port, address = _checked(current)
         remaining = deadline - time.monotonic()
         if remaining <= 0:
             raise FetchError(f"no answer within {timeout:g} s")

@@ -590,6 +590,22 @@ def picture_apply(picture: IncomingPicture, *, source: str, run: Run | None = No
     return ItemResult(UPDATED if run.pictures_changed > before else UNCHANGED, picture.key, url)
 
 
+def fragments_root(fragments: list) -> lxml.html.HtmlElement:
+    """lxml's `fragments_fromstring` result under one <div>: leading text as the div's
+    text, text between elements as the tail of the element before it."""
+    root = lxml.html.Element("div")
+    for fragment in fragments:
+        if isinstance(fragment, str):
+            last = root[-1] if len(root) else None
+            if last is not None:
+                last.tail = (last.tail or "") + fragment
+            else:
+                root.text = (root.text or "") + fragment
+        else:
+            root.append(fragment)
+    return root
+
+
 def resolve_body(
     html: str, *, pictures: dict[str, int | None], stories: dict[str, int | None]
 ) -> str:
@@ -604,16 +620,7 @@ def resolve_body(
         fragments = lxml.html.fragments_fromstring(html)
     except (etree.ParserError, ValueError):
         return _REFERENCE.sub("", html)
-    root = lxml.html.Element("div")
-    for fragment in fragments:
-        if isinstance(fragment, str):
-            last = root[-1] if len(root) else None
-            if last is not None:
-                last.tail = (last.tail or "") + fragment
-            else:
-                root.text = (root.text or "") + fragment
-        else:
-            root.append(fragment)
+    root = fragments_root(fragments)
     for element in root.iter("*"):
         element.attrib.pop("data-picture", None)
         element.attrib.pop("data-article", None)

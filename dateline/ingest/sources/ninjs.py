@@ -31,6 +31,7 @@ from dateline.ingest.apply import (
     BATCH,
     ITEM_ERRORS,
     Run,
+    fragments_root,
     picture_apply,
     stories_apply,
     story_apply,
@@ -473,16 +474,7 @@ def _symbolic_body(html: str, refs: dict[str, tuple[str, str]], links: dict[str,
         fragments = lxml.html.fragments_fromstring(html)
     except (etree.ParserError, ValueError):
         return re.sub(r"\sdata-assoc-ref\s*=\s*(?:\"[^\"]*\"|'[^']*'|\S+)", "", html)
-    root = lxml.html.Element("div")
-    for fragment in fragments:
-        if isinstance(fragment, str):
-            last = root[-1] if len(root) else None
-            if last is not None:
-                last.tail = (last.tail or "") + fragment
-            else:
-                root.text = (root.text or "") + fragment
-        else:
-            root.append(fragment)
+    root = fragments_root(fragments)
     for element in list(root.iter("*")):
         if element.getparent() is None:
             continue
