@@ -24,7 +24,8 @@ import os
 import shutil
 import sqlite3
 import subprocess
-from collections.abc import Iterator
+import time
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 from django.conf import settings
@@ -111,8 +112,9 @@ def _sqlite_copy(source: str | Path, target: str | Path) -> None:
         src.close()
 
 
-def backup_make(*, folder: Path) -> dict:
-    """Back the site up into `folder` (new or empty); the manifest written."""
+def backup_make(*, folder: Path, progress: Callable[[int, int, float], None] | None = None) -> dict:
+    """Back the site up into `folder` (new or empty); the manifest written. `progress(done,
+    total, seconds)` after each media file (dateline.core.progress.Progress)."""
     folder = Path(folder)
     if folder.exists() and (not folder.is_dir() or any(folder.iterdir())):
         raise BackupError(f"{folder} is not an empty folder: give a new one for each backup")
@@ -128,12 +130,20 @@ def backup_make(*, folder: Path) -> dict:
             db.execute("PRAGMA journal_mode=DELETE")
     files = {dump.name: _sha256(dump)}
     media = folder / MEDIA
-    for name in storage_files():
+    names = list(storage_files())
+    started = time.monotonic()
+    for done, name in enumerate(names, 1):
         target = media / name
         target.parent.mkdir(parents=True, exist_ok=True)
+        # Hashed as it is copied: a media library is read once, not copied and read again.
+        digest = hashlib.sha256()
         with default_storage.open(name, "rb") as src, open(target, "wb") as dst:
-            shutil.copyfileobj(src, dst, 1 << 20)
-        files[f"{MEDIA}/{name}"] = _sha256(target)
+            for block in iter(lambda: src.read(1 << 20), b""):
+                digest.update(block)
+                dst.write(block)
+        files[f"{MEDIA}/{name}"] = digest.hexdigest()
+        if progress is not None:
+            progress(done, len(names), time.monotonic() - started)
     manifest = {
         "format": FORMAT,
         "created": dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),
@@ -200,9 +210,15 @@ def _drop_tables() -> None:
             cursor.execute(f"DROP TABLE IF EXISTS {connection.ops.quote_name(table)} CASCADE")
 
 
-def restore_apply(*, folder: Path, replace: bool = False) -> dict:
+def restore_apply(
+    *,
+    folder: Path,
+    replace: bool = False,
+    progress: Callable[[int, int, float], None] | None = None,
+) -> dict:
     """Restore the backup in `folder` into this install: its database and media storage.
-    TargetNotEmpty, naming what is there, unless the install is empty or `replace`."""
+    TargetNotEmpty, naming what is there, unless the install is empty or `replace`.
+    `progress(done, total, seconds)` after each media file."""
     folder = Path(folder)
     manifest = backup_read(folder)
     vendor = _vendor()
@@ -239,11 +255,14 @@ def restore_apply(*, folder: Path, replace: bool = False) -> dict:
         default_storage.delete(name)
     prefix = f"{MEDIA}/"
     media = sorted(n[len(prefix) :] for n in manifest["files"] if n.startswith(prefix))
-    for name in media:
+    started = time.monotonic()
+    for done, name in enumerate(media, 1):
         with open(folder / MEDIA / name, "rb") as fh:
             stored = default_storage.save(name, File(fh, name=name))
         if stored != name:
             raise BackupError(f"storage kept {name} as {stored}: is it shared with another site?")
+        if progress is not None:
+            progress(done, len(media), time.monotonic() - started)
     _forget_pages()
     return {"database": vendor, "media": len(media), "created": manifest["created"]}
 

@@ -116,6 +116,9 @@ def test_a_site_restored_into_an_empty_install_serves_the_same_bytes(backed_up, 
     restored = _site(tmp_path / "restored", target)
     done = dateline(restored, "restore", str(backup))
     assert "restored the" in done.stdout
+    # A long job shows how far it is: the media files, with rate and ETA, on stderr.
+    media = int(re.search(r"and (\d+) media files", done.stdout).group(1))
+    assert f"{media:,}/{media:,} media files · " in done.stderr
     after = snapshot(restored)
 
     pages = [p for p in before if not p.startswith("/media/")]

@@ -3,10 +3,12 @@ file, with a manifest of checksums (dateline/ops/backup.py). DIR must be new or 
 
 from __future__ import annotations
 
+import sys
 from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
 
+from dateline.core.progress import Progress
 from dateline.ops.backup import BackupError, backup_make
 
 
@@ -15,10 +17,12 @@ class Command(BaseCommand):
 
     def add_arguments(self, parser):
         parser.add_argument("dir", type=Path, help="the folder to write the backup into")
+        parser.add_argument("--no-progress", action="store_true", help="no progress bar on stderr")
 
-    def handle(self, *args, dir: Path, **options):
+    def handle(self, *args, dir: Path, no_progress: bool, **options):
+        progress = None if no_progress else Progress(sys.stderr, "media files")
         try:
-            manifest = backup_make(folder=dir)
+            manifest = backup_make(folder=dir, progress=progress)
         except BackupError as exc:
             raise CommandError(str(exc)) from None
         media = sum(1 for name in manifest["files"] if name.startswith("media/"))

@@ -6,10 +6,12 @@ unless --replace says to replace it."""
 
 from __future__ import annotations
 
+import sys
 from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
 
+from dateline.core.progress import Progress
 from dateline.ops.backup import BackupError, restore_apply
 
 
@@ -18,15 +20,17 @@ class Command(BaseCommand):
 
     def add_arguments(self, parser):
         parser.add_argument("dir", type=Path, help="the folder holding the backup")
+        parser.add_argument("--no-progress", action="store_true", help="no progress bar on stderr")
         parser.add_argument(
             "--replace",
             action="store_true",
             help="replace this site's database and media even when it is not empty",
         )
 
-    def handle(self, *args, dir: Path, replace: bool, **options):
+    def handle(self, *args, dir: Path, replace: bool, no_progress: bool, **options):
+        progress = None if no_progress else Progress(sys.stderr, "media files")
         try:
-            done = restore_apply(folder=dir, replace=replace)
+            done = restore_apply(folder=dir, replace=replace, progress=progress)
         except BackupError as exc:
             raise CommandError(str(exc)) from None
         self.stdout.write(
