@@ -451,3 +451,195 @@ def install_ranked_index(apps, schema_editor) -> None:
 def uninstall_ranked_index(apps, schema_editor) -> None:
     if schema_editor.connection.vendor == "postgresql":
         schema_editor.execute("DROP INDEX IF EXISTS search_ranked_gin", params=None)
+
+
+# Batches. An import writes a batch of stories in several statements (the rows, then each
+# kind of label link, then bodies that needed the batch's ids): refreshed by each, a story's
+# document was rebuilt five times or more. Inside `search.index.batch()` the triggers only
+# note which stories a statement touched, and the batch's end rebuilds each of them once,
+# in the same transaction (a deletion is still applied at once). A flag that cannot outlive
+# its transaction: on PostgreSQL a transaction-local setting (the ids noted in another); on
+# SQLite a row in a table of its own, inserted and deleted inside one atomic block.
+# An UPDATE rebuilds only the stories whose indexed columns changed.
+
+_ARTICLE_COLUMNS = (
+    "status", "published_at", "modified_at", "section_id", "headline", "standfirst", "body",
+)  # fmt: skip
+_BATCH_FLAG = "dateline.search_batch"
+_BATCH_IDS = "dateline.search_pending"
+
+
+def _pg_changed(new: str, old: str) -> str:
+    cols = ", ".join(f"{{t}}.{c}" for c in _ARTICLE_COLUMNS)
+    return f"({cols.format(t=new)}) IS DISTINCT FROM ({cols.format(t=old)})"
+
+
+def _pg_refresh_or_note(ids_sql: str) -> str:
+    return f"""
+DECLARE
+  ids bigint[] := ARRAY({ids_sql});
+BEGIN
+  IF cardinality(ids) > 0 AND NOT search_noted(ids) THEN
+    PERFORM search_refresh(ids);
+  END IF;
+  RETURN NULL;
+END"""
+
+
+BATCH_POSTGRES = [
+    f"""
+CREATE FUNCTION search_noted(ids bigint[]) RETURNS boolean LANGUAGE plpgsql AS $$
+BEGIN
+  IF current_setting('{_BATCH_FLAG}', true) IS DISTINCT FROM 'on' THEN
+    RETURN false;
+  END IF;
+  PERFORM set_config('{_BATCH_IDS}',
+    current_setting('{_BATCH_IDS}', true) || ',' || array_to_string(ids, ','), true);
+  RETURN true;
+END
+$$""",
+    f"""
+CREATE FUNCTION search_batch_end() RETURNS void LANGUAGE plpgsql AS $$
+DECLARE
+  ids bigint[] := array_remove(
+    string_to_array(coalesce(current_setting('{_BATCH_IDS}', true), ''), ','), '')::bigint[];
+BEGIN
+  PERFORM set_config('{_BATCH_FLAG}', 'off', true), set_config('{_BATCH_IDS}', '', true);
+  PERFORM search_refresh(ids);
+END
+$$""",
+    f"""
+CREATE OR REPLACE FUNCTION search_on_article() RETURNS trigger LANGUAGE plpgsql AS $$
+BEGIN
+  IF TG_OP = 'DELETE' THEN
+    DELETE FROM {DOCUMENT} WHERE article_id IN (SELECT id FROM old_rows);
+  ELSIF NOT search_noted(ARRAY(SELECT id FROM new_rows)) THEN
+    PERFORM search_refresh(ARRAY(SELECT id FROM new_rows));
+  END IF;
+  RETURN NULL;
+END
+$$""",
+    f"""
+CREATE FUNCTION search_on_article_update() RETURNS trigger LANGUAGE plpgsql AS $$
+{_pg_refresh_or_note(f"SELECT n.id FROM new_rows n JOIN old_rows o ON o.id = n.id WHERE {_pg_changed('n', 'o')}")}
+$$""",  # noqa: E501
+    "DROP TRIGGER search_article_update ON news_article",
+    """CREATE TRIGGER search_article_update AFTER UPDATE ON news_article
+       REFERENCING OLD TABLE AS old_rows NEW TABLE AS new_rows FOR EACH STATEMENT
+       EXECUTE FUNCTION search_on_article_update()""",
+    """
+CREATE OR REPLACE FUNCTION search_on_link() RETURNS trigger LANGUAGE plpgsql AS $$
+DECLARE
+  ids bigint[];
+BEGIN
+  IF TG_OP = 'DELETE' THEN
+    ids := ARRAY(SELECT DISTINCT article_id FROM old_rows);
+  ELSE
+    ids := ARRAY(SELECT DISTINCT article_id FROM new_rows);
+  END IF;
+  IF NOT search_noted(ids) THEN
+    PERFORM search_refresh(ids);
+  END IF;
+  RETURN NULL;
+END
+$$""",
+    *(
+        f"""
+CREATE OR REPLACE FUNCTION search_on_{label}() RETURNS trigger LANGUAGE plpgsql AS $$
+{_pg_refresh_or_note(f"SELECT DISTINCT r.article_id FROM {link} r JOIN new_rows n ON n.id = r.{column}")}
+$$"""  # noqa: E501
+        for label, link, column in _LABEL_LINKS
+    ),
+]
+
+_SQLITE_BATCHED = "EXISTS (SELECT 1 FROM search_batch)"
+_SQLITE_CHANGED = " OR ".join(f"old.{c} IS NOT new.{c}" for c in _ARTICLE_COLUMNS)
+
+
+def _sqlite_refresh_or_note(ids_sql: str) -> str:
+    """A trigger's body: the stories `ids_sql` names indexed now, or noted for the batch."""
+    now = _sqlite_upsert(f"a.id IN ({ids_sql}) AND NOT {_SQLITE_BATCHED}")
+    return f"{now} INSERT INTO search_pending (article_id) {ids_sql} AND {_SQLITE_BATCHED};"
+
+
+_SQLITE_BATCH_TRIGGERS = [
+    "search_article_insert",
+    "search_article_update",
+    *(f"search_{link}_{op}" for _, link, _ in _LABEL_LINKS for op in ("insert", "delete")),
+    *(f"search_{label}_rename" for label, _, _ in _LABEL_LINKS),
+]
+
+BATCH_SQLITE = [
+    "CREATE TABLE search_batch (id integer PRIMARY KEY)",
+    "CREATE TABLE search_pending (article_id integer NOT NULL)",
+    *(f"DROP TRIGGER IF EXISTS {name}" for name in _SQLITE_BATCH_TRIGGERS),
+    f"""CREATE TRIGGER search_article_insert AFTER INSERT ON news_article
+        BEGIN {_sqlite_refresh_or_note("SELECT new.id WHERE 1 = 1")} END""",
+    f"""CREATE TRIGGER search_article_update AFTER UPDATE ON news_article
+        WHEN {_SQLITE_CHANGED}
+        BEGIN {_sqlite_refresh_or_note("SELECT new.id WHERE 1 = 1")} END""",
+    *(
+        f"""CREATE TRIGGER search_{link}_{op.lower()} AFTER {op} ON {link}
+            BEGIN {_sqlite_refresh_or_note(f"SELECT {row}.article_id WHERE 1 = 1")} END"""
+        for _, link, _ in _LABEL_LINKS
+        for op, row in (("INSERT", "new"), ("DELETE", "old"))
+    ),
+    *(
+        f"""CREATE TRIGGER search_{label}_rename AFTER UPDATE OF name ON {label}
+            BEGIN {_sqlite_refresh_or_note(f"SELECT article_id FROM {link} WHERE {column} = new.id")} END"""  # noqa: E501
+        for label, link, column in _LABEL_LINKS
+    ),
+]
+
+# What `search.index.batch()` sends at the start and at the end of a batch.
+BATCH_START = {
+    "postgresql": [f"SELECT set_config('{_BATCH_FLAG}', 'on', true), "
+                   f"set_config('{_BATCH_IDS}', '', true)"],
+    "sqlite": ["INSERT INTO search_batch (id) VALUES (1)"],
+}  # fmt: skip
+BATCH_END = {
+    "postgresql": ["SELECT search_batch_end()"],
+    "sqlite": [
+        "DELETE FROM search_batch",
+        _sqlite_upsert("a.id IN (SELECT article_id FROM search_pending)"),
+        "DELETE FROM search_pending",
+    ],
+}
+
+
+def install_batch(apps, schema_editor) -> None:
+    vendor = schema_editor.connection.vendor
+    for sql in BATCH_POSTGRES if vendor == "postgresql" else BATCH_SQLITE:
+        schema_editor.execute(sql, params=None)
+
+
+def uninstall_batch(apps, schema_editor) -> None:
+    if schema_editor.connection.vendor == "postgresql":
+        restore = [
+            sql.replace("CREATE FUNCTION", "CREATE OR REPLACE FUNCTION")
+            for sql in POSTGRES
+            if sql.lstrip().startswith(
+                ("CREATE FUNCTION search_on_", "CREATE TRIGGER search_article_update")
+            )
+            and "search_on_language" not in sql
+        ]
+        statements = [
+            "DROP TRIGGER search_article_update ON news_article",
+            *restore,
+            "DROP FUNCTION IF EXISTS search_on_article_update()",
+            "DROP FUNCTION IF EXISTS search_batch_end()",
+            "DROP FUNCTION IF EXISTS search_noted(bigint[])",
+        ]
+    else:
+        statements = [
+            *(f"DROP TRIGGER IF EXISTS {name}" for name in _SQLITE_BATCH_TRIGGERS),
+            *(
+                sql
+                for sql in SQLITE
+                if any(f"TRIGGER {name} " in sql for name in _SQLITE_BATCH_TRIGGERS)
+            ),
+            "DROP TABLE IF EXISTS search_pending",
+            "DROP TABLE IF EXISTS search_batch",
+        ]
+    for sql in statements:
+        schema_editor.execute(sql, params=None)
