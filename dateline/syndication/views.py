@@ -4,13 +4,14 @@ pages (`require_safe`), and answers conditional GETs (ETag and Last-Modified →
 from __future__ import annotations
 
 import json
+from functools import lru_cache
 
-from django.contrib.sitemaps.views import SitemapIndexItem
 from django.contrib.sitemaps.views import sitemap as django_sitemap
 from django.http import Http404, HttpRequest, HttpResponse
 from django.template.response import TemplateResponse
 from django.utils.http import http_date
 from django.views.decorators.http import conditional_page, require_safe
+from markupsafe import Markup, escape
 
 from dateline.news import archive
 from dateline.news.selectors import Site, site_context
@@ -65,32 +66,43 @@ def _cached(response: TemplateResponse, site: Site, deps) -> HttpResponse:
     return mark_cacheable(plain, deps=deps, expires_at=site.expires_at)
 
 
+@lru_cache(maxsize=65_536)
+def _local_iso(utc_text: str, zone) -> str:
+    """A block's lastmod as the index writes it: blocks keep their lastmods for months, so
+    each is formatted once per process, not once per request."""
+    return archive.utc(utc_text).astimezone(zone).isoformat()
+
+
 @public
 def sitemap_index(request: HttpRequest) -> HttpResponse:
     """Every sitemap file, each with the newest change among its URLs; the articles
     sitemap page by page."""
     site = site_context()
     maps = _sitemaps(site)
-    entries: list[SitemapIndexItem] = []
     zone = site.publication.zone
     # A file per archive block with a visible story, its lastmod as kept with the block:
-    # the index reads the blocks (one row per 1,000 ids), never the stories.
-    for block, lastmod in archive.lastmods(site.now):
-        location = absolute("/sitemaps/articles.xml") + (f"?p={block + 1}" if block else "")
-        entries.append(SitemapIndexItem(location, lastmod.astimezone(zone)))
+    # the index reads the blocks (one row per 1,000 ids), never the stories. At a million
+    # stories that is a thousand entries, written here from the rows, each a string
+    # format and a memo lookup (Django's index view, or a template loop with its
+    # escaping, cost most of the page: bench/README.md).
+    blocks = archive.lastmods(site.now)
+    first = escape(absolute("/sitemaps/articles.xml"))
+    entries = [
+        f"<sitemap><loc>{first}{f'?p={n + 1}' if n else ''}</loc>"
+        f"<lastmod>{_local_iso(text, zone)}</lastmod></sitemap>\n"
+        for n, text in blocks
+    ]
+    known = [archive.utc(max(text for _, text in blocks))] if blocks else []
+    others = []
     for name in ("sections", "topics", "authors", "news"):
         lastmod = maps[name].get_latest_lastmod()
-        entries.append(SitemapIndexItem(absolute(f"/sitemaps/{name}.xml"), lastmod))
-    known = [e.last_mod for e in entries if e.last_mod]
+        others.append((absolute(f"/sitemaps/{name}.xml"), lastmod.isoformat() if lastmod else ""))
+        known += [lastmod] if lastmod else []
     headers = {"Last-Modified": http_date(max(known).timestamp())} if known else None
-    # Lastmods formatted here, once each, into a Jinja2 template: at a million stories the
-    # index has a thousand entries, and Django's template engine, its per-entry filters
-    # and {% spaceless %} were most of its time (bench/README.md).
-    rows = [(e.location, e.last_mod.isoformat() if e.last_mod else "") for e in entries]
     response = TemplateResponse(
         request,
         "syndication/sitemap_index.xml",
-        {"sitemaps": rows},
+        {"blocks": Markup("".join(entries)), "sitemaps": others},
         content_type="application/xml",
         headers=headers,
     )
