@@ -47,6 +47,7 @@ from django.db import connection, transaction  # noqa: E402
 from dateline.core import clock  # noqa: E402
 from dateline.news import archive, services  # noqa: E402
 from dateline.news.models import Article, Author, Section, Status, Tag, Topic  # noqa: E402
+from dateline.search import index as search_index  # noqa: E402
 
 SEED = Path("/work/shared/seed/ninjs")
 SEED_SLUG = "taliban-power-share-peace-talks"
@@ -212,7 +213,9 @@ def main() -> None:
     while done < total:
         size = min(CHUNK, total - done)
         first = base + done + 1
-        with transaction.atomic():
+        # The index's documents built once per story at the chunk's end, not once for the
+        # stories' rows and again for each kind of label link (dateline/search/index.py).
+        with transaction.atomic(), search_index.batch():
             if pg():
                 with connection.cursor() as cursor:
                     cursor.execute("SET LOCAL synchronous_commit = off")

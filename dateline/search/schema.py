@@ -499,10 +499,12 @@ BEGIN
 END
 $$""",
     f"""
-CREATE FUNCTION search_batch_end() RETURNS void LANGUAGE plpgsql AS $$
+CREATE OR REPLACE FUNCTION search_batch_end() RETURNS void LANGUAGE plpgsql AS $$
 DECLARE
-  ids bigint[] := array_remove(
-    string_to_array(coalesce(current_setting('{_BATCH_IDS}', true), ''), ','), '')::bigint[];
+  ids bigint[] := ARRAY(
+    SELECT DISTINCT n::bigint
+    FROM unnest(string_to_array(coalesce(current_setting('{_BATCH_IDS}', true), ''), ',')) n
+    WHERE n <> '');
 BEGIN
   PERFORM set_config('{_BATCH_FLAG}', 'off', true), set_config('{_BATCH_IDS}', '', true);
   PERFORM search_refresh(ids);

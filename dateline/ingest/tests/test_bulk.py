@@ -282,3 +282,20 @@ def test_stories_made_in_a_batch_are_on_their_labels_listings_and_in_the_sitemap
     files = re.findall(r"<loc>https?://[^/<]+(/sitemaps/[^<]*)</loc>", index)
     assert files
     assert any(url in readers.truth(f.replace("&amp;", "&")).body.decode() for f in files)
+
+
+@pytest.mark.django_db
+def test_an_import_builds_each_storys_search_document_once_and_search_finds_it(tmp_path):
+    from dateline.search.selectors import Visibility, search_stories
+    from dateline.search.tests.test_index import documents_written
+
+    import_wxr(_wxr(tmp_path, 20, 5))  # the sections, author and tags exist
+    count = BATCH + 30
+    with documents_written() as written:
+        import_wxr(_wxr(tmp_path, count, 6))
+    # Before batches: the rows, each kind of label link and the bodies, five or more each.
+    assert written["n"] == count
+    stories = Article.objects.filter(source="wxr:site-6.example")
+    last = stories.order_by("-pk").first()
+    hits = search_stories(last.headline, visibility=Visibility.NEWSROOM).hits
+    assert last.pk in {h.article.pk for h in hits}
