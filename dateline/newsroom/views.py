@@ -55,24 +55,58 @@ def queue(request: HttpRequest) -> HttpResponse:
     )
 
 
+def _back(request: HttpRequest) -> HttpResponse:
+    """Back to the screen the action was posted from (the list with its filters, the
+    writing screen), when that is a newsroom address; else the list."""
+    from django.utils.http import url_has_allowed_host_and_scheme
+
+    target = request.POST.get("next", "")
+    if target.startswith("/newsroom/") and url_has_allowed_host_and_scheme(
+        target, allowed_hosts={request.get_host()}
+    ):
+        return redirect(target)
+    return redirect("newsroom:queue")
+
+
+# What each action is called in the message that says it was done.
+DONE = {
+    "submit": "Submitted for review",
+    "approve": "Approved",
+    "return": "Sent back",
+    "publish": "Published",
+    "schedule": "Scheduled",
+    "unpublish": "Unpublished",
+    "correct": "Corrected",
+}
+
+
 def action(request: HttpRequest) -> HttpResponse:
     article = _article(request.POST)
     name = request.POST.get("action", "")
     function = ACTIONS.get(name)
     if function is None:
         messages.error(request, f"Unknown action {name!r}.")
-        return redirect("newsroom:queue")
+        return _back(request)
     kwargs = {}
-    if name in ("approve", "publish", "schedule"):
-        # What the editor read: the queue's buttons carry the version it showed.
+    note = request.POST.get("note", "").strip()
+    if name in ("approve", "publish", "schedule", "correct"):
+        # What the editor read: the screen's buttons carry the version it showed.
         kwargs["expected_version"] = _number(request.POST.get("version"))
+    if name in ("return", "unpublish", "correct"):
+        kwargs["note"] = note
+    if name in ("unpublish", "correct") and not note:
+        # Readers (a correction) or the audit log (an unpublish) are told why.
+        messages.error(request, "Say why: the reason is needed.")
+        return _back(request)
+    if name == "correct":
+        kwargs["kind"] = request.POST.get("kind", "")
     if name == "schedule":
         raw = request.POST.get("at", "")
         try:
             local = dt.datetime.fromisoformat(raw)
         except ValueError:
             messages.error(request, f"{raw!r} is not a date and time (YYYY-MM-DDTHH:MM).")
-            return redirect("newsroom:queue")
+            return _back(request)
         if local.tzinfo is None:
             local = local.replace(tzinfo=ZoneInfo(Publication.load().time_zone))
         kwargs["at"] = local
@@ -81,11 +115,11 @@ def action(request: HttpRequest) -> HttpResponse:
     except ActionRefused as exc:
         messages.error(request, str(exc))
     else:
-        messages.success(request, f"{name.capitalize()}: {article.headline}")
+        messages.success(request, f"{DONE[name]}: {article.headline}")
         if name in ("publish", "schedule"):
             for finding in preflight(article):
                 messages.warning(request, finding.message)
-    return redirect("newsroom:queue")
+    return _back(request)
 
 
 def revisions(request: HttpRequest) -> HttpResponse:
