@@ -30,28 +30,40 @@ def _article(source) -> Article:
 
 
 def queue(request: HttpRequest) -> HttpResponse:
-    stories = Article.objects.exclude(status=Status.PLACEHOLDER).select_related(
-        "section", "workflow"
-    )
-    query = request.GET.get("q", "").strip()
-    if query:
-        # The whole desk's stories through the search index, drafts and scheduled too.
-        from dateline.search.selectors import matching_stories
+    """The story list (newsroom.desk): filters, saved views (Needs me, Today), search,
+    keyset pages, and on each story only the actions its state and your role allow."""
+    from django.http import Http404
 
-        found = matching_stories(query)
-        stories = stories.filter(pk__in=found) if found is not None else stories.none()
-    stories = stories.order_by("-modified_at")[:200]
-    columns = {state: [] for state in WorkflowState}
-    for article in stories:
-        try:
-            state = article.workflow.state
-        except Workflow.DoesNotExist:
-            state = WorkflowState.DRAFT
-        columns[WorkflowState(state)].append(article)
+    from dateline.news.models import Author, Section
+    from dateline.newsroom.desk import DeskFilters, desk_page
+    from dateline.newsroom.offer import DeskState
+
+    filters = DeskFilters.from_query(request.GET)
+    page = desk_page(
+        request.user,
+        filters,
+        older=request.GET.get("older", ""),
+        newer=request.GET.get("newer", ""),
+        at=request.GET.get("at", ""),
+    )
+    if page is None:
+        raise Http404("No such page of the list.")
+    offset = page.now.astimezone(page.zone).strftime("%z")
+    titles = {"needs-me": "Needs me", "today": "Today"}
     return render(
         request,
         "newsroom/queue.html",
-        {"columns": [(state.label, columns[state]) for state in WorkflowState], "query": query},
+        {
+            "page": page,
+            "filters": filters,
+            "title": titles.get(filters.view, "Stories"),
+            "nav": filters.view or "stories",
+            "states": [(s.value, s.label) for s in DeskState],
+            "sections": Section.objects.only("pk", "name").order_by("name"),
+            "authors": Author.objects.only("pk", "name").order_by("name"),
+            "zone_label": f"{page.zone.key}, UTC{offset[:3]}:{offset[3:]}",
+            "here": request.get_full_path(),
+        },
     )
 
 
