@@ -96,7 +96,6 @@ class Offer:
     href: str = ""
     confirm: str = ""  # the button that sends the asked-for fields
 
-
     @property
     def asks(self) -> bool:
         return bool(self.fields)

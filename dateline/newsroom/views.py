@@ -12,7 +12,6 @@ from django.shortcuts import get_object_or_404, redirect, render
 
 from dateline.news.models import Article, Publication, Status
 from dateline.newsroom.actions.workflow import ACTIONS, ActionRefused
-from dateline.newsroom.models import Workflow, WorkflowState
 from dateline.newsroom.preflight import preflight
 
 

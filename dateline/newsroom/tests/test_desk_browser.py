@@ -53,16 +53,14 @@ def desk():
     harbour, city = news_factories.section("Harbour"), news_factories.section("City")
     maya = services.author_get_or_create(name="Maya Okafor")
     made = {}
-    for n, (name, section) in enumerate(
-        [
-            ("Ferry timetable changes", harbour),
-            ("Quay works begin next week", harbour),
-            ("Council approves new cycle lanes", city),
-            ("Harbour festival returns", harbour),
-            ("Night buses extended", city),
-            ("Market hall reopens", city),
-        ]
-    ):
+    for name, section in [
+        ("Ferry timetable changes", harbour),
+        ("Quay works begin next week", harbour),
+        ("Council approves new cycle lanes", city),
+        ("Harbour festival returns", harbour),
+        ("Night buses extended", city),
+        ("Market hall reopens", city),
+    ]:
         story = news_factories.article(
             headline=name, publish=False, section_obj=section, created_by=writer
         )
