@@ -275,7 +275,7 @@ def test_newsroom_queue_actions_are_audited(client):
     client.post("/newsroom/action/", {"article": story.pk, "action": "publish"})
     assert Article.objects.get(pk=story.pk).is_visible
     assert _audit("publish", article=story).actor == editor
-    client.post("/newsroom/action/", {"article": story.pk, "action": "unpublish"})
+    client.post("/newsroom/action/", {"article": story.pk, "action": "unpublish", "note": "Legal"})
     assert not Article.objects.get(pk=story.pk).is_visible
     assert _audit("unpublish", article=story).actor == editor
 
