@@ -356,7 +356,7 @@ def _save(request: HttpRequest, article: Article) -> HttpResponse:
     form = StoryForm(request.POST, request.FILES, live=live)
     if not form.is_valid():
         messages.error(request, "The story was not saved: see the notes by the fields.")
-        return _page(request, article if article.pk else None, form, status=400)
+        return _page(request, article if article.pk else None, form)
     data = form.cleaned_data
     try:
         with transaction.atomic():
@@ -386,7 +386,7 @@ def _save(request: HttpRequest, article: Article) -> HttpResponse:
     except PictureRejected as exc:
         form.add_error("lead_file", f"This file cannot be used: {exc}.")
         messages.error(request, "The story was not saved: see the notes by the fields.")
-        return _page(request, article if article.pk else None, form, status=400)
+        return _page(request, article if article.pk else None, form)
     except (ActionRefused, news.SlugTaken) as exc:
         messages.error(request, f"Not saved: {exc}")
         if article.pk:
@@ -480,11 +480,19 @@ def story_assign(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 def story_preview(request: HttpRequest, pk: int) -> HttpResponse:
-    """Off to a fresh signed preview address of the story as it is saved now."""
-    from dateline.news.preview import preview_url
+    """A fresh signed preview address of the story as it is saved now, to open or to send
+    to a colleague; it works until it expires or the story is saved again."""
+    from dateline.core import clock
+    from dateline.news.preview import preview_seconds, preview_url
 
     article = get_object_or_404(Article, pk=pk)
-    return redirect(preview_url(article))
+    zone = ZoneInfo(Publication.load().time_zone)
+    until = (clock.now() + dt.timedelta(seconds=preview_seconds())).astimezone(zone)
+    return render(
+        request,
+        "newsroom/desk/preview.html",
+        {"article": article, "url": preview_url(article), "until": until},
+    )
 
 
 def story_preflight(request: HttpRequest) -> HttpResponse:
