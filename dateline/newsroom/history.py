@@ -145,7 +145,9 @@ def timeline(article: Article) -> list[Event]:
     for revision in article.revisions.select_related("saved_by"):
         who = revision.saved_by.get_username() if revision.saved_by_id else "import"
         what = "proposed version" if revision.pending else "saved version"
-        events.append(Event(revision.saved_at, who, f"{what} {revision.version}", "", revision.version))
+        events.append(
+            Event(revision.saved_at, who, f"{what} {revision.version}", "", revision.version)
+        )
     events.sort(key=lambda e: e.at, reverse=True)
     return events
 
@@ -167,7 +169,11 @@ def story_history(request: HttpRequest, pk: int) -> HttpResponse:
     b = by_version.get(_number(request.GET.get("b")), newest)
     compared = []
     if a and b:
-        for field, label in (("headline", "Headline"), ("standfirst", "Standfirst"), ("body", "Body")):
+        for field, label in (
+            ("headline", "Headline"),
+            ("standfirst", "Standfirst"),
+            ("body", "Body"),
+        ):
             rows = side_by_side(field, getattr(a, field), getattr(b, field))
             compared.append((label, rows, any(r.kind != "same" for r in rows)))
     return render(

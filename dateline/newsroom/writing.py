@@ -24,8 +24,16 @@ from js_asset import Media, static_lazy
 
 from dateline.news import services as news
 from dateline.news.body import BodyRefused, sanitize
-from dateline.news.models import Article, Author, Correction, Publication, Section, Status
-from dateline.news.models import Tag, Topic
+from dateline.news.models import (
+    Article,
+    Author,
+    Correction,
+    Publication,
+    Section,
+    Status,
+    Tag,
+    Topic,
+)
 from dateline.newsroom.actions.base import EDITORS, ActionRefused
 from dateline.newsroom.actions.notes import article_assign, assignable_people, note_add
 from dateline.newsroom.actions.pictures import picture_edit
@@ -118,7 +126,9 @@ class StoryForm(forms.Form):
         required=False,
         help_text="JPEG, PNG, WebP or GIF. Where it was taken and the camera's details are "
         "removed when it is stored.",
-        widget=forms.ClearableFileInput(attrs={"accept": "image/jpeg,image/png,image/webp,image/gif"}),
+        widget=forms.ClearableFileInput(
+            attrs={"accept": "image/jpeg,image/png,image/webp,image/gif"}
+        ),
     )
     lead_caption = forms.CharField(label="Caption", max_length=1000, required=False)
     lead_credit = forms.CharField(label="Picture credit", max_length=200, required=False)
@@ -246,7 +256,10 @@ def actions_offered(article: Article, user) -> list[tuple[str, str]]:
     except ImportError:
         offered = None
     if offered is not None:
-        return [(o.action, o.label) if hasattr(o, "action") else tuple(o) for o in offered(article, user)]
+        return [
+            (o.action, o.label) if hasattr(o, "action") else tuple(o)
+            for o in offered(article, user)
+        ]
     roles = roles_of(user)
     editor = bool(roles & EDITORS)
     own = article.created_by_id == getattr(user, "pk", None)

@@ -136,7 +136,10 @@ def test_the_desk_makes_a_fresh_preview_address(client):
     page = client.get(reverse("newsroom:story_preview", kwargs={"pk": story.pk})).content.decode()
     url = re.search(r'<a href="(/preview/[^"]+/)">Open the preview</a>', page).group(1)
     response = client.get(url)
-    assert response.status_code == 200 and "Late ferry survives the winter" in response.content.decode()
+    assert (
+        response.status_code == 200
+        and "Late ferry survives the winter" in response.content.decode()
+    )
 
 
 def test_the_public_page_uses_the_social_words_and_falls_back_to_the_story(client):

@@ -95,9 +95,9 @@ ROUTES = {
     "newsroom:wire": "read",
     "newsroom:tokens": "private: a person's own API tokens (dateline/api/views.py)",
     # The writing screen (newsroom/writing.py, history.py).
-    "newsroom:story_new": "door: test_a_writer_writes_a_new_story_with_a_lead_picture_uploaded_on_the_spot",
+    "newsroom:story_new": "door: test_writing.py, a writer writes a new story",
     "newsroom:story": "door: test_an_editor_saves_a_live_story_only_as_a_typed_correction",
-    "newsroom:story_act": "door: test_send_back_with_a_note_puts_it_in_the_thread_and_the_writer_replies",
+    "newsroom:story_act": "door: test_writing.py, send back with a note",
     "newsroom:story_note": "private: the desk's notes on a story, never shown to readers; audited",
     "newsroom:story_assign": "private: who has a story at the desk; audited",
     "newsroom:story_preview": "read: a redirect to a signed preview address",

@@ -35,7 +35,7 @@ def _form(**overrides) -> dict:
         "headline": "Harbour board keeps the late ferry",
         "standfirst": "The evening crossing survives another winter.",
         "source_credit": "",
-        "body": "<p>The board met on Tuesday.</p><h2>Fares</h2><blockquote><p>We stay.</p></blockquote>",
+        "body": "<p>The board met.</p><h2>Fares</h2><blockquote><p>We stay.</p></blockquote>",
         "section": "",
         "authors": "",
         "tags": "",
@@ -128,7 +128,11 @@ def test_caption_credit_and_alt_of_a_library_picture_are_edited_in_place(client)
     )
     assert response.status_code == 302
     picture.refresh_from_db()
-    assert (picture.caption, picture.credit, picture.alt_text) == ("New caption", "Mara Lind", "Boats")
+    assert (picture.caption, picture.credit, picture.alt_text) == (
+        "New caption",
+        "Mara Lind",
+        "Boats",
+    )
 
 
 def test_saving_over_a_newer_version_is_refused_and_the_typed_text_stays(client):
