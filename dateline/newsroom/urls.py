@@ -16,7 +16,6 @@ urlpatterns = [
     route("story/new/", writing.story_new, "story_new"),
     route("story/preflight/", writing.story_preflight, "story_preflight"),
     route("story/<int:pk>/", writing.story, "story"),
-    route("story/<int:pk>/act/", writing.story_act, "story_act"),
     route("story/<int:pk>/note/", writing.story_note, "story_note"),
     route("story/<int:pk>/assign/", writing.story_assign, "story_assign"),
     route("story/<int:pk>/preview/", writing.story_preview, "story_preview"),

@@ -12,7 +12,6 @@ from django.shortcuts import get_object_or_404, redirect, render
 
 from dateline.news.models import Article, Publication, Status
 from dateline.newsroom.actions.workflow import ACTIONS, ActionRefused
-from dateline.newsroom.models import Workflow, WorkflowState
 from dateline.newsroom.preflight import preflight
 
 
@@ -30,29 +29,66 @@ def _article(source) -> Article:
 
 
 def queue(request: HttpRequest) -> HttpResponse:
-    stories = Article.objects.exclude(status=Status.PLACEHOLDER).select_related(
-        "section", "workflow"
-    )
-    query = request.GET.get("q", "").strip()
-    if query:
-        # The whole desk's stories through the search index, drafts and scheduled too.
-        from dateline.search.selectors import matching_stories
+    """The story list (newsroom.desk): filters, saved views (Needs me, Today), search,
+    keyset pages, and on each story only the actions its state and your role allow."""
+    from django.http import Http404
 
-        found = matching_stories(query)
-        stories = stories.filter(pk__in=found) if found is not None else stories.none()
-    stories = stories.order_by("-modified_at")[:200]
-    columns = {state: [] for state in WorkflowState}
-    for article in stories:
-        try:
-            state = article.workflow.state
-        except Workflow.DoesNotExist:
-            state = WorkflowState.DRAFT
-        columns[WorkflowState(state)].append(article)
+    from dateline.news.models import Author, Section
+    from dateline.newsroom.desk import DeskFilters, desk_page
+    from dateline.newsroom.offer import DeskState
+
+    filters = DeskFilters.from_query(request.GET)
+    page = desk_page(
+        request.user,
+        filters,
+        older=request.GET.get("older", ""),
+        newer=request.GET.get("newer", ""),
+        at=request.GET.get("at", ""),
+    )
+    if page is None:
+        raise Http404("No such page of the list.")
+    offset = page.now.astimezone(page.zone).strftime("%z")
+    titles = {"needs-me": "Needs me", "today": "Today"}
     return render(
         request,
         "newsroom/queue.html",
-        {"columns": [(state.label, columns[state]) for state in WorkflowState], "query": query},
+        {
+            "page": page,
+            "filters": filters,
+            "title": titles.get(filters.view, "Stories"),
+            "nav": filters.view or "stories",
+            "states": [(s.value, s.label) for s in DeskState],
+            "sections": Section.objects.only("pk", "name").order_by("name"),
+            "authors": Author.objects.only("pk", "name").order_by("name"),
+            "zone_label": f"{page.zone.key}, UTC{offset[:3]}:{offset[3:]}",
+            "here": request.get_full_path(),
+        },
     )
+
+
+def _back(request: HttpRequest) -> HttpResponse:
+    """Back to the screen the action was posted from (the list with its filters, the
+    writing screen), when that is a newsroom address; else the list."""
+    from django.utils.http import url_has_allowed_host_and_scheme
+
+    target = request.POST.get("next", "")
+    if target.startswith("/newsroom/") and url_has_allowed_host_and_scheme(
+        target, allowed_hosts={request.get_host()}
+    ):
+        return redirect(target)
+    return redirect("newsroom:queue")
+
+
+# What each action is called in the message that says it was done.
+DONE = {
+    "submit": "Submitted for review",
+    "approve": "Approved",
+    "return": "Sent back",
+    "publish": "Published",
+    "schedule": "Scheduled",
+    "unpublish": "Unpublished",
+    "correct": "Corrected",
+}
 
 
 def action(request: HttpRequest) -> HttpResponse:
@@ -61,18 +97,27 @@ def action(request: HttpRequest) -> HttpResponse:
     function = ACTIONS.get(name)
     if function is None:
         messages.error(request, f"Unknown action {name!r}.")
-        return redirect("newsroom:queue")
+        return _back(request)
     kwargs = {}
-    if name in ("approve", "publish", "schedule"):
-        # What the editor read: the queue's buttons carry the version it showed.
+    note = request.POST.get("note", "").strip()
+    if name in ("approve", "publish", "schedule", "correct"):
+        # What the editor read: the screen's buttons carry the version it showed.
         kwargs["expected_version"] = _number(request.POST.get("version"))
+    if name in ("return", "unpublish", "correct"):
+        kwargs["note"] = note
+    if name in ("unpublish", "correct") and not note:
+        # Readers (a correction) or the audit log (an unpublish) are told why.
+        messages.error(request, "Say why: the reason is needed.")
+        return _back(request)
+    if name == "correct":
+        kwargs["kind"] = request.POST.get("kind", "")
     if name == "schedule":
         raw = request.POST.get("at", "")
         try:
             local = dt.datetime.fromisoformat(raw)
         except ValueError:
             messages.error(request, f"{raw!r} is not a date and time (YYYY-MM-DDTHH:MM).")
-            return redirect("newsroom:queue")
+            return _back(request)
         if local.tzinfo is None:
             local = local.replace(tzinfo=ZoneInfo(Publication.load().time_zone))
         kwargs["at"] = local
@@ -81,11 +126,11 @@ def action(request: HttpRequest) -> HttpResponse:
     except ActionRefused as exc:
         messages.error(request, str(exc))
     else:
-        messages.success(request, f"{name.capitalize()}: {article.headline}")
+        messages.success(request, f"{DONE[name]}: {article.headline}")
         if name in ("publish", "schedule"):
             for finding in preflight(article):
                 messages.warning(request, finding.message)
-    return redirect("newsroom:queue")
+    return _back(request)
 
 
 def revisions(request: HttpRequest) -> HttpResponse:

@@ -38,9 +38,8 @@ from dateline.newsroom.actions.base import EDITORS, ActionRefused
 from dateline.newsroom.actions.notes import article_assign, assignable_people, note_add
 from dateline.newsroom.actions.pictures import picture_edit
 from dateline.newsroom.actions.publication import article_edit
-from dateline.newsroom.actions.workflow import ACTIONS
 from dateline.newsroom.editor import BODY_EXTENSIONS, with_nonce
-from dateline.newsroom.models import Workflow, WorkflowState
+from dateline.newsroom.offer import actions_offered, desk_state
 from dateline.newsroom.preflight import HEADLINE_MAX, preflight
 from dateline.newsroom.presence import presence_record
 from dateline.newsroom.roles import roles_of
@@ -239,45 +238,6 @@ def _initial(article: Article) -> dict:
     }
 
 
-def _state(article: Article) -> str:
-    try:
-        return article.workflow.state
-    except Workflow.DoesNotExist:
-        return WorkflowState.DRAFT
-
-
-def actions_offered(article: Article, user) -> list[tuple[str, str]]:
-    """The workflow actions this person may take on this story now, as (action, label).
-
-    A stand-in for desklist's `newsroom.offer.actions_offered` until that branch is
-    merged; the actions themselves check again, so an offer is a courtesy, never the gate."""
-    try:
-        from dateline.newsroom.offer import actions_offered as offered  # desklist's
-    except ImportError:
-        offered = None
-    if offered is not None:
-        return [
-            (o.action, o.label) if hasattr(o, "action") else tuple(o)
-            for o in offered(article, user)
-        ]
-    roles = roles_of(user)
-    editor = bool(roles & EDITORS)
-    own = article.created_by_id == getattr(user, "pk", None)
-    state = _state(article)
-    found = []
-    live = article.status == Status.PUBLISHED
-    if state == WorkflowState.DRAFT and not live and (own or editor):
-        found.append(("submit", "Submit for review"))
-    if editor:
-        if state == WorkflowState.IN_REVIEW:
-            found += [("approve", "Approve"), ("return", "Send back with a note")]
-        if not article.is_visible:
-            found += [("publish", "Publish now"), ("schedule", "Schedule…")]
-        if live:
-            found.append(("unpublish", "Unpublish…"))
-    return found
-
-
 def _note_thread(article: Article):
     return list(article.notes.select_related("author"))
 
@@ -286,21 +246,27 @@ def _page(request, article: Article | None, form: StoryForm, *, status: int = 20
     publication = Publication.load()
     zone = ZoneInfo(publication.time_zone)
     lead = article.lead_picture if article is not None and article.lead_picture_id else None
+    offset = dt.datetime.now(zone).strftime("%z")
     context = {
         "article": article,
         "form": form,
         "media": with_nonce(form.media, request),
         "findings": preflight(article) if article is not None and article.pk else [],
-        "offered": actions_offered(article, request.user) if article is not None else [],
+        "offered": actions_offered(request.user, article, getattr(article, "workflow", None))
+        if article is not None
+        else [],
+        "here": request.get_full_path(),
+        "zone_label": f"{publication.time_zone}, UTC{offset[:3]}:{offset[3:]}",
         "notes": _note_thread(article) if article is not None else [],
         "people": list(assignable_people()) if article is not None else [],
         "assignee": getattr(getattr(article, "workflow", None), "assigned_to", None)
         if article is not None
         else None,
         "zone": publication.time_zone,
-        "offset": dt.datetime.now(zone).strftime("%z"),
         "is_editor": bool(roles_of(request.user) & EDITORS),
-        "state_label": WorkflowState(_state(article)).label if article is not None else "New",
+        "state_label": desk_state(article, getattr(article, "workflow", None)).label
+        if article is not None
+        else "New",
         "headline_max": HEADLINE_MAX,
         "lead": lead,
         "lead_thumb": lead.rendition_url(320) if lead is not None and lead.width else "",
@@ -407,58 +373,6 @@ def _save(request: HttpRequest, article: Article) -> HttpResponse:
         return _page(request, article if article.pk else None, form, status=400)
     messages.success(request, f"Saved version {article.version}.")
     return redirect("newsroom:story", pk=article.pk)
-
-
-def story_act(request: HttpRequest, pk: int) -> HttpResponse:
-    """A workflow button of the action bar: the named action, with the version the screen
-    showed, a note for sending back, a time for scheduling, a reason for unpublishing."""
-    article = get_object_or_404(Article, pk=pk)
-    name = request.POST.get("action", "")
-    function = ACTIONS.get(name)
-    if function is None:
-        messages.error(request, f"Unknown action {name!r}.")
-        return redirect("newsroom:story", pk=pk)
-    kwargs: dict = {}
-    if name in ("approve", "publish", "schedule"):
-        try:
-            kwargs["expected_version"] = int(request.POST.get("version", ""))
-        except ValueError:
-            kwargs["expected_version"] = None
-    if name == "return":
-        kwargs["note"] = request.POST.get("note", "").strip()
-        if not kwargs["note"]:
-            messages.error(request, "Say what needs doing: the note goes to the writer.")
-            return redirect("newsroom:story", pk=pk)
-    if name == "unpublish":
-        kwargs["note"] = request.POST.get("note", "").strip()
-        if not kwargs["note"]:
-            messages.error(request, "Give the reason for unpublishing: it goes in the audit.")
-            return redirect("newsroom:story", pk=pk)
-    if name == "schedule":
-        raw = request.POST.get("at", "")
-        try:
-            local = dt.datetime.fromisoformat(raw)
-        except ValueError:
-            messages.error(request, f"{raw!r} is not a date and time.")
-            return redirect("newsroom:story", pk=pk)
-        if local.tzinfo is None:
-            local = local.replace(tzinfo=ZoneInfo(Publication.load().time_zone))
-        kwargs["at"] = local
-    try:
-        function(article=article, by=request.user, **kwargs)
-    except ActionRefused as exc:
-        messages.error(request, str(exc))
-    else:
-        labels = dict(actions_offered(article, request.user)) | {
-            "submit": "Submitted for review",
-            "approve": "Approved",
-            "return": "Sent back to the writer",
-            "publish": "Published",
-            "schedule": "Scheduled",
-            "unpublish": "Unpublished",
-        }
-        messages.success(request, f"{labels[name]}: {article.headline}")
-    return redirect("newsroom:story", pk=pk)
 
 
 def story_note(request: HttpRequest, pk: int) -> HttpResponse:

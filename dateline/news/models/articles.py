@@ -147,6 +147,17 @@ class Article(TimestampedModel):
                 fields=["section", "status", "published_at", "id"],
                 name="article_section_visible",
             ),
+            # The newsroom's story list (newsroom.desk): last changed first, all stories,
+            # one status, or one section; or newest published first. Paged by keyset on
+            # the pair each ends in, like the public listings.
+            models.Index(fields=["modified_at", "id"], name="article_desk_changed"),
+            models.Index(
+                fields=["status", "modified_at", "id"], name="article_desk_status_changed"
+            ),
+            models.Index(
+                fields=["section", "modified_at", "id"], name="article_desk_section_changed"
+            ),
+            models.Index(fields=["published_at", "id"], name="article_desk_published"),
         ]
         constraints = [
             models.UniqueConstraint(

@@ -72,6 +72,11 @@ def article_schedule(
     article, workflow = _locked(article)
     _require_version(article, expected_version, "publish it")
     _refuse_if_taken_down(article, workflow, by)
+    if article.is_visible and is_person(by):
+        # Publishing a live story again would move its time and send it round as news;
+        # a person changes a live story by correcting it. (A source's new version of its
+        # own live copy still comes through here.)
+        raise ActionRefused("The story is already live: correct it instead.")
     now = clock.now()
     if at is not None and at.tzinfo is None:
         raise ActionRefused("A publication time needs its time zone.")

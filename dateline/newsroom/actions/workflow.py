@@ -44,6 +44,10 @@ def article_submit(*, article: Article, by) -> Workflow:
     _require_own(by, article, "submit it")
     if workflow.state != WorkflowState.DRAFT:
         raise ActionRefused(f"The story is {workflow.get_state_display().lower()}, not a draft.")
+    if article.status != Status.DRAFT:
+        # A live story changes through a proposal (article_propose), a withdrawn one not
+        # at all: review of the story as it stands would approve nothing.
+        raise ActionRefused(f"The story is {article.get_status_display().lower()}, not a draft.")
     if not article.headline.strip():
         raise ActionRefused("Give the story a headline before submitting it.")
     workflow.state = WorkflowState.IN_REVIEW
@@ -160,6 +164,7 @@ ACTIONS = {
     "publish": article_schedule,
     "schedule": article_schedule,
     "unpublish": article_unpublish,
+    "correct": article_correct,
 }
 
 

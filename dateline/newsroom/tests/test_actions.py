@@ -94,11 +94,11 @@ def test_queue_and_action_screens(people, client):
     article = _draft(headline="Quay works begin", created_by=people[Role.WRITER])
     client.force_login(people[Role.WRITER])
     page = client.get("/newsroom/").content.decode()
-    assert "Quay works begin" in page and "Draft (1)" in page
+    assert "Quay works begin" in page and 'class="state state-draft">Draft<' in page
     response = client.post(
         "/newsroom/action/", {"article": article.pk, "action": "submit"}, follow=True
     )
-    assert "In review (1)" in response.content.decode()
+    assert 'class="state state-in_review">In review<' in response.content.decode()
     response = client.post(
         "/newsroom/action/", {"article": article.pk, "action": "publish"}, follow=True
     )

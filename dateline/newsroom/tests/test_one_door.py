@@ -97,7 +97,6 @@ ROUTES = {
     # The writing screen (newsroom/writing.py, history.py).
     "newsroom:story_new": "door: test_writing.py, a writer writes a new story",
     "newsroom:story": "door: test_an_editor_saves_a_live_story_only_as_a_typed_correction",
-    "newsroom:story_act": "door: test_writing.py, send back with a note",
     "newsroom:story_note": "private: the desk's notes on a story, never shown to readers; audited",
     "newsroom:story_assign": "private: who has a story at the desk; audited",
     "newsroom:story_preview": "read: a redirect to a signed preview address",
@@ -289,7 +288,7 @@ def test_newsroom_queue_actions_are_audited(client):
     client.post("/newsroom/action/", {"article": story.pk, "action": "publish"})
     assert Article.objects.get(pk=story.pk).is_visible
     assert _audit("publish", article=story).actor == editor
-    client.post("/newsroom/action/", {"article": story.pk, "action": "unpublish"})
+    client.post("/newsroom/action/", {"article": story.pk, "action": "unpublish", "note": "Legal"})
     assert not Article.objects.get(pk=story.pk).is_visible
     assert _audit("unpublish", article=story).actor == editor
 

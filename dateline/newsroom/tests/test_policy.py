@@ -119,7 +119,9 @@ def test_malformed_ids_get_404_or_a_message_never_a_500(client, route):
 def test_navigation_offers_only_the_screens_a_role_may_open(client):
     client.force_login(staff(Role.WRITER))
     page = client.get(reverse("newsroom:queue")).content.decode()
-    assert f'href="{reverse("newsroom:story_new")}"' in page and "(writer)" in page
+    assert 'href="/newsroom/story/new/"' in page and "(writer)" in page
+    for saved_view in ("?view=needs-me", "?view=today"):
+        assert f'href="{reverse("newsroom:queue")}{saved_view}"' in page
     assert reverse("newsroom:front") not in page and reverse("newsroom:wire") not in page
     client.force_login(staff(Role.EDITOR, "an-editor"))
     page = client.get(reverse("newsroom:queue")).content.decode()

@@ -25,7 +25,7 @@ def _reverse(length_by_name):
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("news", "0011_label_links_published_at"),
+        ("news", "0012_desk_list_indexes"),
     ]
 
     operations = [
