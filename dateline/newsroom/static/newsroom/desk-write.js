@@ -94,8 +94,20 @@
   }, 1000);
 
   var bodyEditor = null;
+  function nameTheEditor(editor) {
+    // The editable area stands for the hidden textarea: give it the textarea's label and
+    // help, so a screen reader announces "Story text, edit text, multi-line".
+    var area = editor.view.dom;
+    area.setAttribute("role", "textbox");
+    area.setAttribute("aria-multiline", "true");
+    area.setAttribute("aria-label", "Story text");
+    area.setAttribute("aria-describedby", "body-help");
+  }
   document.addEventListener("prose-editor:ready", function (event) {
-    if (event.detail.textarea === body) bodyEditor = event.detail.editor;
+    if (event.detail.textarea === body) {
+      bodyEditor = event.detail.editor;
+      nameTheEditor(bodyEditor);
+    }
   });
 
   // Autosave (an existing story only: a new one has nowhere to keep it until saved).
