@@ -34,6 +34,9 @@ SCREENS = OUTPUT_DIR / "screens"
 
 def _screen(page, name: str) -> None:
     SCREENS.mkdir(parents=True, exist_ok=True)
+    # Nothing wider than the screen (a phone scrolls only down).
+    assert page.evaluate("document.documentElement.scrollWidth") <= page.viewport_size["width"]
+    page.evaluate("window.scrollTo(0, 0)")
     page.screenshot(path=SCREENS / name, full_page=True)
 
 
@@ -113,6 +116,7 @@ def test_a_story_from_first_draft_to_live_at_its_second(live_server, open_page, 
     page.get_by_label("Search headlines").fill("fares")
     insert.get_by_role("button", name="Search").click()
     insert.get_by_role("button", name=re.compile("Ferry fares to rise in spring")).click()
+    expect(preflight).not_to_contain_text("The body is empty")
     lead = page.get_by_role("group", name="Lead picture")
     lead.get_by_label("Upload a lead picture").set_input_files(_jpeg_file(tmp_path))
     lead.get_by_label("Caption", exact=True).fill("Boats in the harbour at dawn")
