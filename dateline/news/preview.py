@@ -20,8 +20,8 @@ SALT = "dateline.news.preview"
 
 
 def preview_seconds() -> int:
-    """How long a preview address works: a day unless the site says otherwise."""
-    return int(getattr(settings, "DATELINE_PREVIEW_SECONDS", 24 * 3600))
+    """How long a preview address works (DATELINE_PREVIEW_SECONDS, a day by default)."""
+    return int(settings.DATELINE_PREVIEW_SECONDS)
 
 
 def preview_token(*, article_id: int, version: int) -> str:
