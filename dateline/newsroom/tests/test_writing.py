@@ -283,6 +283,9 @@ def test_an_editor_assigns_a_story_and_the_assignee_may_write_notes_on_it(client
     # Writers do not assign.
     client.post(reverse("newsroom:story_assign", kwargs={"pk": story.pk}), {"to": ""})
     assert Workflow.objects.get(article=story).assigned_to == other
+    # The assignee finds it under Needs me.
+    needs_me = client.get(reverse("newsroom:queue"), {"view": "needs-me"}).content.decode()
+    assert f'href="/newsroom/story/{story.pk}/"' in needs_me
 
 
 def test_the_history_shows_actions_notes_and_revisions_side_by_side(client):
