@@ -94,6 +94,7 @@ class Offer:
     primary: bool = False
     danger: bool = False
     href: str = ""
+    confirm: str = ""  # the button that sends the asked-for fields
 
     @property
     def asks(self) -> bool:
@@ -129,6 +130,7 @@ def actions_offered(user, article, workflow, *, now: dt.datetime | None = None) 
                 "return",
                 "Send back with a note",
                 fields=(Field("note", "Note to the writer", kind="textarea"),),
+                confirm="Send back",
             )
         )
     if editor and state not in (DeskState.LIVE, DeskState.LIVE_PENDING):
@@ -140,6 +142,7 @@ def actions_offered(user, article, workflow, *, now: dt.datetime | None = None) 
                 "schedule",
                 "Reschedule…" if state == DeskState.SCHEDULED else "Schedule…",
                 fields=(Field("at", "Publish at", kind="datetime-local"),),
+                confirm="Schedule",
             )
         )
     if editor and article.status == Status.PUBLISHED:
@@ -160,6 +163,7 @@ def actions_offered(user, article, workflow, *, now: dt.datetime | None = None) 
                         kind="textarea",
                     ),
                 ),
+                confirm="Save the correction",
             )
         )
         offers.append(
@@ -168,6 +172,7 @@ def actions_offered(user, article, workflow, *, now: dt.datetime | None = None) 
                 "Unschedule…" if state == DeskState.SCHEDULED else "Unpublish…",
                 fields=(Field("note", "Reason (kept in the audit log)", kind="textarea"),),
                 danger=True,
+                confirm="Unschedule" if state == DeskState.SCHEDULED else "Unpublish",
             )
         )
     if (
