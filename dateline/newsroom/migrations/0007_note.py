@@ -8,7 +8,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
     dependencies = [
         ("news", "0013_article_social"),
-        ("newsroom", "0006_workflow_state_index"),
+        ("newsroom", "0006_desk_list_indexes"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
