@@ -223,3 +223,66 @@ def test_a_story_from_first_draft_to_live_at_its_second(live_server, open_page, 
         expect(desk.get_by_role("link", name=headline)).to_be_visible()
     for p in (page, desk, phone, wide, reader):
         assert not p.errors, p.errors
+
+
+def _tab_to(page, name: str, limit: int = 120) -> None:
+    """Press Tab until the focused control is the one named `name` (its label, its text)."""
+    for _ in range(limit):
+        page.keyboard.press("Tab")
+        focused = page.evaluate(
+            """() => {
+                const el = document.activeElement;
+                if (!el) return "";
+                const label = el.labels && el.labels.length ? el.labels[0].textContent : "";
+                return (el.getAttribute("aria-label") || label || el.textContent || "").trim();
+            }"""
+        )
+        if focused.startswith(name):
+            return
+    raise AssertionError(f"Tab never reached {name!r}")
+
+
+def test_a_writer_writes_and_submits_with_the_keyboard_alone(live_server, open_page):
+    from playwright.sync_api import expect
+
+    from dateline.pictures.services import picture_create_or_update
+
+    base = live_server.url
+    news_factories.section("Harbour")
+    out = io.BytesIO()
+    Image.new("RGB", (1200, 800), (30, 90, 140)).save(out, "JPEG")
+    picture_create_or_update(data=out.getvalue(), filename="quay.jpg", caption="The quay")
+    writer = staff(Role.WRITER, "writer")
+    page = open_page(DESKTOP)
+    _sign_in(page, base, writer, "/newsroom/story/new/")
+    _settled(page)
+    _tab_to(page, "Headline")
+    page.keyboard.type("Quay lights go out at midnight")
+    _tab_to(page, "Standfirst")
+    page.keyboard.type("The harbour saves on power.")
+    _tab_to(page, "Story text")
+    page.keyboard.type("The lights on the quay go out at midnight from Monday.")
+    _tab_to(page, "Find a picture in the library")
+    page.keyboard.type("quay")
+    page.keyboard.press("Enter")
+    page.get_by_role("button", name=re.compile("^Use The quay")).wait_for()
+    _tab_to(page, "Use The quay")
+    page.keyboard.press("Enter")
+    # Choosing it puts the cursor in its caption, to be edited in place.
+    expect(page.get_by_label("Caption", exact=True)).to_be_focused()
+    _tab_to(page, "Picture credit")
+    page.keyboard.type("Harbour Board")
+    _tab_to(page, "Alt text")
+    page.keyboard.type("The quay at dusk with its lamps lit")
+    _tab_to(page, "Section")
+    page.keyboard.type("Harbour")
+    _tab_to(page, "Save")
+    page.keyboard.press("Enter")
+    expect(page.get_by_role("status").filter(has_text="Saved version")).to_be_visible()
+    story = Article.objects.get(headline="Quay lights go out at midnight")
+    assert story.section.name == "Harbour"
+    assert story.lead_picture.alt_text == "The quay at dusk with its lamps lit"
+    _tab_to(page, "Submit for review")
+    page.keyboard.press("Enter")
+    expect(page.get_by_text("Submitted for review: Quay lights go out at midnight")).to_be_visible()
+    assert not page.errors, page.errors
