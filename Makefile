@@ -21,7 +21,8 @@ run: install
 	$(DEV) $(BIN)/dateline demo --if-empty
 	@echo
 	@echo "Dateline is starting on http://127.0.0.1:8000/"
-	@echo "First admin: $(BIN)/dateline createsuperuser   (then sign in at http://127.0.0.1:8000/admin/)"
+	@echo "The desk: http://127.0.0.1:8000/newsroom/ (the demo printed its sign-ins above on its first load)"
+	@echo "Your own admin: $(BIN)/dateline createsuperuser"
 	@echo
 	@# The background worker (webhook deliveries) beside the server, stopped with it.
 	$(DEV) $(BIN)/dateline worker & WORKER=$$!; \

@@ -62,6 +62,8 @@ PAGE_CACHE_MB = _int("DATELINE_PAGE_CACHE_MB", 256)
 # How long a page (and a memo) may be kept when nothing it shows changes, in the page cache
 # and, when purges are sent, in the HTTP cache in front.
 PAGE_CACHE_SECONDS = _int("DATELINE_PAGE_CACHE_SECONDS", 300)
+# How long a story's preview address works (news/preview.py): a day.
+PREVIEW_SECONDS = _int("DATELINE_PREVIEW_SECONDS", 24 * 3600)
 # The HTTP caches in front (Varnish with xkey): every change is purged there by the tags it
 # touches (dateline/pagecache/purge.py), so they may keep pages their whole lifetime.
 PURGE_URLS = [u.strip() for u in _str("DATELINE_PURGE_URL").split(",") if u.strip()]

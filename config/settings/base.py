@@ -241,6 +241,7 @@ DATELINE_FETCH_TIMEOUT = 10
 DATELINE_FETCH_ALLOW_LOOPBACK = False
 DATELINE_PAGE_CACHE = True
 DATELINE_PAGE_CACHE_SECONDS = env.PAGE_CACHE_SECONDS
+DATELINE_PREVIEW_SECONDS = env.PREVIEW_SECONDS
 # Varnish (xkey) addresses to purge after every change, by the tags it touches; with them,
 # pages tell shared caches to keep them for their whole lifetime (pagecache/purge.py).
 DATELINE_PURGE_URLS = env.PURGE_URLS

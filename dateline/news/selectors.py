@@ -265,21 +265,44 @@ def _by_ids(model, attnames: tuple[str, ...], ids: set[int], extra="", params=()
     return rows.load(model, attnames, sql, [*sorted(ids), *params])
 
 
-def article_page(*, slug: str, now: dt.datetime | None = None) -> ArticlePage | None:
+@functools.cache
+def _preview_sql() -> str:
+    return (
+        f"SELECT {rows.columns(Article, _ARTICLE_FIELDS)} FROM news_article "
+        "WHERE id = %(id)s AND status <> %(placeholder)s"
+    )
+
+
+def article_page(
+    *, slug: str = "", now: dt.datetime | None = None, preview_id: int | None = None
+) -> ArticlePage | None:
+    """The published story at `slug`; or, with `preview_id`, that story whatever its state,
+    as readers will see it once it is live (a signed preview, news/preview.py)."""
     from dateline.news.rendering import render_body
 
     site = site_context(now)
     now = site.now
     when = connection.ops.adapt_datetimefield_value(now)
-    found = rows.load(
-        Article,
-        _ARTICLE_FIELDS,
-        _article_sql(),
-        {"slug": slug, "published": Status.PUBLISHED, "now": when},
-    )
+    if preview_id is not None:
+        found = rows.load(
+            Article,
+            _ARTICLE_FIELDS,
+            _preview_sql(),
+            {"id": preview_id, "placeholder": Status.PLACEHOLDER},
+        )
+    else:
+        found = rows.load(
+            Article,
+            _ARTICLE_FIELDS,
+            _article_sql(),
+            {"slug": slug, "published": Status.PUBLISHED, "now": when},
+        )
     if not found:
         return None
     article = found[0]
+    if preview_id is not None and article.published_at is None:
+        # A draft shows the time it would go out if published now (in memory only).
+        article.published_at = now
     if article.section_id:
         # Navigation sections are memoised; only a section outside it costs a query.
         section = next((x for x in site.sections if x.pk == article.section_id), None)

@@ -83,6 +83,8 @@ SHOWN_FIELDS = (
     "updated",
     "language",
     "located",
+    "social_headline",
+    "social_description",
 )
 _STORED_FIELDS = [f for f in SHOWN_FIELDS if f != "updated"] + ["updated_at"]
 

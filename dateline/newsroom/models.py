@@ -103,3 +103,26 @@ class Autosave(models.Model):
 
     def __str__(self) -> str:
         return f"{self.user} on {self.article} at {self.saved_at:%H:%M:%S}"
+
+
+class Note(models.Model):
+    """A note on a story between its writer and the editors: why it was sent back, a reply,
+    a question. Never shown to readers; written only by `newsroom.actions.notes`."""
+
+    article = models.ForeignKey("news.Article", on_delete=models.CASCADE, related_name="notes")
+    author = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    # Kept as text like AuditEntry.actor_name: the thread survives the person's deletion.
+    author_name = models.CharField(max_length=150)
+    text = models.TextField()
+    at = models.DateTimeField()
+    # What the note went with, when it went with an action ("return": sent back).
+    action = models.CharField(max_length=40, blank=True)
+
+    class Meta:
+        ordering = ["at", "pk"]
+        indexes = [models.Index(fields=["article", "at"], name="note_article_at")]
+
+    def __str__(self) -> str:
+        return f"{self.author_name} on {self.article}: {self.text[:40]}"

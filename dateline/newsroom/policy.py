@@ -30,6 +30,16 @@ POLICY: dict[str, dict[str, frozenset[Role]]] = {
     "newsroom:pictures": {"GET": STAFF_WRITING, "HEAD": STAFF_WRITING},
     "newsroom:stories": {"GET": STAFF_WRITING, "HEAD": STAFF_WRITING},
     "newsroom:embed": {"GET": STAFF_WRITING, "HEAD": STAFF_WRITING},
+    # The writing screen (writing.py; its buttons post to newsroom:action): each save goes
+    # through the actions, which check the person's role and the story's state again.
+    "newsroom:story_new": {"GET": STAFF_WRITING, "HEAD": STAFF_WRITING, "POST": STAFF_WRITING},
+    "newsroom:story": {"GET": STAFF_WRITING, "HEAD": STAFF_WRITING, "POST": STAFF_WRITING},
+    "newsroom:story_note": {"POST": STAFF_WRITING},
+    "newsroom:story_assign": {"POST": EDITING},
+    "newsroom:story_preview": {"GET": STAFF_WRITING, "HEAD": STAFF_WRITING},
+    "newsroom:story_history": {"GET": STAFF_WRITING, "HEAD": STAFF_WRITING},
+    "newsroom:story_preflight": {"POST": STAFF_WRITING},
+    "newsroom:labels": {"GET": STAFF_WRITING, "HEAD": STAFF_WRITING},
     # The API's token screen (api/views.py): each person's own tokens.
     "newsroom:tokens": {"GET": STAFF_WRITING, "HEAD": STAFF_WRITING, "POST": STAFF_WRITING},
 }

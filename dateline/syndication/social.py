@@ -40,18 +40,20 @@ def _og_locale(language: str) -> str:
 def article_card(story: Story, publication: Publication) -> Markup:
     article = story.article
     zone = publication.zone
-    text = description(story)
+    # The desk's own words for search and social cards, when it gave them.
+    title = article.social_headline.strip() or article.headline
+    text = article.social_description.strip() or description(story)
     og = [
         ("og:type", "article"),
         ("og:site_name", publication.name),
         ("og:locale", _og_locale(article.language or publication.language)),
-        ("og:title", article.headline),
+        ("og:title", title),
         ("og:description", text),
         ("og:url", absolute(article.get_absolute_url())),
     ]
     twitter = [
         ("twitter:card", "summary_large_image" if story.lead else "summary"),
-        ("twitter:title", article.headline),
+        ("twitter:title", title),
         ("twitter:description", text),
     ]
     picture = story.lead

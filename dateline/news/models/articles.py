@@ -69,6 +69,20 @@ class Article(TimestampedModel):
     body = models.TextField(
         blank=True, help_text="Sanitised HTML; pictures and related stories by reference."
     )
+    # What search engines and social cards show, when the desk wants other words than the
+    # page's own: empty falls back to the headline and the standfirst.
+    social_headline = models.CharField(
+        "social headline",
+        max_length=200,
+        blank=True,
+        help_text="For search results and social cards; the headline when empty.",
+    )
+    social_description = models.CharField(
+        "social description",
+        max_length=300,
+        blank=True,
+        help_text="For search results and social cards; the standfirst when empty.",
+    )
     body_words = models.PositiveIntegerField(default=0, editable=False)
     teaser_source = models.TextField(blank=True, editable=False)
     section = models.ForeignKey(

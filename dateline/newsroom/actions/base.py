@@ -83,6 +83,8 @@ REVIEWED_FIELDS = (
     "lead_picture_id",
     "language",
     "located",
+    "social_headline",
+    "social_description",
 )
 
 

@@ -148,6 +148,11 @@ def article_return(*, article: Article, by, note: str = "") -> Workflow:
         raise ActionRefused("Only a story in review can be sent back.")
     workflow.state = WorkflowState.DRAFT
     workflow.save()
+    if note.strip():
+        # The reason goes in the story's thread too, where the writer answers it.
+        from dateline.newsroom.actions.notes import _note_file
+
+        _note_file(article, by, note.strip()[:5000], "return")
     _audit(by, "return", article, note=note)
     return workflow
 

@@ -94,6 +94,15 @@ ROUTES = {
     "newsroom:embed": "read",
     "newsroom:wire": "read",
     "newsroom:tokens": "private: a person's own API tokens (dateline/api/views.py)",
+    # The writing screen (newsroom/writing.py, history.py).
+    "newsroom:story_new": "door: test_writing.py, a writer writes a new story",
+    "newsroom:story": "door: test_an_editor_saves_a_live_story_only_as_a_typed_correction",
+    "newsroom:story_note": "private: the desk's notes on a story, never shown to readers; audited",
+    "newsroom:story_assign": "private: who has a story at the desk; audited",
+    "newsroom:story_preview": "read: a redirect to a signed preview address",
+    "newsroom:story_history": "read",
+    "newsroom:story_preflight": "read: checks the text sent, saves nothing",
+    "newsroom:labels": "read",
     # The API (dateline/api): the content API and its documents read; the management API
     # acts through the newsroom's actions as the token's owner.
     "api-v1:api-root": "read",
@@ -137,6 +146,7 @@ ROUTES = {
     "syndication:ninjs": "read",
     "news:front": "read",
     "news:article": "read",
+    "news:preview": "read: a story before it is live, by a signed address (news/preview.py)",
     "news:section": "read",
     "news:tag": "read",
     "news:topic": "read",
@@ -166,6 +176,8 @@ def test_every_route_is_known_as_read_only_or_as_an_audited_door():
 
 @pytest.mark.django_db
 def test_public_routes_refuse_every_write_method(client):
+    from dateline.news.preview import preview_url
+
     story = factories.article(section_obj=factories.section("Harbour"))
     author = services.author_get_or_create(name="Ann Example")
     tag = services.tag_get_or_create(name="Ferries")
@@ -190,6 +202,7 @@ def test_public_routes_refuse_every_write_method(client):
         f"{topic.get_absolute_url()}rss.xml",
         f"{author.get_absolute_url()}atom.xml",
         f"/story/{story.slug}.ninjs.json",
+        preview_url(story),
         "/media/anything.jpg",
     ]
     client.force_login(staff(Role.EDITOR))

@@ -1,7 +1,8 @@
 """`dateline demo` — load The Harbour Courier demo site: six sections, 48 original stories
 and their pictures, ninjs files read through the same import path as any other
 (dateline/ingest/demo/). Running it again changes nothing; `--if-empty` leaves a site that
-already has stories alone (the Makefile's `run` target uses it)."""
+already has stories alone (the Makefile's `run` target uses it). The first run also makes a
+demo writer, editor and admin and prints their sign-in once (newsroom/demo_staff.py)."""
 
 from __future__ import annotations
 
@@ -11,6 +12,7 @@ from django.core.management.base import BaseCommand
 
 from dateline.ingest.demo import load
 from dateline.news.models import Article
+from dateline.newsroom.demo_staff import demo_staff_create
 
 
 class Command(BaseCommand):
@@ -46,3 +48,11 @@ class Command(BaseCommand):
             f"New: {result.stories_created} stories, updated: {result.stories_updated}, "
             f"pictures new or changed: {result.pictures_changed} ({elapsed:.1f}s)."
         )
+        made = demo_staff_create()
+        if made:
+            # Shown once: the passwords are kept only as hashes.
+            self.stdout.write("")
+            self.stdout.write("Sign in to the newsroom at /newsroom/ (passwords shown only now):")
+            for name, role, password in made:
+                self.stdout.write(f"  {role:<7} {name:<12} {password}")
+            self.stdout.write("")
