@@ -1,4 +1,4 @@
-from dateline.newsroom import views
+from dateline.newsroom import pages_desk, views
 from dateline.newsroom.policy import route
 
 app_name = "newsroom"
@@ -12,4 +12,7 @@ urlpatterns = [
     route("pictures/", views.pictures, "pictures"),
     route("stories/", views.stories, "stories"),
     route("embed/", views.embed, "embed"),
+    route("pages/", pages_desk.pages, "pages"),
+    route("pages/new/", pages_desk.page_edit, "page-new"),
+    route("pages/<int:pk>/", pages_desk.page_edit, "page-edit"),
 ]
