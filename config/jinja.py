@@ -1,7 +1,7 @@
-"""The public pages' Jinja2 environment, wired here because two apps give to it: news
-makes it (filters, pictures), pages gives the footer menu, and syndication adds what the page head carries for the
-outside world (feed links, structured data, social cards). news never imports
-syndication; config is where they meet."""
+"""The public pages' Jinja2 environment, wired here because three apps give to it: news
+makes it (filters, pictures), pages gives the footer menu and syndication adds what the
+page head carries for the outside world (feed links, structured data, social cards). news
+never imports pages or syndication; config is where they meet."""
 
 from jinja2 import Environment
 

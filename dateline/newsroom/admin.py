@@ -385,5 +385,6 @@ class PictureAdmin(pictures_admin.PictureAdmin):
         except ActionRefused as exc:
             raise PermissionDenied(str(exc)) from None
 
+
 # Static pages: their admin saves through the page actions (pages_admin.py).
 from dateline.newsroom import pages_admin  # noqa: E402, F401

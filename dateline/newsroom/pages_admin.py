@@ -1,8 +1,8 @@
-"""Admin for static pages and the footer menu, through the newsroom's page actions (as the
-story admin is): the form has no status field; saving calls `page_save`, the list's
-actions `page_publish` / `page_unpublish`, delete `page_delete`. The footer menu is set
-at the desk (/newsroom/pages/, `footer_set`). Access follows the roles, not Django's model permissions: writers see
-and draft pages, editors and admins do the rest."""
+"""Admin for static pages, through the newsroom's page actions (as the story admin is):
+the form has no status field; saving calls `page_save`, the list's actions `page_publish`
+and `page_unpublish`, delete `page_delete`. The footer menu is set at the desk
+(/newsroom/pages/, `footer_set`). Access follows the roles, not Django's model
+permissions: writers see and draft pages, editors and admins do the rest."""
 
 from __future__ import annotations
 

@@ -98,23 +98,23 @@ class Page(models.Model):
     def __str__(self) -> str:
         return self.title
 
-    def clean(self) -> None:
-        refusal = slug_refusal(self.slug)
-        if refusal:
-            raise ValidationError({"slug": refusal})
-
     def save(self, *args, **kwargs):
         # The same invariant as a story's body: whatever the path in, only sanitised HTML
         # is stored (news/body.py), so rendering it is safe.
         self.body = body_format.sanitize(self.body or "")
         super().save(*args, **kwargs)
 
+    def get_absolute_url(self) -> str:
+        return reverse("pages:page", kwargs={"slug": self.slug})
+
     @property
     def is_published(self) -> bool:
         return self.status == PageStatus.PUBLISHED
 
-    def get_absolute_url(self) -> str:
-        return reverse("pages:page", kwargs={"slug": self.slug})
+    def clean(self) -> None:
+        refusal = slug_refusal(self.slug)
+        if refusal:
+            raise ValidationError({"slug": refusal})
 
     @property
     def meta_description(self) -> str:

@@ -18,6 +18,7 @@ from dateline.core import clock
 from dateline.core.text import unique_slug
 from dateline.news import touches
 from dateline.news.services import _require_door
+from dateline.pagecache import invalidate
 from dateline.pages.models import (
     FooterLink,
     Page,
@@ -26,7 +27,6 @@ from dateline.pages.models import (
     PageStatus,
     slug_refusal,
 )
-from dateline.pagecache import invalidate
 
 TEXT_FIELDS = ("title", "description", "body")
 
