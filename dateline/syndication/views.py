@@ -22,6 +22,7 @@ from dateline.syndication.sitemaps import (
     ArticleSitemap,
     AuthorSitemap,
     NewsSitemap,
+    PageSitemap,
     SectionSitemap,
     TopicSitemap,
 )
@@ -33,6 +34,7 @@ SITEMAP_DEPS = {
     "topics": ("sitemap:topics", "settings:time-zone"),
     "authors": ("sitemap:authors", "settings:time-zone"),
     "news": ("sitemap:news", "settings"),
+    "pages": ("sitemap:pages", "settings:time-zone"),
 }
 INDEX_DEPS = ("sitemap:index", "settings:time-zone")
 
@@ -52,6 +54,7 @@ def _sitemaps(site: Site) -> dict:
         "topics": TopicSitemap(site),
         "authors": AuthorSitemap(site),
         "news": NewsSitemap(site),
+        "pages": PageSitemap(site),
     }
 
 
@@ -78,7 +81,7 @@ def sitemap_index(request: HttpRequest) -> HttpResponse:
     for block, lastmod in archive.lastmods(site.now):
         location = absolute("/sitemaps/articles.xml") + (f"?p={block + 1}" if block else "")
         entries.append(SitemapIndexItem(location, lastmod.astimezone(zone)))
-    for name in ("sections", "topics", "authors", "news"):
+    for name in ("sections", "topics", "authors", "news", "pages"):
         lastmod = maps[name].get_latest_lastmod()
         entries.append(SitemapIndexItem(absolute(f"/sitemaps/{name}.xml"), lastmod))
     known = [e.last_mod for e in entries if e.last_mod]

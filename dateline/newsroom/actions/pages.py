@@ -130,7 +130,7 @@ def footer_set(*, pages: Sequence[Page], by) -> tuple[int, ...]:
 @dataclass
 class Received:
     page: Page
-    outcome: str  # created | updated | unchanged
+    outcome: str  # created | updated | unchanged | skipped (the desk edited it since)
 
 
 @transaction.atomic
@@ -147,12 +147,17 @@ def page_receive(
     by,
 ) -> Received:
     """A page from outside (a WordPress page), keyed by (source, source id): a version it
-    already has is unchanged; a new one is saved and, when the source has it published and
-    the actor may publish, published. A page the desk unpublished stays down."""
+        already has is unchanged; a new one is saved and, when the source has it published and
+        the actor may publish, published. A page the desk unpublished stays down, and one a person
+    edited keeps their text."""
     existing = Page.objects.select_for_update().filter(source=source, source_id=source_id).first()
     if existing is not None and existing.source_version == version:
         services.page_redirects_point(page=existing, old_paths=old_paths, source=source)
         return Received(existing, "unchanged")
+    if existing is not None and existing.modified_by_id is not None:
+        # Someone at the desk changed the page since it came in: their text stands.
+        services.page_redirects_point(page=existing, old_paths=old_paths, source=source)
+        return Received(existing, "skipped")
     page = existing or Page(source=source, source_id=source_id)
     if existing is None:
         taken = Page.objects.filter(slug=slug).exists() or services.slug_refusal(slug or "-")
