@@ -8,6 +8,7 @@ from django import forms
 from django.contrib import messages
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 
 from dateline.newsroom.actions.base import EDITORS, ActionRefused
 from dateline.newsroom.actions.pages import (
@@ -57,7 +58,11 @@ def pages(request: HttpRequest) -> HttpResponse:
 
 def _act(request: HttpRequest) -> None:
     op = request.POST.get("op", "")
-    page = get_object_or_404(Page, pk=request.POST.get("page") or 0)
+    pk = request.POST.get("page", "")
+    page = Page.objects.filter(pk=int(pk)).first() if pk.isdigit() else None
+    if page is None:
+        messages.error(request, "No such page: it may have been deleted.")
+        return
     footer = [link.page for link in FooterLink.objects.select_related("page").order_by("position")]
     ids = [p.pk for p in footer]
     try:
@@ -87,17 +92,31 @@ def _act(request: HttpRequest) -> None:
         messages.success(request, f"Done: {page.title}")
 
 
-def page_edit(request: HttpRequest, pk: int | None = None) -> HttpResponse:
-    page = get_object_or_404(Page, pk=pk) if pk else Page()
+def _edit_url(page: Page) -> str:
+    return f"{reverse('newsroom:page-edit')}?page={page.pk}"
+
+
+def page_edit(request: HttpRequest) -> HttpResponse:
+    """`?page=ID` edits that page; without it, a new one."""
+    pk = request.GET.get("page", "")
+    page = get_object_or_404(Page, pk=int(pk)) if pk.isdigit() else Page()
     if request.method == "POST" and "restore" in request.POST:
-        revision = get_object_or_404(PageRevision, pk=request.POST["restore"], page=page)
+        wanted = request.POST["restore"]
+        revision = (
+            PageRevision.objects.filter(pk=int(wanted), page_id=page.pk).first()
+            if wanted.isdigit() and page.pk
+            else None
+        )
+        if revision is None:
+            messages.error(request, "No such revision of this page.")
+            return redirect(_edit_url(page) if page.pk else reverse("newsroom:pages"))
         try:
             page_restore(page=page, revision=revision, by=request.user)
         except ActionRefused as exc:
             messages.error(request, str(exc))
         else:
             messages.success(request, f"Restored version {revision.version}.")
-        return redirect("newsroom:page-edit", pk=page.pk)
+        return redirect(_edit_url(page))
     if request.method == "POST":
         form = PageDeskForm(request.POST)
         if form.is_valid():
@@ -116,7 +135,7 @@ def page_edit(request: HttpRequest, pk: int | None = None) -> HttpResponse:
                 form.add_error(None, str(exc))
             else:
                 messages.success(request, f"Saved: {page.title}")
-                return redirect("newsroom:page-edit", pk=page.pk)
+                return redirect(_edit_url(page))
     else:
         form = PageDeskForm(
             initial={

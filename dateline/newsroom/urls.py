@@ -13,6 +13,5 @@ urlpatterns = [
     route("stories/", views.stories, "stories"),
     route("embed/", views.embed, "embed"),
     route("pages/", pages_desk.pages, "pages"),
-    route("pages/new/", pages_desk.page_edit, "page-new"),
-    route("pages/<int:pk>/", pages_desk.page_edit, "page-edit"),
+    route("pages/edit/", pages_desk.page_edit, "page-edit"),
 ]
