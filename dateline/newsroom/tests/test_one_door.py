@@ -532,8 +532,8 @@ def test_newsroom_pages_screen_is_audited(client):
     about = Page.objects.get(slug="about")
     assert response.status_code == 302
     assert _audit("page_create").actor == editor
-    client.post(f"/newsroom/pages/edit/?page={about.pk}", {"title": "About", "slug": "about",
-                "description": "", "body": "<p>Who we are.</p>", "version": about.version})  # fmt: skip
+    form = {"title": "About", "slug": "about", "description": "", "body": "<p>Who we are.</p>"}
+    client.post(f"/newsroom/pages/edit/?page={about.pk}", {**form, "version": about.version})
     assert _audit("page_save").detail["page"] == about.pk
     client.post("/newsroom/pages/", {"page": about.pk, "op": "publish"})
     assert Page.objects.get(pk=about.pk).is_published

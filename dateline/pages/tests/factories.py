@@ -17,9 +17,7 @@ def page(
     by=None,
 ) -> Page:
     by = by or command_line_actor()
-    made = page_save(
-        page=Page(), by=by, title=title, slug=slug, description=description, body=body
-    )
+    made = page_save(page=Page(), by=by, title=title, slug=slug, description=description, body=body)
     if publish:
         page_publish(page=made, by=by)
     return made
