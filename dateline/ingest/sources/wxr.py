@@ -63,6 +63,7 @@ _EXCERPT_NS = re.compile(
 )
 # The site's address precedes the first item, so it is read from the head of the file.
 _SITE = re.compile(rb"<wp:base_site_url>\s*(?:<!\[CDATA\[)?\s*([^<\]\s]+)")
+_BLOG = re.compile(rb"<wp:base_blog_url>\s*(?:<!\[CDATA\[)?\s*([^<\]\s]+)")
 _CHANNEL_LINK = re.compile(rb"<channel>.*?<link>\s*([^<\s]+)\s*</link>", re.S)
 _ZERO_DATE = "0000-00-00 00:00:00"
 
@@ -113,6 +114,9 @@ class Scan:
     excerpt: str
     site: str = ""
     host: str = ""
+    # A multisite export's blog address (wp:base_blog_url), where its permalinks live when
+    # base_site_url is the network's.
+    blog: str = ""
     authors: dict[str, str] = field(default_factory=dict)  # login → display name
     categories: dict[str, tuple[str, str]] = field(default_factory=dict)  # slug → name, parent
     attachments: dict[str, Attachment] = field(default_factory=dict)  # post id → attachment
@@ -192,6 +196,9 @@ def scan(path: Path) -> Scan:
     except xml.XMLRefused as exc:
         raise WXRError(str(exc)) from None
     found.host = urllib.parse.urlsplit(found.site).netloc.lower() if found.site else ""
+    with path.open("rb") as fh:
+        blog = _BLOG.search(fh.read(64 * 1024))
+    found.blog = blog.group(1).decode("utf-8", "replace") if blog else ""
     for post_id, attachment in found.attachments.items():
         found.attachment_by_url[attachment.url] = post_id
     return found
@@ -362,11 +369,12 @@ class Parser:
         page.notes.extend(n for n in converted.notes if not n.startswith("picture "))
         olds = {f"/?page_id={post_id}", f"/?p={post_id}"}
         for url in (_text(item, "link"), _text(item, "guid")):
-            old = _path_of(url, self.scan.site) if url.strip() and self.scan.site else None
-            if old and old not in ("/", ""):
-                olds.add(old)
-                if old.startswith("//"):  # a doubled slash, as some WordPress permalinks have
-                    olds.add("/" + old.lstrip("/"))
+            for site in {self.scan.site, self.scan.blog} - {""}:
+                old = _path_of(url, site) if url.strip() else None
+                if old and old not in ("/", ""):
+                    olds.add(old)
+                    if old.startswith("//"):  # a doubled slash, as some permalinks have
+                        olds.add("/" + old.lstrip("/"))
         page.old_paths = sorted(olds)
         return page
 
@@ -450,9 +458,10 @@ class Parser:
     def _old_paths(self, item, post_id: str) -> list[str]:
         olds = {f"/?p={post_id}"}
         for url in (_text(item, "link"), _text(item, "guid")):
-            old = _path_of(url, self.scan.site) if url.strip() and self.scan.site else None
-            if old and old not in ("/", ""):
-                olds.add(old)
+            for site in {self.scan.site, self.scan.blog} - {""}:
+                old = _path_of(url, site) if url.strip() else None
+                if old and old not in ("/", ""):
+                    olds.add(old)
         return sorted(olds)
 
 
