@@ -144,6 +144,7 @@ def page_receive(
     body: str,
     publish: bool,
     old_paths: Iterable[str] = (),
+    description: str | None = None,
     by,
 ) -> Received:
     """A page from outside (a WordPress page), keyed by (source, source id): a version it
@@ -168,6 +169,8 @@ def page_receive(
     page.source_version = version
     if was_live:
         _require(by, EDITORS, "change a published page")
+    if description is not None:
+        page.description = description
     page_save(page=page, by=by, title=title, slug=slug, description=page.description, body=body)
     if publish and existing is None:
         page_publish(page=page, by=by)
