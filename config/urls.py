@@ -30,6 +30,8 @@ urlpatterns = [
     path("", include("dateline.syndication.urls")),
     path("", include("dateline.search.urls")),
     path("", include("dateline.news.urls")),
+    # Last: a static page's address is one segment, /about/, under no other route.
+    path("", include("dateline.pages.urls")),
 ]
 
 handler404 = "dateline.news.views.page_not_found"

@@ -39,6 +39,7 @@ INSTALLED_APPS = [
     "dateline.api",
     "dateline.ops",
     "dateline.search",
+    "dateline.pages",
 ]
 
 MIDDLEWARE = [
@@ -54,6 +55,7 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "dateline.news.middleware.LegacyRedirectMiddleware",
+    "dateline.pages.middleware.PageRedirectMiddleware",
     # Last, as django-axes asks: it turns a lockout found while signing in into its page.
     "axes.middleware.AxesMiddleware",
 ]

@@ -45,7 +45,9 @@ class Site:
     now: dt.datetime
     today: dt.date
     expires_at: float
-    deps: set[str] = field(default_factory=lambda: {"settings", "sections"})
+    # `footer`: the footer menu of static pages (dateline.pages, given to the templates
+    # by config/jinja.py), on every HTML page as navigation is.
+    deps: set[str] = field(default_factory=lambda: {"settings", "sections", "footer"})
 
 
 def _next_scheduled() -> dt.datetime | None:

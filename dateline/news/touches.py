@@ -41,6 +41,10 @@ every row it shows, at the grain it shows it:
   settings                publication settings (every page and feed)
   settings:time-zone      the time zone alone (sitemaps: their lastmods are local times)
   schedule                the next scheduled time; pages take their expiry from it
+  page:<id>               a static page (dateline.pages): title, address, description, body
+  footer                  the footer menu: which published pages, their titles, addresses
+                          and order (every HTML page)
+  sitemap:pages           the pages sitemap file
 
 Pictures are below news in the dependency direction: their state and touches are in
 `pictures.services`, with the same vocabulary.
@@ -469,3 +473,53 @@ def redirect_state(pk: int | None) -> tuple[str, int] | None:
 
 def redirect_touches(before, after) -> set[str]:
     return {"redirects"} if before != after else set()
+
+
+# Static pages (dateline.pages, above news: its services read the rows into these states).
+
+PAGE_SHOWN_FIELDS = ("title", "slug", "description", "body")
+
+
+@dataclass(frozen=True)
+class PageState:
+    """What readers see of a static page: its text while it is published, and whether the
+    footer menu links it."""
+
+    pk: int
+    published: bool
+    fields: dict[str, Any]
+    in_footer: bool = False
+
+
+def page_touches(before: PageState | None, after: PageState | None) -> set[str]:
+    """A page shows on its own address, in the pages sitemap and, while the footer links
+    it, in the footer of every HTML page. A draft touches nothing."""
+    shown_before = before is not None and before.published
+    shown_after = after is not None and after.published
+    if not shown_before and not shown_after:
+        return set()
+    pk = (after or before).pk
+    footer = (before is not None and before.in_footer) or (after is not None and after.in_footer)
+    if shown_before != shown_after:
+        # Into or out of view (deleted too): its address answers or stops answering, which
+        # an old address's 301 to it (or to a story at that address) may have been kept on.
+        return {f"page:{pk}", "sitemap:pages", "sitemap:index", "redirects"} | (
+            {"footer"} if footer else set()
+        )
+    tags: set[str] = set()
+    if before.fields != after.fields:
+        # The sitemap gives its address and its time of change.
+        tags |= {f"page:{pk}", "sitemap:pages", "sitemap:index"}
+    if before.fields["slug"] != after.fields["slug"]:
+        tags.add("redirects")
+    if footer and (
+        before.in_footer != after.in_footer
+        or any(before.fields[n] != after.fields[n] for n in ("title", "slug"))
+    ):
+        tags.add("footer")
+    return tags
+
+
+def footer_touches(before: tuple[int, ...], after: tuple[int, ...]) -> set[str]:
+    """`before`/`after`: the published pages the footer links, in order."""
+    return {"footer"} if before != after else set()

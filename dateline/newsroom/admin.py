@@ -384,3 +384,7 @@ class PictureAdmin(pictures_admin.PictureAdmin):
             picture_edit(picture=obj, by=request.user, changed=form.changed_data)
         except ActionRefused as exc:
             raise PermissionDenied(str(exc)) from None
+
+
+# Static pages: their admin saves through the page actions (pages_admin.py).
+from dateline.newsroom import pages_admin  # noqa: E402, F401

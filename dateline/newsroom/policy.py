@@ -40,6 +40,10 @@ POLICY: dict[str, dict[str, frozenset[Role]]] = {
     "newsroom:story_history": {"GET": STAFF_WRITING, "HEAD": STAFF_WRITING},
     "newsroom:story_preflight": {"POST": STAFF_WRITING},
     "newsroom:labels": {"GET": STAFF_WRITING, "HEAD": STAFF_WRITING},
+    # Static pages and the footer menu (pages_desk.py): writers draft, and each action
+    # checks the role it needs again (actions/pages.py).
+    "newsroom:pages": {"GET": STAFF_WRITING, "HEAD": STAFF_WRITING, "POST": STAFF_WRITING},
+    "newsroom:page-edit": {"GET": STAFF_WRITING, "HEAD": STAFF_WRITING, "POST": STAFF_WRITING},
     # The API's token screen (api/views.py): each person's own tokens.
     "newsroom:tokens": {"GET": STAFF_WRITING, "HEAD": STAFF_WRITING, "POST": STAFF_WRITING},
 }

@@ -1,4 +1,4 @@
-from dateline.newsroom import history, views, writing
+from dateline.newsroom import history, pages_desk, views, writing
 from dateline.newsroom.policy import route
 
 app_name = "newsroom"
@@ -21,4 +21,6 @@ urlpatterns = [
     route("story/<int:pk>/preview/", writing.story_preview, "story_preview"),
     route("story/<int:pk>/history/", history.story_history, "story_history"),
     route("labels/", writing.labels, "labels"),
+    route("pages/", pages_desk.pages, "pages"),
+    route("pages/edit/", pages_desk.page_edit, "page-edit"),
 ]

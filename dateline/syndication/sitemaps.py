@@ -14,6 +14,7 @@ from django.db.models import OuterRef, Subquery
 from dateline.news import labelled
 from dateline.news.models import Article, Author, Section, Status, Topic, archive
 from dateline.news.selectors import Site
+from dateline.pages.models import Page, PageStatus
 from dateline.syndication import dates
 from dateline.syndication.identity import site_url
 
@@ -154,6 +155,32 @@ class AuthorSitemap(ListingSitemap):
     model = Author
     kind = "author"
     fields = ("slug",)
+
+
+class PageSitemap(SiteSitemap):
+    """Published static pages (About, Contact…), lastmod their last change."""
+
+    def items(self):
+        return list(
+            Page.objects.filter(status=PageStatus.PUBLISHED)
+            .order_by("pk")
+            .only("pk", "slug", "updated_at")
+        )
+
+    def location(self, page: Page) -> str:
+        return page.get_absolute_url()
+
+    def lastmod(self, page: Page) -> dt.datetime:
+        return dates.local(page.updated_at, self.zone)
+
+    def get_latest_lastmod(self) -> dt.datetime | None:
+        newest = (
+            Page.objects.filter(status=PageStatus.PUBLISHED)
+            .order_by("-updated_at")
+            .values_list("updated_at", flat=True)
+            .first()
+        )
+        return dates.local(newest, self.zone) if newest else None
 
 
 def news_language(tag: str) -> str:

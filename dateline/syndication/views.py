@@ -23,6 +23,7 @@ from dateline.syndication.sitemaps import (
     ArticleSitemap,
     AuthorSitemap,
     NewsSitemap,
+    PageSitemap,
     SectionSitemap,
     TopicSitemap,
 )
@@ -34,6 +35,7 @@ SITEMAP_DEPS = {
     "topics": ("sitemap:topics", "settings:time-zone"),
     "authors": ("sitemap:authors", "settings:time-zone"),
     "news": ("sitemap:news", "settings"),
+    "pages": ("sitemap:pages", "settings:time-zone"),
 }
 INDEX_DEPS = ("sitemap:index", "settings:time-zone")
 
@@ -53,6 +55,7 @@ def _sitemaps(site: Site) -> dict:
         "topics": TopicSitemap(site),
         "authors": AuthorSitemap(site),
         "news": NewsSitemap(site),
+        "pages": PageSitemap(site),
     }
 
 
@@ -94,7 +97,7 @@ def sitemap_index(request: HttpRequest) -> HttpResponse:
     ]
     known = [archive.utc(max(text for _, text in blocks))] if blocks else []
     others = []
-    for name in ("sections", "topics", "authors", "news"):
+    for name in ("sections", "topics", "authors", "news", "pages"):
         lastmod = maps[name].get_latest_lastmod()
         others.append((absolute(f"/sitemaps/{name}.xml"), lastmod.isoformat() if lastmod else ""))
         known += [lastmod] if lastmod else []

@@ -133,6 +133,8 @@ def load(
 
     for key, picks in wanted["front"].items():
         _set_collection(key, [articles[source_id] for source_id in picks])
+    pages_created = load_pages()
+    log(f"{pages_created} pages new")
 
     return LoadResult(
         sections=len(wanted["sections"]),
@@ -142,3 +144,39 @@ def load(
         pictures=len(pictures),
         pictures_changed=run.pictures_changed,
     )
+
+
+def load_pages() -> int:
+    """The demo's static pages (pages.toml) through the newsroom's `page_receive`, keyed by
+    slug: unchanged when loaded before; and its footer menu, set only on a site whose
+    footer is empty (an editor's menu is theirs). Returns how many pages were new."""
+    import hashlib
+
+    from dateline.newsroom.actions.pages import footer_set, page_receive
+    from dateline.pages.models import FooterLink, Page
+
+    try:
+        wanted = tomllib.loads((DATA / "pages.toml").read_text(encoding="utf-8"))
+    except (OSError, tomllib.TOMLDecodeError) as exc:
+        raise DemoDataError(f"pages.toml: {exc}") from None
+    created = 0
+    for entry in wanted["pages"]:
+        body = entry["body"].strip()
+        text = f"{entry['title']}\n{entry.get('description', '')}\n{body}"
+        version = hashlib.sha256(text.encode()).hexdigest()[:64]
+        received = page_receive(
+            source=SOURCE,
+            source_id=f"demo-page:{entry['slug']}",
+            version=version,
+            title=entry["title"],
+            slug=entry["slug"],
+            body=body,
+            description=entry.get("description", ""),
+            publish=True,
+            by=DEMO,
+        )
+        created += received.outcome == CREATED
+    if not FooterLink.objects.exists():
+        by_slug = {p.slug: p for p in Page.objects.filter(source=SOURCE)}
+        footer_set(pages=[by_slug[s] for s in wanted["footer"] if s in by_slug], by=DEMO)
+    return created

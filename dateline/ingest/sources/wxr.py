@@ -13,9 +13,13 @@ Two streaming passes over the export, so memory stays flat whatever its size:
    batch is either wholly saved or not at all and saving is idempotent.
 
 Posts keep their status (publish → published, future → scheduled at its time, draft and
-pending → draft, private → draft, out of public view); pages and other post types are
-reported `skipped`. Every old permalink, and `?p=ID`, answers 301 to the new address
-(news.Redirect).
+pending → draft, private → draft, out of public view). Pages (`post_type=page`) become
+static pages (dateline.pages) at `/<their slug>/`, published or draft as they were, through
+the newsroom's `page_receive` (keyed on the same site and post id, so re-runs are
+`unchanged` too); their bodies go through the same conversion, without pictures (left out
+with a note). Other post types are reported `skipped`. Every old permalink, and `?p=ID`
+(`?page_id=ID` for a page), answers 301 to the new address (news.Redirect,
+pages.PageRedirect).
 """
 
 from __future__ import annotations
@@ -59,6 +63,7 @@ _EXCERPT_NS = re.compile(
 )
 # The site's address precedes the first item, so it is read from the head of the file.
 _SITE = re.compile(rb"<wp:base_site_url>\s*(?:<!\[CDATA\[)?\s*([^<\]\s]+)")
+_BLOG = re.compile(rb"<wp:base_blog_url>\s*(?:<!\[CDATA\[)?\s*([^<\]\s]+)")
 _CHANNEL_LINK = re.compile(rb"<channel>.*?<link>\s*([^<\s]+)\s*</link>", re.S)
 _ZERO_DATE = "0000-00-00 00:00:00"
 
@@ -72,6 +77,21 @@ STATUS_MAP = {
     "inherit": None,
     "trash": None,
 }
+
+
+@dataclass
+class IncomingPage:
+    """A WordPress page, parsed: applied by `newsroom.actions.pages.page_receive`."""
+
+    source_id: str
+    version: str
+    title: str
+    slug: str
+    body: str
+    publish: bool
+    wp_status: str
+    old_paths: list[str] = field(default_factory=list)
+    notes: list[str] = field(default_factory=list)
 
 
 class WXRError(ValueError):
@@ -94,6 +114,9 @@ class Scan:
     excerpt: str
     site: str = ""
     host: str = ""
+    # A multisite export's blog address (wp:base_blog_url), where its permalinks live when
+    # base_site_url is the network's.
+    blog: str = ""
     authors: dict[str, str] = field(default_factory=dict)  # login → display name
     categories: dict[str, tuple[str, str]] = field(default_factory=dict)  # slug → name, parent
     attachments: dict[str, Attachment] = field(default_factory=dict)  # post id → attachment
@@ -173,6 +196,9 @@ def scan(path: Path) -> Scan:
     except xml.XMLRefused as exc:
         raise WXRError(str(exc)) from None
     found.host = urllib.parse.urlsplit(found.site).netloc.lower() if found.site else ""
+    with path.open("rb") as fh:
+        blog = _BLOG.search(fh.read(64 * 1024))
+    found.blog = blog.group(1).decode("utf-8", "replace") if blog else ""
     for post_id, attachment in found.attachments.items():
         found.attachment_by_url[attachment.url] = post_id
     return found
@@ -247,7 +273,7 @@ class Parser:
         if not post_id:
             return ItemResult(FAILED, "-", "item without wp:post_id")
         if kind == "page":
-            return ItemResult(SKIPPED, post_id, "page: static pages are not imported")
+            return self.page(item, post_id, wp_status)
         if kind != "post":
             return ItemResult(SKIPPED, post_id, f"{kind} is not a story")
         status = STATUS_MAP.get(wp_status, Status.DRAFT)
@@ -311,6 +337,46 @@ class Parser:
             story.authors = [self.scan.authors.get(login, login)]
         story.old_paths = self._old_paths(item, post_id)
         return story
+
+    def page(self, item, post_id: str, wp_status: str) -> IncomingPage | ItemResult:
+        status = STATUS_MAP.get(wp_status, Status.DRAFT)
+        if status is None:
+            return ItemResult(SKIPPED, post_id, f"page with status {wp_status}")
+        W = self.W
+        fingerprint = hashlib.sha256(etree.tostring(item))
+        converted = wordpress_body.convert(
+            _text(item, f"{{{CONTENT_NS}}}encoded"),
+            picture_ref=lambda image: None,
+            article_ref=lambda url: None,
+            embed_ref=_embed,
+        )
+        title = html_to_text(_text(item, "title"))[:200]
+        page = IncomingPage(
+            source_id=post_id,
+            version=fingerprint.hexdigest()[:64],
+            title=title or f"Untitled WordPress page {post_id}",
+            slug=urllib.parse.unquote(_text(item, f"{W}post_name").strip())[:90],
+            body=converted.html,
+            # A private or future page is kept as a draft: a page has no publication time.
+            publish=wp_status == "publish",
+            wp_status=wp_status,
+        )
+        if not title:
+            page.notes.append("no title")
+        pictures = sum(n.startswith("picture ") for n in converted.notes)
+        if pictures:
+            page.notes.append(f"{pictures} picture(s) left out")
+        page.notes.extend(n for n in converted.notes if not n.startswith("picture "))
+        olds = {f"/?page_id={post_id}", f"/?p={post_id}"}
+        for url in (_text(item, "link"), _text(item, "guid")):
+            for site in {self.scan.site, self.scan.blog} - {""}:
+                old = _path_of(url, site) if url.strip() else None
+                if old and old not in ("/", ""):
+                    olds.add(old)
+                    if old.startswith("//"):  # a doubled slash, as some permalinks have
+                        olds.add("/" + old.lstrip("/"))
+        page.old_paths = sorted(olds)
+        return page
 
     def _published(self, item) -> dt.datetime | None:
         W = self.W
@@ -392,9 +458,10 @@ class Parser:
     def _old_paths(self, item, post_id: str) -> list[str]:
         olds = {f"/?p={post_id}"}
         for url in (_text(item, "link"), _text(item, "guid")):
-            old = _path_of(url, self.scan.site) if url.strip() and self.scan.site else None
-            if old and old not in ("/", ""):
-                olds.add(old)
+            for site in {self.scan.site, self.scan.blog} - {""}:
+                old = _path_of(url, site) if url.strip() else None
+                if old and old not in ("/", ""):
+                    olds.add(old)
         return sorted(olds)
 
 
@@ -417,6 +484,34 @@ def _describe(applied: Applied, wp_status: str) -> str:
     if article.published_at > clock.now():
         detail = f"{detail} (scheduled {article.published_at.isoformat()})"
     return detail
+
+
+def _page_apply(page: IncomingPage, source: str, actor) -> ItemResult:
+    """One page, in its own transaction (the action's); a failure is its line alone."""
+    from dateline.newsroom.actions.base import ActionRefused
+    from dateline.newsroom.actions.pages import page_receive
+
+    try:
+        received = page_receive(
+            source=source,
+            source_id=page.source_id,
+            version=page.version,
+            title=page.title,
+            slug=page.slug,
+            body=page.body,
+            publish=page.publish,
+            old_paths=page.old_paths,
+            by=actor,
+        )
+    except (ActionRefused, ValueError) as exc:
+        return ItemResult(FAILED, page.source_id, f"page: {exc}"[:300])
+    if received.outcome == SKIPPED:
+        return ItemResult(SKIPPED, page.source_id, "page edited at the desk since: kept as it is")
+    live = received.page.is_published
+    detail = received.page.get_absolute_url() if live else f"page, {page.wp_status}"
+    if received.outcome != UNCHANGED and page.notes:
+        detail = f"{detail} ({'; '.join(page.notes)})"
+    return ItemResult(received.outcome, page.source_id, detail)
 
 
 def import_wxr(
@@ -456,6 +551,8 @@ def import_wxr(
         for parsed in pending:
             if isinstance(parsed, ItemResult):
                 result = parsed
+            elif isinstance(parsed, IncomingPage):
+                result = _page_apply(parsed, found.source, actor)
             else:
                 outcome = next(outcomes)
                 if isinstance(outcome, BaseException):

@@ -169,6 +169,26 @@ def test_running_the_demo_twice_creates_nothing_new():
 
 
 @pytest.mark.django_db
+def test_demo_has_its_own_pages_and_footer_menu_and_a_second_run_keeps_them(client):
+    from dateline.newsroom.models import AuditEntry
+    from dateline.pages.models import Page
+    from dateline.pages.services import footer_state
+
+    run_demo()
+    pages = {p.slug: p for p in Page.objects.all()}
+    assert set(pages) == {"about", "contact", "corrections-policy", "privacy"}
+    assert all(p.is_published and p.meta_description for p in pages.values())
+    footer = [pages[s].pk for s in ("about", "contact", "corrections-policy", "privacy")]
+    assert footer_state() == tuple(footer)
+    page = client.get("/corrections-policy/").content.decode()
+    assert "Corrections policy" in page and 'href="/privacy/"' in page  # the footer
+    assert AuditEntry.objects.filter(action="page_publish", actor_name="demo import").count() == 4
+    versions = dict(Page.objects.values_list("pk", "version"))
+    run_demo()
+    assert dict(Page.objects.values_list("pk", "version")) == versions
+
+
+@pytest.mark.django_db
 def test_demo_if_empty_leaves_a_site_with_stories_alone():
     factories.article(headline="A story from the newsroom")
 

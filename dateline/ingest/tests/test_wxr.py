@@ -58,7 +58,7 @@ def _story(post_id: str) -> Article:
 
 
 @pytest.mark.django_db
-def test_posts_keep_their_status_and_other_types_are_skipped(uploads):
+def test_posts_keep_their_status_pages_become_pages_and_other_types_are_skipped(uploads):
     output = _import(uploads=uploads)
     lines = {line.split(" ")[1]: line for line in output.splitlines()[:-1]}
     assert lines["101"].startswith("created 101 /story/late-ferry-survives/")
@@ -67,9 +67,9 @@ def test_posts_keep_their_status_and_other_types_are_skipped(uploads):
         "created 104 /story/new-bridge-opens/ (scheduled 2031-06-01T09:00"
     )
     assert lines["105"].startswith("created 105 private (private: kept out of public view)")
-    assert lines["110"] == "skipped 110 page: static pages are not imported"
+    assert lines["110"] == "created 110 /about/"
     assert lines["120"] == "skipped 120 nav_menu_item is not a story"
-    assert output.splitlines()[-1] == "7 created, 0 updated, 0 unchanged, 4 skipped, 0 failed"
+    assert output.splitlines()[-1] == "8 created, 0 updated, 0 unchanged, 3 skipped, 0 failed"
 
     assert _story("101").status == Status.PUBLISHED and _story("101").is_visible
     assert _story("103").status == Status.DRAFT and _story("103").published_at is None
@@ -174,7 +174,7 @@ def test_second_run_changes_nothing(uploads):
         for a in Article.objects.filter(source=SOURCE)
     }
     output = _import(uploads=uploads)
-    assert output.splitlines()[-1] == "0 created, 0 updated, 7 unchanged, 4 skipped, 0 failed"
+    assert output.splitlines()[-1] == "0 created, 0 updated, 8 unchanged, 3 skipped, 0 failed"
     after = {
         a.source_id: (a.version, a.body, a.modified_at)
         for a in Article.objects.filter(source=SOURCE)
@@ -235,7 +235,8 @@ def test_real_world_exports_import_without_failures(shared_dir):
             [r.line() for r in report.results if r.outcome == "failed"],
         )
     theme = import_wxr(folder / "wordpress-importer" / "phpunit_data_theme-unit-test-data.xml")
-    assert theme.summary() == "0 created, 0 updated, 58 unchanged, 128 skipped, 0 failed"
+    # 39 posts, 19 attachments' posts… and 21 pages (once skipped, now static pages).
+    assert theme.summary() == "0 created, 0 updated, 79 unchanged, 107 skipped, 0 failed"
 
 
 @pytest.mark.django_db
@@ -351,5 +352,5 @@ def test_a_post_that_fails_takes_its_new_rows_with_it_and_the_rest_import(upload
     assert arabic.authors.count() == 1
     monkeypatch.setattr(services, "article_save", real_save)
     again = import_wxr(MIGRATION, uploads=uploads)  # the failed post goes in on the next run
-    assert again.summary() == "1 created, 0 updated, 6 unchanged, 4 skipped, 0 failed"
+    assert again.summary() == "1 created, 0 updated, 7 unchanged, 3 skipped, 0 failed"
     assert _story("101").body_pictures.count() == 1 and Picture.objects.count() == 2

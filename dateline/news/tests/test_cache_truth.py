@@ -76,6 +76,10 @@ PAGES = {
     "old address": "/2024/06/quay-reopens/",
     "old ?p=": "/?p=101",
     "robots": "/robots.txt",
+    "static page": "/about/",
+    "draft page": "/ethics/",
+    "pages sitemap": "/sitemaps/pages.xml",
+    "old page address": "/company/about-us/",
 }
 
 
@@ -216,6 +220,16 @@ def build(wire_folder: Path, drafts_folder: Path) -> World:
     )
     editor = staff(Role.EDITOR, "truth-editor")
     admin = User.objects.create_superuser("truth-admin", "admin@example.com", "a-long-password")
+    # Static pages: About (published, in the footer menu, an old address), Contact
+    # (published, in the footer) and Ethics (a draft).
+    from dateline.pages.services import page_redirects_point
+    from dateline.pages.tests.factories import footer, page
+
+    about = page(title="About us", slug="about", body="<p>Who we are.</p>")
+    contact = page(title="Contact", slug="contact", body="<p>Write to us.</p>")
+    ethics = page(title="Ethics", slug="ethics", body="<p>Our code.</p>", publish=False)
+    footer(about, contact)
+    page_redirects_point(page=about, old_paths=["/company/about-us/"])
     ids = {
         "harbour": harbour.pk,
         "sport": sport.pk,
@@ -236,6 +250,9 @@ def build(wire_folder: Path, drafts_folder: Path) -> World:
         "admin": admin.pk,
         "redirect": Redirect.objects.get(old_path="/?p=101").pk,
         "publication": Publication.load().pk,
+        "about": about.pk,
+        "contact": contact.pk,
+        "ethics": ethics.pk,
     }
     # The world's own refreshes: nothing is cached yet, and each test starts afresh.
     connection.run_on_commit = []
@@ -282,6 +299,7 @@ def bumped(monkeypatch) -> set[str]:
     change's doing."""
     from dateline.news import services as news_services
     from dateline.pagecache import invalidate
+    from dateline.pages import services as page_services
     from dateline.pictures import services as picture_services
 
     asked: set[str] = set()
@@ -291,7 +309,7 @@ def bumped(monkeypatch) -> set[str]:
         asked.update(tags)
         invalidate(tags)
 
-    for module in (news_services, picture_services):
+    for module in (news_services, picture_services, page_services):
         monkeypatch.setattr(module, "invalidate", recording)
     return asked
 
@@ -381,6 +399,22 @@ def _draft_written_in_admin(d: Doors) -> None:
         },
     )
     d.article("lock", headline="Lock gates to be replaced next year", tags=[d.world["ferries"]])
+
+
+def _pages_screen(d: Doors, name: str, op: str) -> None:
+    response = d.editor.post("/newsroom/pages/", {"page": d.world[name], "op": op})
+    assert response.status_code == 302
+    refused = [m for m in get_messages(response.wsgi_request) if m.level_tag == "error"]
+    assert not refused, refused
+
+
+def _page_written_at_the_desk(d: Doors) -> None:
+    response = d.editor.post(
+        "/newsroom/pages/edit/",
+        {"title": "Advertise", "slug": "advertise", "description": "", "body": "<p>Rates.</p>"},
+    )
+    assert response.status_code == 302
+    post_form(d.editor, f"/admin/pages/page/{d.world['ethics']}/change/", {"title": "Our ethics"})
 
 
 def _front_screen(d: Doors) -> None:
@@ -581,6 +615,42 @@ CHANGES = [
         invisible=True,
     ),
     Change("draft saved", "admin", _draft_written_in_admin, invisible=True),
+    Change(
+        "edit a page",
+        "admin",
+        lambda d: post_form(
+            d.editor,
+            f"/admin/pages/page/{d.world['about']}/change/",
+            {"body": "<p>Who we are, since 1921.</p>"},
+        ),
+    ),
+    Change(
+        "rename a page in the footer",
+        "admin",
+        lambda d: post_form(
+            d.editor, f"/admin/pages/page/{d.world['contact']}/change/", {"title": "Contact us"}
+        ),
+    ),
+    Change("publish a page", "newsroom", lambda d: _pages_screen(d, "ethics", "publish")),
+    Change(
+        "unpublish a page",
+        "newsroom",
+        lambda d: _pages_screen(d, "about", "unpublish"),
+        may_refresh={"sitemap index": "it may have been the page changed last"},
+    ),
+    Change("reorder the footer", "newsroom", lambda d: _pages_screen(d, "contact", "up")),
+    Change(
+        "remove a page from the footer",
+        "newsroom",
+        lambda d: _pages_screen(d, "contact", "footer-remove"),
+    ),
+    Change(
+        "delete a page",
+        "admin",
+        lambda d: delete(d.editor, f"/admin/pages/page/{d.world['about']}/delete/"),
+        may_refresh={"sitemap index": "it may have been the page changed last"},
+    ),
+    Change("page drafts written", "newsroom and admin", _page_written_at_the_desk, invisible=True),
     Change("wire drafts", "wire poll", _drafts_from_the_wire, invisible=True),
 ]
 

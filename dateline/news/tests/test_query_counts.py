@@ -14,16 +14,17 @@ from dateline.news.tests import factories
 from dateline.pagecache import memo
 from dateline.pictures.models import Picture
 
-# Cold: nothing memoised in the process (settings, navigation, next scheduled time). The
+# Cold: nothing memoised in the process (settings, navigation, next scheduled time, the
+# footer menu of static pages: dateline.pages, read by the shell's footer). The
 # section's newest stories are two memos (which stories; their teasers), so that an edit to
 # one story reloads only the teasers (news.selectors.section_newest).
-ARTICLE_QUERIES_COLD = 11
+ARTICLE_QUERIES_COLD = 12
 ARTICLE_QUERIES_WARM = 5
-FRONT_QUERIES_COLD = 7  # + one per navigation section with stories (3 here)
+FRONT_QUERIES_COLD = 8  # + one per navigation section with stories (3 here)
 # The first page of a listing: its stories (no COUNT since listings page by cursor, one
 # query fewer than before); a deeper page also reads where the page before it starts.
-SECTION_QUERIES_COLD = 4
-SECTION_DEEP_QUERIES_COLD = 5
+SECTION_QUERIES_COLD = 5
+SECTION_DEEP_QUERIES_COLD = 6
 
 
 def _count(client, url: str, *, cold: bool = True) -> int:

@@ -30,8 +30,15 @@ from dateline.newsroom.tests.factories import staff
 from dateline.pictures.models import Picture
 
 ROOT = Path(__file__).resolve().parents[3]
-PRIVATE = {"_through_door", "_article_set_visibility", "_article_delete"}
-ALLOWED = {ROOT / "dateline" / "news" / "services.py"}
+PRIVATE = {
+    "_through_door",
+    "_article_set_visibility",
+    "_article_delete",
+    "_page_set_status",
+    "_page_delete",
+    "_footer_set",
+}
+ALLOWED = {ROOT / "dateline" / "news" / "services.py", ROOT / "dateline" / "pages" / "services.py"}
 ACTIONS = ROOT / "dateline" / "newsroom" / "actions"
 
 
@@ -103,6 +110,8 @@ ROUTES = {
     "newsroom:story_history": "read",
     "newsroom:story_preflight": "read: checks the text sent, saves nothing",
     "newsroom:labels": "read",
+    "newsroom:pages": "door: test_newsroom_pages_screen_is_audited",
+    "newsroom:page-edit": "door: test_newsroom_pages_screen_is_audited",
     # The API (dateline/api): the content API and its documents read; the management API
     # acts through the newsroom's actions as the token's owner.
     "api-v1:api-root": "read",
@@ -154,6 +163,7 @@ ROUTES = {
     "news:corrections": "read",
     "news:favicon": "read",
     "search:search": "read",
+    "pages:page": "read",
     "healthz": "read: ok/fail of the database, Redis and storage, never cached",
 }
 
@@ -178,6 +188,9 @@ def test_every_route_is_known_as_read_only_or_as_an_audited_door():
 def test_public_routes_refuse_every_write_method(client):
     from dateline.news.preview import preview_url
 
+    from dateline.pages.tests.factories import page
+
+    page(title="About", slug="about")
     story = factories.article(section_obj=factories.section("Harbour"))
     author = services.author_get_or_create(name="Ann Example")
     tag = services.tag_get_or_create(name="Ferries")
@@ -204,6 +217,8 @@ def test_public_routes_refuse_every_write_method(client):
         f"/story/{story.slug}.ninjs.json",
         preview_url(story),
         "/media/anything.jpg",
+        "/about/",
+        "/sitemaps/pages.xml",
     ]
     client.force_login(staff(Role.EDITOR))
     for url in urls:
@@ -217,6 +232,9 @@ def test_public_routes_refuse_every_write_method(client):
 # invalidated by the services; "read" ones cannot be changed in admin.
 ADMIN_MODELS = {
     "news.Article": "door",
+    # Static pages: saved, published, unpublished and deleted through actions/pages.py
+    # (pages/tests/test_pages_admin.py).
+    "pages.Page": "door",
     "news.Collection": "door",
     "news.Section": "vocabulary",
     "news.Author": "vocabulary",
@@ -512,3 +530,31 @@ def test_demo_audits_what_it_publishes():
     published = AuditEntry.objects.filter(action="publish", actor_name="demo import")
     assert published.count() == live.count()
     assert _audit("curate", detail__list="lead").actor_name == "demo import"
+
+
+@pytest.mark.django_db
+def test_newsroom_pages_screen_is_audited(client):
+    from dateline.pages.models import Page
+
+    editor = staff(Role.EDITOR)
+    client.force_login(editor)
+    response = client.post(
+        "/newsroom/pages/edit/",
+        {"title": "About us", "slug": "about", "description": "", "body": "<p>Who we are.</p>"},
+    )
+    about = Page.objects.get(slug="about")
+    assert response.status_code == 302
+    assert _audit("page_create").actor == editor
+    form = {"title": "About", "slug": "about", "description": "", "body": "<p>Who we are.</p>"}
+    client.post(f"/newsroom/pages/edit/?page={about.pk}", {**form, "version": about.version})
+    assert _audit("page_save").detail["page"] == about.pk
+    client.post("/newsroom/pages/", {"page": about.pk, "op": "publish"})
+    assert Page.objects.get(pk=about.pk).is_published
+    assert _audit("page_publish").actor == editor
+    client.post("/newsroom/pages/", {"page": about.pk, "op": "footer-add"})
+    assert _audit("footer_set").detail["pages"] == [about.pk]
+    client.post("/newsroom/pages/", {"page": about.pk, "op": "unpublish"})
+    assert _audit("page_unpublish").actor == editor
+    client.post("/newsroom/pages/", {"page": about.pk, "op": "delete"})
+    assert not Page.objects.filter(pk=about.pk).exists()
+    assert _audit("page_delete").detail["slug"] == "about"

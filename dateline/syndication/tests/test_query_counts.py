@@ -29,14 +29,16 @@ FEEDS = {
     "{author}atom.xml": 7,
 }
 SITEMAPS = {
-    # the archive blocks' lastmods, latest change of sections, topics, authors, news
-    "/sitemap.xml": 5,
+    # the archive blocks' lastmods, latest change of sections, topics, authors, news, pages
+    "/sitemap.xml": 6,
     # the block's stories by id (no COUNT since files are archive blocks: one fewer)
     "/sitemaps/articles.xml": 1,
     "/sitemaps/sections.xml": 2,
     "/sitemaps/topics.xml": 2,
     "/sitemaps/authors.xml": 2,
     "/sitemaps/news.xml": 2,
+    # the published pages (a list: no COUNT)
+    "/sitemaps/pages.xml": 1,
 }
 # the story with its section, authors, tags and topics, its pictures, its linked stories
 NINJS = 6

@@ -77,6 +77,9 @@ def test_the_schemas_really_validate():
 
 @pytest.mark.django_db
 def test_index_and_every_sitemap_validate(client, world):
+    from dateline.pages.tests.factories import page
+
+    page(title="About us", slug="about")
     index = _valid(client, "/sitemap.xml", INDEX)
     locations = [_path(x.text) for x in index.iterfind("s:sitemap/s:loc", NS)]
     assert locations == [
@@ -85,6 +88,7 @@ def test_index_and_every_sitemap_validate(client, world):
         "/sitemaps/topics.xml",
         "/sitemaps/authors.xml",
         "/sitemaps/news.xml",
+        "/sitemaps/pages.xml",
     ]
     found = {}
     for location in locations:
@@ -94,6 +98,7 @@ def test_index_and_every_sitemap_validate(client, world):
     assert found["/sitemaps/sections.xml"] == ["/section/harbour/"]
     assert "/topic/place/eastquay/" in found["/sitemaps/topics.xml"]
     assert "/author/maya-okafor/" in found["/sitemaps/authors.xml"]
+    assert found["/sitemaps/pages.xml"] == ["/about/"]
     for lastmod in index.iterfind("s:sitemap/s:lastmod", NS):
         assert dt.datetime.fromisoformat(lastmod.text).utcoffset() == dt.timedelta(hours=1)
 
