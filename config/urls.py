@@ -29,6 +29,7 @@ urlpatterns = [
     # Before news: feeds sit under the listing pages' addresses (/section/<slug>/rss.xml).
     path("", include("dateline.syndication.urls")),
     path("", include("dateline.search.urls")),
+    path("", include("dateline.live.urls")),
     path("", include("dateline.news.urls")),
 ]
 

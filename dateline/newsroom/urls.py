@@ -1,4 +1,5 @@
 from dateline.newsroom import views
+from dateline.newsroom.live import live_desk
 from dateline.newsroom.policy import route
 
 app_name = "newsroom"
@@ -12,4 +13,5 @@ urlpatterns = [
     route("pictures/", views.pictures, "pictures"),
     route("stories/", views.stories, "stories"),
     route("embed/", views.embed, "embed"),
+    route("live/<int:article_id>/", live_desk, "live"),
 ]
