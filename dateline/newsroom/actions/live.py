@@ -36,10 +36,10 @@ def _coverage(article: Article, *, lock: bool = True) -> LiveCoverage | None:
 
 def _body(text: str, *, picture: Picture | None = None, embed_url: str = "") -> str:
     """An entry's stored body from what the desk typed: plain text (paragraphs split on
-    blank lines) or the same HTML a story body takes, then a picture and an embed, all
-    through the story body's sanitiser."""
+    blank lines) or, when it starts with a tag, the same HTML a story body takes; then a
+    picture and an embed; all through the story body's sanitiser."""
     text = (text or "").strip()
-    if text and "<" not in text:
+    if text and not text.startswith("<"):
         text = "".join(
             f"<p>{html.escape(block).replace(chr(10), '<br>')}</p>"
             for block in text.replace("\r\n", "\n").split("\n\n")
