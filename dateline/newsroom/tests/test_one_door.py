@@ -30,8 +30,16 @@ from dateline.newsroom.tests.factories import staff
 from dateline.pictures.models import Picture
 
 ROOT = Path(__file__).resolve().parents[3]
-PRIVATE = {"_through_door", "_article_set_visibility", "_article_delete"}
-ALLOWED = {ROOT / "dateline" / "news" / "services.py"}
+PRIVATE = {
+    "_through_door",
+    "_article_set_visibility",
+    "_article_delete",
+    # Live coverage's writes (dateline/live/services.py), behind newsroom/actions/live.py.
+    "_live_coverage_set",
+    "_live_entry_save",
+    "_live_entry_delete",
+}
+ALLOWED = {ROOT / "dateline" / "news" / "services.py", ROOT / "dateline" / "live" / "services.py"}
 ACTIONS = ROOT / "dateline" / "newsroom" / "actions"
 
 
@@ -93,6 +101,7 @@ ROUTES = {
     "newsroom:stories": "read",
     "newsroom:embed": "read",
     "newsroom:wire": "read",
+    "newsroom:live": "door: test_the_live_desk_posts_through_the_actions_and_is_audited",
     "newsroom:tokens": "private: a person's own API tokens (dateline/api/views.py)",
     # The API (dateline/api): the content API and its documents read; the management API
     # acts through the newsroom's actions as the token's owner.
@@ -135,6 +144,9 @@ ROUTES = {
     "syndication:author-rss": "read",
     "syndication:author-atom": "read",
     "syndication:ninjs": "read",
+    "live:fragment": "read",
+    "live:rss": "read",
+    "live:atom": "read",
     "news:front": "read",
     "news:article": "read",
     "news:section": "read",
@@ -190,6 +202,9 @@ def test_public_routes_refuse_every_write_method(client):
         f"{topic.get_absolute_url()}rss.xml",
         f"{author.get_absolute_url()}atom.xml",
         f"/story/{story.slug}.ninjs.json",
+        f"/story/{story.slug}/live.json",
+        f"/story/{story.slug}/live/rss.xml",
+        f"/story/{story.slug}/live/atom.xml",
         "/media/anything.jpg",
     ]
     client.force_login(staff(Role.EDITOR))
