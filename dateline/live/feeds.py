@@ -41,7 +41,11 @@ class LiveFeed(Feed):
         return f"{found.live.article.headline}: live updates"
 
     def subtitle(self, found: Fragment) -> str:
-        return f"Every update of {found.live.article.headline}, newest first"
+        live = found.live
+        text = f"Every update of {live.article.headline}, newest first"
+        if live.coverage.ended_at:
+            text += f"; coverage ended {live.local(live.coverage.ended_at):%Y-%m-%d %H:%M}"
+        return text
 
     def description(self, found: Fragment) -> str:
         return escape(self.subtitle(found))

@@ -33,6 +33,7 @@ from django.test import Client
 from PIL import Image
 
 from dateline.core import clock
+from dateline.live.tests.factories import go_live, post
 from dateline.news import body as body_format
 from dateline.news import services
 from dateline.news.models import Article, Publication, Redirect
@@ -76,6 +77,9 @@ PAGES = {
     "old address": "/2024/06/quay-reopens/",
     "old ?p=": "/?p=101",
     "robots": "/robots.txt",
+    "live story": "/story/storm-live/",
+    "live fragment": "/story/storm-live/live.json",
+    "live rss": "/story/storm-live/live/rss.xml",
 }
 
 
@@ -214,6 +218,11 @@ def build(wire_folder: Path, drafts_folder: Path) -> World:
         format="ninjs",
         default_section=harbour,
     )
+    # A story covered live (dateline.live), with an entry that shows a library picture.
+    storm = story("Storm live", "storm-live", harbour, 40)
+    go_live(storm)
+    post(storm, "The first gusts reach the quay.", title="First gusts", key_event=True)
+    post(storm, "The old crane sways.", picture=inline)
     editor = staff(Role.EDITOR, "truth-editor")
     admin = User.objects.create_superuser("truth-admin", "admin@example.com", "a-long-password")
     ids = {
@@ -231,6 +240,7 @@ def build(wire_folder: Path, drafts_folder: Path) -> World:
         "ferry": ferry.pk,
         "rowing": rowing.pk,
         "lock": lock.pk,
+        "storm": storm.pk,
         "cup": cup.pk,
         "editor": editor.pk,
         "admin": admin.pk,
@@ -273,6 +283,19 @@ class Doors:
     def command(self, *args):
         call_command(*args, stdout=io.StringIO())
 
+    def live(self, op: str, name: str = "storm", **data):
+        """The live desk (/newsroom/live/<id>/); `entry` picks the story's first entry
+        (0) or its newest (-1)."""
+        from dateline.live.models import LiveEntry
+
+        if "entry" in data:
+            entries = list(LiveEntry.objects.filter(article_id=self.world[name]).order_by("pk"))
+            data["entry"] = entries[data["entry"]].pk
+        response = self.editor.post(f"/newsroom/live/{self.world[name]}/", {"op": op, **data})
+        assert response.status_code == 302
+        refused = [m for m in get_messages(response.wsgi_request) if m.level_tag == "error"]
+        assert not refused, refused
+
 
 @pytest.fixture
 def bumped(monkeypatch) -> set[str]:
@@ -291,7 +314,9 @@ def bumped(monkeypatch) -> set[str]:
         asked.update(tags)
         invalidate(tags)
 
-    for module in (news_services, picture_services):
+    from dateline.live import services as live_services
+
+    for module in (news_services, picture_services, live_services):
         monkeypatch.setattr(module, "invalidate", recording)
     return asked
 
@@ -581,6 +606,30 @@ CHANGES = [
         invisible=True,
     ),
     Change("draft saved", "admin", _draft_written_in_admin, invisible=True),
+    Change(
+        "live entry posted",
+        "live desk",
+        lambda d: d.live("add", text="Waves top the harbour wall.", title="Wall topped"),
+    ),
+    Change(
+        "live entry edited",
+        "live desk",
+        lambda d: d.live("edit", entry=0, text="The first gusts reach the north quay."),
+    ),
+    Change(
+        "live entry pinned",
+        "live desk",
+        lambda d: d.live("pin", entry=-1),
+        may_refresh={"live rss": "one tag for a story's live pages; the feed shows no pin"},
+    ),
+    Change("live entry deleted", "live desk", lambda d: d.live("delete", entry=0)),
+    Change("live coverage ended", "live desk", lambda d: d.live("end")),
+    Change(
+        "live entries on a draft",
+        "live desk",
+        lambda d: (d.live("start", "lock"), d.live("add", "lock", text="Not out yet.")),
+        invisible=True,
+    ),
     Change("wire drafts", "wire poll", _drafts_from_the_wire, invisible=True),
 ]
 

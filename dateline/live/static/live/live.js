@@ -71,6 +71,8 @@
     }
     after = data.after;
     if (data.ended) {
+      var badge = section.querySelector(".live-badge");
+      if (badge) badge.remove();
       news.textContent = "Live coverage has ended.";
       return "ended";
     }
