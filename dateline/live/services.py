@@ -5,6 +5,8 @@ bumped after commit (and purged from a cache in front)."""
 
 from __future__ import annotations
 
+import datetime as dt
+
 from dateline.core import clock
 from dateline.live.models import LiveCoverage, LiveEntry
 from dateline.news.touches import live_coverage_touches, live_entry_touches, story_state
@@ -34,10 +36,13 @@ def entry_state(entry: LiveEntry | None) -> tuple | None:
     )
 
 
-def _live_coverage_set(*, article_id: int, started: bool) -> LiveCoverage:
-    """Start (again) or end a story's live coverage. The caller holds the coverage row."""
+def _live_coverage_set(
+    *, article_id: int, started: bool, at: dt.datetime | None = None
+) -> LiveCoverage:
+    """Start (again) or end a story's live coverage, now or `at`. The caller holds the
+    coverage row."""
     before = coverage_state(article_id)
-    now = clock.now()
+    now = at or clock.now()
     coverage = LiveCoverage.objects.filter(pk=article_id).first()
     if coverage is None:
         coverage = LiveCoverage(article_id=article_id, started_at=now)

@@ -12,6 +12,7 @@ commits agree, and two posts both land, ordered by time, then id."""
 
 from __future__ import annotations
 
+import datetime as dt
 import html
 
 from django.db import transaction
@@ -81,15 +82,29 @@ def _unpin_others(article_id: int, keep: int | None) -> None:
         _live_entry_save(entry=other, edited=False, revise=True)
 
 
+def _when(by, at: dt.datetime | None, *, not_before: dt.datetime | None = None) -> dt.datetime:
+    """Now, or for an importer (which keeps the times things had where they came from)
+    `at`: never in the future, and never before the story's newest entry, so that ids and
+    times still agree (see the module's docstring)."""
+    now = clock.now()
+    if at is None:
+        return now
+    if not getattr(by, "may_backdate", False):
+        raise ActionRefused("Entries are posted now; only an importer keeps earlier times.")
+    if at > now or (not_before is not None and at < not_before):
+        raise ActionRefused("An imported entry must come after the story's newest, by now.")
+    return at
+
+
 @transaction.atomic
-def live_start(*, article: Article, by) -> LiveCoverage:
+def live_start(*, article: Article, by, at: dt.datetime | None = None) -> LiveCoverage:
     """Make a story live (or live again after it ended)."""
     _require(by, EDITORS, "start live coverage")
     Article.objects.select_for_update().filter(pk=article.pk).exists()
     before = _coverage(article)
     if before is not None and before.is_live:
         raise ActionRefused("This story is live already.")
-    coverage = _live_coverage_set(article_id=article.pk, started=True)
+    coverage = _live_coverage_set(article_id=article.pk, started=True, at=_when(by, at))
     _audit(by, "live_start", article)
     return coverage
 
@@ -116,6 +131,7 @@ def live_entry_add(
     pinned: bool = False,
     picture: Picture | None = None,
     embed_url: str = "",
+    at: dt.datetime | None = None,
 ) -> LiveEntry:
     _require(by, EDITORS, "post to a live story")
     body = _body(text, picture=picture, embed_url=embed_url)
@@ -123,9 +139,15 @@ def live_entry_add(
     coverage = _coverage(article)  # the lock: see the module's docstring
     if coverage is None or not coverage.is_live:
         raise ActionRefused("Start live coverage of this story before posting to it.")
+    newest = (
+        LiveEntry.objects.filter(article_id=article.pk)
+        .order_by("-posted_at")
+        .values_list("posted_at", flat=True)
+        .first()
+    )
     entry = LiveEntry(
         article_id=article.pk,
-        posted_at=clock.now(),
+        posted_at=_when(by, at, not_before=newest or coverage.started_at),
         title=title,
         body=body,
         key_event=key_event,

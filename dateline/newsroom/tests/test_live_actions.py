@@ -181,3 +181,30 @@ def test_two_editors_posting_at_once_both_land_in_order():
         own = [e.body for e in entries if e.body.startswith(f"<p>{who} ")]
         assert own == [f"<p>{who} {n}</p>" for n in range(each)]
     assert AuditEntry.objects.filter(article=story, action="live_entry_add").count() == 2 * each
+
+
+@pytest.mark.django_db
+def test_only_an_importer_keeps_an_entry_s_earlier_time():
+    import datetime as dt
+
+    from dateline.core import clock
+    from dateline.newsroom.actors import importer_actor
+
+    story = factories.article()
+    importer = importer_actor("demo")
+    hour_ago = clock.now() - dt.timedelta(hours=1)
+    with pytest.raises(ActionRefused, match="only an importer"):
+        actions.live_start(article=story, by=staff(Role.EDITOR), at=hour_ago)
+    actions.live_start(article=story, by=importer, at=hour_ago)
+    earlier = hour_ago + dt.timedelta(minutes=5)
+    with pytest.raises(ActionRefused, match="only an importer"):
+        actions.live_entry_add(
+            article=story, by=staff(Role.EDITOR, "ed"), text="Backdated.", at=earlier
+        )
+    entry = actions.live_entry_add(article=story, by=importer, text="Kept.", at=earlier)
+    assert entry.posted_at == earlier
+    # Never before the newest entry: ids and times keep agreeing.
+    with pytest.raises(ActionRefused, match="after the story's newest"):
+        actions.live_entry_add(
+            article=story, by=importer, text="Too early.", at=earlier - dt.timedelta(1)
+        )
