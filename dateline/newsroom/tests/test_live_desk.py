@@ -93,3 +93,11 @@ def test_only_editors_open_the_live_desk(client, role):
 def test_the_live_desk_of_an_unknown_story_is_a_404(client):
     client.force_login(staff(Role.EDITOR))
     assert client.get("/newsroom/live/999999/").status_code == 404
+
+
+def test_the_queue_links_editors_to_each_story_s_live_desk(client):
+    story = factories.article(publish=False)
+    client.force_login(staff(Role.EDITOR))
+    assert f'href="/newsroom/live/{story.pk}/"' in client.get("/newsroom/").content.decode()
+    client.force_login(staff(Role.WRITER, "a-writer"))
+    assert "/newsroom/live/" not in client.get("/newsroom/").content.decode()
