@@ -29,6 +29,7 @@ urlpatterns = [
     # Before news: feeds sit under the listing pages' addresses (/section/<slug>/rss.xml).
     path("", include("dateline.syndication.urls")),
     path("", include("dateline.search.urls")),
+    path("", include("dateline.live.urls")),
     path("", include("dateline.news.urls")),
     # Last: a static page's address is one segment, /about/, under no other route.
     path("", include("dateline.pages.urls")),

@@ -33,6 +33,7 @@ INSTALLED_APPS = [
     "dateline.core",
     "dateline.pictures",
     "dateline.news",
+    "dateline.live",
     "dateline.ingest",
     "dateline.newsroom",
     "dateline.syndication",

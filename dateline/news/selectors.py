@@ -111,6 +111,23 @@ class ArticlePage:
     labels: Labels
     corrections: list[Correction]
     deps: set[str]
+    # What apps above news add to the page (article_part): their data by name, the
+    # templates shown after the body, and the script policy their parts need.
+    extras: dict = field(default_factory=dict)
+    parts: list[str] = field(default_factory=list)
+    csp: dict = field(default_factory=dict)
+
+
+# Parts that apps above news add to the article page (live coverage, dateline.live),
+# registered once at start by their AppConfig.ready: news never imports them. Each is
+# called with the page as read, may read more (its queries count in the page's pin) and
+# adds to `extras`, `parts`, `csp` and `deps`.
+_ARTICLE_PARTS: list = []
+
+
+def article_part(part) -> None:
+    if part not in _ARTICLE_PARTS:
+        _ARTICLE_PARTS.append(part)
 
 
 # The article page's per-story reads below are hand-written SQL: on this path the ORM spent
@@ -374,7 +391,7 @@ def article_page(
     deps.update(f"article:{a.pk}:link" for a in (previous, following) if a is not None)
     # Teasers without pictures: the crop of their lead pictures is not shown here.
     deps.update(f"article:{a.pk}:teaser" for a in [*newest, *dont_miss])
-    return ArticlePage(
+    page = ArticlePage(
         site=site,
         article=article,
         body_html=body_html,
@@ -388,6 +405,9 @@ def article_page(
         corrections=corrections,
         deps=deps,
     )
+    for part in _ARTICLE_PARTS:
+        part(page)
+    return page
 
 
 @dataclass

@@ -45,6 +45,10 @@ every row it shows, at the grain it shows it:
   footer                  the footer menu: which published pages, their titles, addresses
                           and order (every HTML page)
   sitemap:pages           the pages sitemap file
+  live:<id>               a story's live coverage and its entries (its page, the live
+                          fragment readers' pages poll, its live feeds)
+  live                    which stories have live coverage (a memo every article page
+                          reads; dateline.live)
 
 Pictures are below news in the dependency direction: their state and touches are in
 `pictures.services`, with the same vocabulary.
@@ -523,3 +527,28 @@ def page_touches(before: PageState | None, after: PageState | None) -> set[str]:
 def footer_touches(before: tuple[int, ...], after: tuple[int, ...]) -> set[str]:
     """`before`/`after`: the published pages the footer links, in order."""
     return {"footer"} if before != after else set()
+def _shown(story: StoryState | None) -> bool:
+    return story is not None and (story.visible or story.scheduled)
+
+
+def live_coverage_touches(story: StoryState | None, before, after) -> set[str]:
+    """A story's live coverage started, ended or started again (`before`/`after`:
+    `live.services.coverage_state`). Which stories have coverage is read by every article
+    page, a draft's too once it is published: that memo is bumped whatever the story's
+    state."""
+    if before == after:
+        return set()
+    tags = {"live"} if (before is None) != (after is None) else set()
+    if _shown(story):
+        tags.add(f"live:{story.pk}")
+    return tags
+
+
+def live_entry_touches(story: StoryState | None, before, after) -> set[str]:
+    """An entry of a live story added, edited, pinned or deleted (`before`/`after`:
+    `live.services.entry_state`, None for none). Only the story's live pages show it: the
+    page, the fragment open pages poll and the live feeds, all under `live:<id>`; a
+    draft's entries show nowhere yet."""
+    if before == after or not _shown(story):
+        return set()
+    return {f"live:{story.pk}"}

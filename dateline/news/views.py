@@ -37,7 +37,12 @@ def article(request: HttpRequest, slug: str) -> HttpResponse:
     page = selectors.article_page(slug=slug)
     if page is None:
         raise Http404("No published story at this address.")
-    return _cached(render(request, "news/article.html", {"page": page, "site": page.site}), page)
+    response = render(request, "news/article.html", {"page": page, "site": page.site})
+    if page.csp:
+        # A part that runs a script of this site (live coverage's updates) says so; every
+        # other page keeps the public policy, which runs none (config/security.py).
+        response._csp_replace = page.csp
+    return _cached(response, page)
 
 
 def _listing(request: HttpRequest, select, **subject) -> HttpResponse:

@@ -26,6 +26,8 @@ POLICY: dict[str, dict[str, frozenset[Role]]] = {
     "newsroom:revisions": {"GET": EVERYONE, "HEAD": EVERYONE, "POST": STAFF_WRITING},
     "newsroom:front": {"GET": EDITING, "HEAD": EDITING, "POST": EDITING},
     "newsroom:wire": {"GET": WIRE_DESK, "HEAD": WIRE_DESK},
+    # The live desk: entries go straight to readers, so editors only (actions/live.py).
+    "newsroom:live": {"GET": EDITING, "HEAD": EDITING, "POST": EDITING},
     # The body editor's choosers: read-only lookups for whoever writes.
     "newsroom:pictures": {"GET": STAFF_WRITING, "HEAD": STAFF_WRITING},
     "newsroom:stories": {"GET": STAFF_WRITING, "HEAD": STAFF_WRITING},

@@ -1,4 +1,5 @@
 from dateline.newsroom import history, pages_desk, views, writing
+from dateline.newsroom.live import live_desk
 from dateline.newsroom.policy import route
 
 app_name = "newsroom"
@@ -23,4 +24,5 @@ urlpatterns = [
     route("labels/", writing.labels, "labels"),
     route("pages/", pages_desk.pages, "pages"),
     route("pages/edit/", pages_desk.page_edit, "page-edit"),
+    route("live/<int:article_id>/", live_desk, "live"),
 ]

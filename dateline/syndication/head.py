@@ -57,7 +57,16 @@ def head(page=None, site: Site | None = None) -> Markup:
             )
         )
         parts.append(social.article_card(story, publication))
-        parts.append(structured_data.script(structured_data.news_article(story, publication)))
+        live = page.extras.get("live")
+        if live is not None:
+            # The story's live feeds (dateline.live), and its data as a live blog.
+            parts += _feed_links(
+                f"{article.headline}: live updates", f"{article.get_absolute_url()}live/"
+            )
+            data = structured_data.live_blog_posting(story, publication, live)
+        else:
+            data = structured_data.news_article(story, publication)
+        parts.append(structured_data.script(data))
         parts.append(structured_data.script(structured_data.breadcrumbs(story, publication)))
     elif isinstance(page, ListingPage):
         subject = page.subject

@@ -1,6 +1,7 @@
-"""schema.org JSON-LD: NewsArticle and BreadcrumbList on the article page, WebSite and
-Organization on the front page. Built as dictionaries and serialised once, so a headline
-can contain anything (quotes, "</script>") without breaking the data or the page."""
+"""schema.org JSON-LD: NewsArticle (LiveBlogPosting for a story covered live) and
+BreadcrumbList on the article page, WebSite and Organization on the front page. Built as
+dictionaries and serialised once, so a headline can contain anything (quotes,
+"</script>") without breaking the data or the page."""
 
 from __future__ import annotations
 
@@ -92,6 +93,44 @@ def news_article(story: Story, publication: Publication) -> dict:
         data["articleSection"] = article.section.name
     if story.topics:
         data["keywords"] = ", ".join(t.name for t in story.topics)
+    return data
+
+
+def live_blog_posting(story: Story, publication: Publication, live) -> dict:
+    """A live story: its article data as a LiveBlogPosting (a kind of article), with when
+    the coverage began and ended and every entry as a BlogPosting (`live`: the coverage
+    as dateline.live reads it for the page, taken as it comes)."""
+    from dateline.news.body import text_for_counting
+
+    zone = publication.zone
+    data = news_article(story, publication)
+    data["@type"] = "LiveBlogPosting"
+    url = data["url"]
+    coverage = live.coverage
+    data["coverageStartTime"] = dates.rfc3339(dates.local(coverage.started_at, zone))
+    if coverage.ended_at:
+        data["coverageEndTime"] = dates.rfc3339(dates.local(coverage.ended_at, zone))
+    # Each entry is a change readers see: the story is as new as its newest entry.
+    modified = max(dates.modified(story.article, zone), dates.local(live.updated_at, zone))
+    data["dateModified"] = dates.rfc3339(modified)
+    updates = []
+    for entry in live.entries:
+        text = text_for_counting(entry.body).strip()
+        update = {
+            "@type": "BlogPosting",
+            "@id": f"{url}#{entry.anchor}",
+            "url": f"{url}#{entry.anchor}",
+            "headline": (entry.title or text[:110] or story.article.headline)[:110],
+            "datePublished": dates.rfc3339(dates.local(entry.posted_at, zone)),
+            "dateModified": dates.rfc3339(dates.local(entry.edited_at or entry.posted_at, zone)),
+            "articleBody": text,
+        }
+        if entry.byline:
+            update["author"] = {"@type": "Person", "name": entry.byline}
+        else:
+            update["author"] = {"@id": absolute("/#organization")}
+        updates.append(update)
+    data["liveBlogUpdate"] = updates
     return data
 
 

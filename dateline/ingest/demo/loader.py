@@ -91,6 +91,30 @@ def _set_collection(key: str, articles: list[Article]) -> None:
         front_curate(key=key, articles=articles, by=DEMO)
 
 
+def _live(article: Article, entries: list[dict], now: dt.datetime) -> None:
+    """Cover the story live with the manifest's entries, once: coverage that exists (the
+    desk may have posted, edited or ended it since) is left as it is."""
+    from dateline.live.models import LiveCoverage
+    from dateline.newsroom.actions.live import live_entry_add, live_start
+
+    if LiveCoverage.objects.filter(pk=article.pk).exists():
+        return
+    article.refresh_from_db()
+    start = min(article.published_at, now)
+    live_start(article=article, by=DEMO, at=start)
+    for entry in entries:
+        at = min(start + dt.timedelta(minutes=entry["minutes"]), now)
+        live_entry_add(
+            article=article,
+            by=DEMO,
+            text=entry["text"],
+            title=entry.get("title", ""),
+            key_event=entry.get("key_event", False),
+            pinned=entry.get("pinned", False),
+            at=at,
+        )
+
+
 @transaction.atomic
 def load(
     *, now: dt.datetime | None = None, log: Callable[[str], None] = lambda _: None
@@ -135,6 +159,8 @@ def load(
         _set_collection(key, [articles[source_id] for source_id in picks])
     pages_created = load_pages()
     log(f"{pages_created} pages new")
+    if "live" in wanted:
+        _live(articles[wanted["live"]["story"]], wanted["live"]["entries"], now)
 
     return LoadResult(
         sections=len(wanted["sections"]),

@@ -33,6 +33,7 @@ from django.test import Client
 from PIL import Image
 
 from dateline.core import clock
+from dateline.live.tests.factories import go_live, post
 from dateline.news import body as body_format
 from dateline.news import services
 from dateline.news.models import Article, Publication, Redirect
@@ -80,6 +81,9 @@ PAGES = {
     "draft page": "/ethics/",
     "pages sitemap": "/sitemaps/pages.xml",
     "old page address": "/company/about-us/",
+    "live story": "/story/storm-live/",
+    "live fragment": "/story/storm-live/live.json",
+    "live rss": "/story/storm-live/live/rss.xml",
 }
 
 
@@ -218,6 +222,11 @@ def build(wire_folder: Path, drafts_folder: Path) -> World:
         format="ninjs",
         default_section=harbour,
     )
+    # A story covered live (dateline.live), with an entry that shows a library picture.
+    storm = story("Storm live", "storm-live", harbour, 40)
+    go_live(storm)
+    post(storm, "The first gusts reach the quay.", title="First gusts", key_event=True)
+    post(storm, "The old crane sways.", picture=inline)
     editor = staff(Role.EDITOR, "truth-editor")
     admin = User.objects.create_superuser("truth-admin", "admin@example.com", "a-long-password")
     # Static pages: About (published, in the footer menu, an old address), Contact
@@ -245,6 +254,7 @@ def build(wire_folder: Path, drafts_folder: Path) -> World:
         "ferry": ferry.pk,
         "rowing": rowing.pk,
         "lock": lock.pk,
+        "storm": storm.pk,
         "cup": cup.pk,
         "editor": editor.pk,
         "admin": admin.pk,
@@ -290,6 +300,19 @@ class Doors:
     def command(self, *args):
         call_command(*args, stdout=io.StringIO())
 
+    def live(self, op: str, name: str = "storm", **data):
+        """The live desk (/newsroom/live/<id>/); `entry` picks the story's first entry
+        (0) or its newest (-1)."""
+        from dateline.live.models import LiveEntry
+
+        if "entry" in data:
+            entries = list(LiveEntry.objects.filter(article_id=self.world[name]).order_by("pk"))
+            data["entry"] = entries[data["entry"]].pk
+        response = self.editor.post(f"/newsroom/live/{self.world[name]}/", {"op": op, **data})
+        assert response.status_code == 302
+        refused = [m for m in get_messages(response.wsgi_request) if m.level_tag == "error"]
+        assert not refused, refused
+
 
 @pytest.fixture
 def bumped(monkeypatch) -> set[str]:
@@ -309,7 +332,9 @@ def bumped(monkeypatch) -> set[str]:
         asked.update(tags)
         invalidate(tags)
 
-    for module in (news_services, picture_services, page_services):
+    from dateline.live import services as live_services
+
+    for module in (news_services, picture_services, page_services, live_services):
         monkeypatch.setattr(module, "invalidate", recording)
     return asked
 
@@ -651,6 +676,29 @@ CHANGES = [
         may_refresh={"sitemap index": "it may have been the page changed last"},
     ),
     Change("page drafts written", "newsroom and admin", _page_written_at_the_desk, invisible=True),
+        "live entry posted",
+        "live desk",
+        lambda d: d.live("add", text="Waves top the harbour wall.", title="Wall topped"),
+    ),
+    Change(
+        "live entry edited",
+        "live desk",
+        lambda d: d.live("edit", entry=0, text="The first gusts reach the north quay."),
+    ),
+    Change(
+        "live entry pinned",
+        "live desk",
+        lambda d: d.live("pin", entry=-1),
+        may_refresh={"live rss": "one tag for a story's live pages; the feed shows no pin"},
+    ),
+    Change("live entry deleted", "live desk", lambda d: d.live("delete", entry=0)),
+    Change("live coverage ended", "live desk", lambda d: d.live("end")),
+    Change(
+        "live entries on a draft",
+        "live desk",
+        lambda d: (d.live("start", "lock"), d.live("add", "lock", text="Not out yet.")),
+        invisible=True,
+    ),
     Change("wire drafts", "wire poll", _drafts_from_the_wire, invisible=True),
 ]
 

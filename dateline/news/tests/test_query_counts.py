@@ -17,7 +17,8 @@ from dateline.pictures.models import Picture
 # Cold: nothing memoised in the process (settings, navigation, next scheduled time, the
 # footer menu of static pages: dateline.pages, read by the shell's footer). The
 # section's newest stories are two memos (which stories; their teasers), so that an edit to
-# one story reloads only the teasers (news.selectors.section_newest).
+# one story reloads only the teasers (news.selectors.section_newest). Which stories are
+# covered live is one more memo (dateline.live: a story that is not costs nothing warm).
 ARTICLE_QUERIES_COLD = 12
 ARTICLE_QUERIES_WARM = 5
 FRONT_QUERIES_COLD = 8  # + one per navigation section with stories (3 here)

@@ -37,8 +37,16 @@ PRIVATE = {
     "_page_set_status",
     "_page_delete",
     "_footer_set",
+    # Live coverage's writes (dateline/live/services.py), behind newsroom/actions/live.py.
+    "_live_coverage_set",
+    "_live_entry_save",
+    "_live_entry_delete",
 }
-ALLOWED = {ROOT / "dateline" / "news" / "services.py", ROOT / "dateline" / "pages" / "services.py"}
+ALLOWED = {
+    ROOT / "dateline" / "news" / "services.py",
+    ROOT / "dateline" / "pages" / "services.py",
+    ROOT / "dateline" / "live" / "services.py",
+}
 ACTIONS = ROOT / "dateline" / "newsroom" / "actions"
 
 
@@ -100,6 +108,7 @@ ROUTES = {
     "newsroom:stories": "read",
     "newsroom:embed": "read",
     "newsroom:wire": "read",
+    "newsroom:live": "door: test_the_live_desk_posts_through_the_actions_and_is_audited",
     "newsroom:tokens": "private: a person's own API tokens (dateline/api/views.py)",
     # The writing screen (newsroom/writing.py, history.py).
     "newsroom:story_new": "door: test_writing.py, a writer writes a new story",
@@ -153,6 +162,9 @@ ROUTES = {
     "syndication:author-rss": "read",
     "syndication:author-atom": "read",
     "syndication:ninjs": "read",
+    "live:fragment": "read",
+    "live:rss": "read",
+    "live:atom": "read",
     "news:front": "read",
     "news:article": "read",
     "news:preview": "read: a story before it is live, by a signed address (news/preview.py)",
@@ -216,6 +228,9 @@ def test_public_routes_refuse_every_write_method(client):
         f"{author.get_absolute_url()}atom.xml",
         f"/story/{story.slug}.ninjs.json",
         preview_url(story),
+        f"/story/{story.slug}/live.json",
+        f"/story/{story.slug}/live/rss.xml",
+        f"/story/{story.slug}/live/atom.xml",
         "/media/anything.jpg",
         "/about/",
         "/sitemaps/pages.xml",

@@ -1,0 +1,15 @@
+from django.apps import AppConfig
+
+
+class LiveConfig(AppConfig):
+    name = "dateline.live"
+    label = "live"
+    verbose_name = "Live coverage"
+
+    def ready(self) -> None:
+        # The article page shows a live story's entries: news never imports live, so live
+        # adds its part to news' page here, at start (news.selectors.article_part).
+        from dateline.live.selectors import live_part
+        from dateline.news.selectors import article_part
+
+        article_part(live_part)
