@@ -41,6 +41,8 @@ every row it shows, at the grain it shows it:
   settings                publication settings (every page and feed)
   settings:time-zone      the time zone alone (sitemaps: their lastmods are local times)
   schedule                the next scheduled time; pages take their expiry from it
+  mostread                the Most read ranking as last refreshed (mostread/ranking.py):
+                          which stories, in which order (front page, article pages)
 
 Pictures are below news in the dependency direction: their state and touches are in
 `pictures.services`, with the same vocabulary.
@@ -467,3 +469,9 @@ def redirect_state(pk: int | None) -> tuple[str, int] | None:
 
 def redirect_touches(before, after) -> set[str]:
     return {"redirects"} if before != after else set()
+
+
+def ranking_touches(before: list[int], after: list[int]) -> set[str]:
+    """The Most read block shows the ranked stories' headlines in order, not their counts:
+    a refresh that changes only the counts touches nothing."""
+    return {"mostread"} if before != after else set()
