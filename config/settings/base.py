@@ -39,6 +39,7 @@ INSTALLED_APPS = [
     "dateline.api",
     "dateline.ops",
     "dateline.search",
+    "dateline.mostread",
 ]
 
 MIDDLEWARE = [

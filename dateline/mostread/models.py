@@ -8,7 +8,7 @@ from django.db import models
 
 class HourlyReads(models.Model):
     """Reads of a story within one hour (UTC, on the hour). The database's copy of the
-    counts when the cache is not shared; Redis keeps them otherwise (counts.py)."""
+    counts when the cache is not shared; Redis keeps them otherwise (store.py)."""
 
     hour = models.DateTimeField()
     article = models.ForeignKey("news.Article", on_delete=models.CASCADE, related_name="+")
@@ -19,6 +19,9 @@ class HourlyReads(models.Model):
             models.UniqueConstraint(fields=["hour", "article"], name="mostread_hour_article")
         ]
         verbose_name_plural = "hourly reads"
+
+    def __str__(self) -> str:
+        return f"{self.article_id} at {self.hour:%Y-%m-%d %H}:00: {self.reads}"
 
 
 class RankedStory(models.Model):
@@ -32,3 +35,6 @@ class RankedStory(models.Model):
 
     class Meta:
         ordering = ["position"]
+
+    def __str__(self) -> str:
+        return f"{self.position}. {self.article_id}"

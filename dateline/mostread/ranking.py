@@ -12,9 +12,11 @@ counts writes nothing and bumps nothing.
 from __future__ import annotations
 
 import datetime as dt
+import logging
+import threading
 import time
 
-from django.db import transaction
+from django.db import connections, transaction
 
 from dateline.core import clock
 from dateline.mostread.models import RankedStory
@@ -22,6 +24,8 @@ from dateline.mostread.store import KEEP_HOURS, hour_of, store
 from dateline.news.models import Article
 from dateline.news.touches import ranking_touches
 from dateline.pagecache import invalidate
+
+log = logging.getLogger("dateline.mostread")
 
 SHOWN = 5  # stories in the block
 REFRESH_SECONDS = 300
@@ -49,7 +53,9 @@ def top(now: float | None = None, *, size: int = SHOWN) -> list[tuple[int, int]]
     # than shown, as many as could have left.
     for start in range(0, len(ranked), 100):
         chunk = [pk for pk, _ in ranked[start : start + 100]]
-        visible |= set(Article.objects.published().filter(pk__in=chunk).values_list("pk", flat=True))
+        visible |= set(
+            Article.objects.published().filter(pk__in=chunk).values_list("pk", flat=True)
+        )
         if len(visible) >= size:
             break
     return [(pk, n) for pk, n in ranked if pk in visible][:size]
@@ -80,3 +86,26 @@ def refresh(now: float | None = None) -> bool:
     store().prune(hour_of(now) - dt.timedelta(hours=KEEP_HOURS))
     store().sweep(now)
     return bool(tags)
+
+
+def refresh_logged() -> None:
+    try:
+        refresh()
+    except Exception:  # the next round tries again; the worker's other tasks go on
+        log.exception("most read: the refresh failed")
+
+
+def keep_refreshing(interval: float = REFRESH_SECONDS) -> threading.Thread:
+    """Refresh now and every `interval` seconds, in a daemon thread (`dateline worker`
+    starts it). Several workers may each run one: a refresh that finds the ranking
+    unchanged writes nothing, and two that change it at once bump the tag twice."""
+
+    def loop() -> None:
+        while True:
+            refresh_logged()
+            connections.close_all()  # this thread's own connection, not kept idle
+            time.sleep(interval)
+
+    thread = threading.Thread(target=loop, name="dateline-mostread", daemon=True)
+    thread.start()
+    return thread

@@ -94,6 +94,7 @@ ROUTES = {
     "newsroom:embed": "read",
     "newsroom:wire": "read",
     "newsroom:tokens": "private: a person's own API tokens (dateline/api/views.py)",
+    "newsroom:mostread": "read",
     # The API (dateline/api): the content API and its documents read; the management API
     # acts through the newsroom's actions as the token's owner.
     "api-v1:api-root": "read",
@@ -248,7 +249,11 @@ COMMANDS = {
     "demo": "door: test_demo_audits_what_it_publishes",
     "staff": "accounts only",
     "serve": "serves pages",
-    "worker": "runs background tasks: webhook deliveries, which change nothing readers see",
+    "worker": (
+        "runs background tasks: webhook deliveries, which change nothing readers see, and "
+        "the Most read refresh, which counts readers and changes no story (its tag through "
+        "news.touches.ranking_touches)"
+    ),
     "backup": "reads only: the database through its own tools, and the media",
     "restore": (
         "an operator's act on the whole site: the backup's state, audit log included, "
