@@ -6,7 +6,9 @@ from __future__ import annotations
 import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
+from django.utils import timezone
 
+from dateline.mostread.models import RankedStory
 from dateline.news import body as body_format
 from dateline.news.models import Article
 from dateline.news.selectors import Cursor
@@ -16,10 +18,11 @@ from dateline.pictures.models import Picture
 
 # Cold: nothing memoised in the process (settings, navigation, next scheduled time). The
 # section's newest stories are two memos (which stories; their teasers), so that an edit to
-# one story reloads only the teasers (news.selectors.section_newest).
-ARTICLE_QUERIES_COLD = 11
+# one story reloads only the teasers (news.selectors.section_newest). Most read is two
+# memos too (which stories, as last refreshed; their links): two queries cold, none warm.
+ARTICLE_QUERIES_COLD = 13
 ARTICLE_QUERIES_WARM = 5
-FRONT_QUERIES_COLD = 7  # + one per navigation section with stories (3 here)
+FRONT_QUERIES_COLD = 9  # + one per navigation section with stories (3 here)
 # The first page of a listing: its stories (no COUNT since listings page by cursor, one
 # query fewer than before); a deeper page also reads where the page before it starts.
 SECTION_QUERIES_COLD = 4
@@ -32,6 +35,7 @@ def _count(client, url: str, *, cold: bool = True) -> int:
     with CaptureQueriesContext(connection) as ctx:
         response = client.get(url)
     assert response.status_code == 200, url
+    assert b'class="most-read"' in response.content or "/section/" in url, url
     return len(ctx.captured_queries)
 
 
@@ -51,6 +55,11 @@ def _site(n: int):
     )
     factories.save(target)
     factories.curate("dont-miss", [stories[1], stories[2]])
+    at = timezone.now()
+    RankedStory.objects.bulk_create(
+        RankedStory(position=i, article=a, reads=10 - i, refreshed_at=at)
+        for i, a in enumerate(stories[3:5], start=1)
+    )
     return target, sections
 
 
