@@ -32,6 +32,7 @@ def redis_store(tmp_path):
     server = RedisServer(tmp_path)
     server.start()
     store = RedisStore(server.url)
+    store.server = server  # for the tests that stop it
     previous = use(store)
     beacon.visible.clear()
     memo.clear()

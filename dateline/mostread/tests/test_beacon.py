@@ -226,3 +226,11 @@ def test_other_paths_go_on_to_the_site(local_store, stories):
 
     assert read(application, "/bb").status == 404
     assert read(application, stories[0].get_absolute_url()).status == 200
+
+
+@pytest.mark.django_db
+def test_with_redis_away_a_beacon_gets_503_and_pages_are_served(redis_store, stories):
+    assert send(str(stories[0].pk))[0] == 204
+    redis_store.server.stop()
+    assert send(str(stories[0].pk), address="192.0.2.50")[0] == 503
+    assert cached(stories[0].get_absolute_url()).status == 200
