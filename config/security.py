@@ -3,9 +3,11 @@
 
 Content-Security-Policy, through django-csp's middleware:
 
-- **Public pages** run no script at all (`script-src 'none'`; a JSON-LD block is data, not
-  script). Their one inline thing is the site's stylesheet (news/jinja.py inlines it), let
-  in by its hash: a nonce would be the same for every reader of a kept page. Pictures come
+- **Public pages** run one script of ours only: the Most read beacon's line
+  (mostread/script.py), let in by its hash, which may send to this site alone
+  (`connect-src 'self'`); a JSON-LD block is data, not script. Their other inline thing is
+  the site's stylesheet (news/jinja.py inlines it), let in by its hash too: a nonce would
+  be the same for every reader of a kept page. Pictures come
   from this site (or from MEDIA_URL's origin when media has one of its own); frames only
   from the players news/embeds.py builds them for; no plugin, base or foreign form target.
 - **Both** may be framed by nobody, ourselves included (`frame-ancestors 'none'`, as
@@ -53,17 +55,24 @@ def _media_sources() -> list[str]:
     return [SELF, media] if media else [SELF]
 
 
+def _hash(text: str) -> str:
+    digest = hashlib.sha256(text.encode("utf-8")).digest()
+    return f"'sha256-{base64.b64encode(digest).decode()}'"
+
+
 @functools.cache
 def public_policy() -> dict[str, list[str]]:
+    from dateline.mostread.script import SCRIPT
     from dateline.news.embeds import PROVIDERS
     from dateline.news.jinja import inline_css
 
-    digest = hashlib.sha256(str(inline_css()).encode("utf-8")).digest()
     frames = sorted({_origin(p.frame) for p in PROVIDERS.values() if p.frame})
     return {
         "default-src": [NONE],
-        "script-src": [NONE],
-        "style-src": [f"'sha256-{base64.b64encode(digest).decode()}'"],
+        "script-src": [_hash(SCRIPT)],
+        # The beacon (navigator.sendBeacon is a fetch, under connect-src).
+        "connect-src": [SELF],
+        "style-src": [_hash(str(inline_css()))],
         # data: for the empty icon base.html names, which keeps browsers from asking for
         # /favicon.ico on every page; an image cannot run script, whatever its source.
         "img-src": [*_media_sources(), "data:"],

@@ -1,5 +1,6 @@
-"""WSGI entry point: the page cache answers anonymous hits before Django is entered; the
-request log (dateline/ops/access_log.py) wraps both, when it is on."""
+"""WSGI entry point: the page cache answers anonymous hits before Django is entered, and
+the Most read beacon (POST /b, dateline/mostread/beacon.py) is answered before either; the
+request log (dateline/ops/access_log.py) wraps them all, when it is on."""
 
 import os
 import sys
@@ -12,7 +13,9 @@ from django.core.wsgi import get_wsgi_application  # noqa: E402
 from dateline.pagecache.wsgi import PageCacheApp  # noqa: E402
 
 try:
-    application = PageCacheApp(get_wsgi_application())
+    from dateline.mostread.beacon import Beacon
+
+    application = Beacon(PageCacheApp(get_wsgi_application()))
     from django.conf import settings
 
     if settings.DATELINE_ACCESS_LOG:

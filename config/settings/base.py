@@ -41,6 +41,7 @@ INSTALLED_APPS = [
     "dateline.ops",
     "dateline.search",
     "dateline.pages",
+    "dateline.mostread",
 ]
 
 MIDDLEWARE = [

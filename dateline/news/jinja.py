@@ -13,6 +13,7 @@ from jinja2 import Environment, pass_environment
 from markupsafe import Markup
 
 from dateline.core import dates
+from dateline.mostread.script import SCRIPT as BEACON_SCRIPT
 from dateline.news.rendering import picture_element, picture_figure
 
 SITE_CSS = Path(__file__).resolve().parent / "static" / "news" / "site.css"
@@ -71,6 +72,7 @@ def environment(**options) -> Environment:
             "static": static,
             "url": reverse,
             "inline_css": inline_css,
+            "beacon_script": Markup(BEACON_SCRIPT),
             # Canonical links must be absolute (search engines ignore relative ones).
             "site_url": settings.SITE_URL,
         }

@@ -106,6 +106,7 @@ class ArticlePage:
     next: Article | None
     latest: list[Article]
     dont_miss: list[Article]
+    most_read: list[Article]
     pictures: dict[int, Picture]
     body_picture_ids: set[int]
     labels: Labels
@@ -253,6 +254,42 @@ def section_newest(section_id: int, site: Site) -> list[Article]:
     return stories
 
 
+def most_read(site: Site) -> tuple[list[Article], set[str]]:
+    """The Most read block: the ranking as last refreshed (mostread/ranking.py), its
+    visible stories' links, and the tags a page showing it depends on.
+
+    Two memos, like a section's newest: which stories (until a refresh changes them,
+    `mostread`), and their headlines and addresses (until one of those changes, or one
+    leaves view: `article:<id>:link` of each). Never the live counts: a kept page stays
+    what a render would show until the next refresh bumps `mostread`."""
+    from dateline.mostread.models import RankedStory
+
+    ids = memoized(
+        "mostread-ids",
+        ("mostread",),
+        lambda: list(RankedStory.objects.values_list("article_id", flat=True)),
+        expires_at=site.expires_at,
+    )
+    tags = ("mostread", *(f"article:{pk}:link" for pk in ids))
+    if not ids:
+        return [], set(tags)
+
+    def load() -> list[Article]:
+        found = {
+            a.pk: a
+            for a in Article.objects.published(site.now)
+            .filter(pk__in=ids)
+            .only("id", "slug", "headline")
+        }
+        return [found[pk] for pk in ids if pk in found]
+
+    stories = memoized("mostread", tags, load, expires_at=site.expires_at)
+    if not {a.pk for a in stories} <= set(ids):
+        forget("mostread")  # loaded for another ranking (see section_newest)
+        stories = memoized("mostread", tags, load, expires_at=site.expires_at)
+    return stories, set(tags)
+
+
 _ARTICLE_FIELDS = tuple(f.attname for f in Article._meta.concrete_fields)
 _PICTURE_FIELDS = (
     "id",
@@ -391,6 +428,8 @@ def article_page(
     deps.update(f"article:{a.pk}:link" for a in (previous, following) if a is not None)
     # Teasers without pictures: the crop of their lead pictures is not shown here.
     deps.update(f"article:{a.pk}:teaser" for a in [*newest, *dont_miss])
+    ranked, ranked_deps = most_read(site)
+    deps |= ranked_deps
     page = ArticlePage(
         site=site,
         article=article,
@@ -399,6 +438,7 @@ def article_page(
         next=following,
         latest=latest,
         dont_miss=dont_miss,
+        most_read=ranked,
         pictures=pictures,
         body_picture_ids=body_picture_ids,
         labels=labels,
@@ -419,6 +459,7 @@ class FrontPage:
     latest: list[Article]
     dont_miss: list[Article]
     deps: set[str]
+    most_read: list[Article] = field(default_factory=list)
 
 
 def front_page(*, now: dt.datetime | None = None) -> FrontPage:
@@ -460,7 +501,9 @@ def front_page(*, now: dt.datetime | None = None) -> FrontPage:
     # Every story read, shown or not: any of them may take a place when another leaves,
     # and the lead is the newest with a picture.
     deps |= teasers([*pinned, *latest, *dont_miss, *picked, *candidates])
-    return FrontPage(site, lead, top, blocks, rest, dont_miss, deps)
+    ranked, ranked_deps = most_read(site)
+    deps |= ranked_deps
+    return FrontPage(site, lead, top, blocks, rest, dont_miss, deps, ranked)
 
 
 _EPOCH = dt.datetime(1970, 1, 1, tzinfo=dt.UTC)

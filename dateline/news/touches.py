@@ -49,6 +49,8 @@ every row it shows, at the grain it shows it:
                           fragment readers' pages poll, its live feeds)
   live                    which stories have live coverage (a memo every article page
                           reads; dateline.live)
+  mostread                the Most read ranking as last refreshed (mostread/ranking.py):
+                          which stories, in which order (front page, article pages)
 
 Pictures are below news in the dependency direction: their state and touches are in
 `pictures.services`, with the same vocabulary.
@@ -552,3 +554,9 @@ def live_entry_touches(story: StoryState | None, before, after) -> set[str]:
     if before == after or not _shown(story):
         return set()
     return {f"live:{story.pk}"}
+
+
+def ranking_touches(before: list[int], after: list[int]) -> set[str]:
+    """The Most read block shows the ranked stories' headlines in order, not their counts:
+    a refresh that changes only the counts touches nothing."""
+    return {"mostread"} if before != after else set()

@@ -48,6 +48,8 @@ POLICY: dict[str, dict[str, frozenset[Role]]] = {
     "newsroom:page-edit": {"GET": STAFF_WRITING, "HEAD": STAFF_WRITING, "POST": STAFF_WRITING},
     # The API's token screen (api/views.py): each person's own tokens.
     "newsroom:tokens": {"GET": STAFF_WRITING, "HEAD": STAFF_WRITING, "POST": STAFF_WRITING},
+    # Most read's counts per story (mostread/views.py): read-only, for the whole desk.
+    "newsroom:mostread": {"GET": EVERYONE, "HEAD": EVERYONE},
 }
 
 

@@ -18,6 +18,7 @@ from __future__ import annotations
 import datetime as dt
 import io
 import json
+import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -34,6 +35,8 @@ from PIL import Image
 
 from dateline.core import clock
 from dateline.live.tests.factories import go_live, post
+from dateline.mostread import ranking
+from dateline.mostread.store import LocalStore, store, use
 from dateline.news import body as body_format
 from dateline.news import services
 from dateline.news.models import Article, Publication, Redirect
@@ -103,6 +106,26 @@ def wire_item(**changes) -> str:
         "by": "Jon Alder",
     }
     return json.dumps([item | changes])
+
+
+def _read(slug: str, readers: int, *, first: int = 0) -> None:
+    """`readers` reads of a story, each from an address of its own, counted as the beacon
+    counts them."""
+    pk = Article.objects.get(slug=slug).pk
+    for n in range(first, first + readers):
+        store().count(f"192.0.2.{n}", pk, time.time())
+
+
+def _most_read_refresh(d: Doors) -> None:
+    # The quay story overtakes the rowing story: the block's order changes.
+    _read("quay-reopens", 3)
+    assert ranking.refresh()
+
+
+def _most_read_counts_only(d: Doors) -> None:
+    # More reads of the story that leads already: the same stories in the same order.
+    _read("rowing-club-wins", 4, first=10)
+    assert not ranking.refresh()
 
 
 @dataclass
@@ -264,6 +287,9 @@ def build(wire_folder: Path, drafts_folder: Path) -> World:
         "contact": contact.pk,
         "ethics": ethics.pk,
     }
+    # Most read as last refreshed: the rowing story, read twice.
+    _read("rowing-club-wins", 2)
+    ranking.refresh()
     # The world's own refreshes: nothing is cached yet, and each test starts afresh.
     connection.run_on_commit = []
     return World(ids, wire_folder, drafts_folder)
@@ -272,10 +298,13 @@ def build(wire_folder: Path, drafts_folder: Path) -> World:
 @pytest.fixture(scope="module")
 def world(django_db_setup, django_db_blocker, tmp_path_factory):
     # Built once and rolled back at the end; each change below runs in a savepoint.
+    # Reads counted in the world's transaction, written when the ranking reads them.
+    previous = use(LocalStore(str(tmp_path_factory.mktemp("mostread") / "seen"), flush_every=None))
     with django_db_blocker.unblock(), time_machine.travel(NOON, tick=True):
         with transaction.atomic():
             yield build(tmp_path_factory.mktemp("wire"), tmp_path_factory.mktemp("drafts"))
             transaction.set_rollback(True)
+    use(previous)
 
 
 @dataclass
@@ -334,7 +363,7 @@ def bumped(monkeypatch) -> set[str]:
 
     from dateline.live import services as live_services
 
-    for module in (news_services, picture_services, page_services, live_services):
+    for module in (news_services, picture_services, page_services, live_services, ranking):
         monkeypatch.setattr(module, "invalidate", recording)
     return asked
 
@@ -639,6 +668,8 @@ CHANGES = [
         lambda d: d.article("cup", headline="Cup final tonight at eight"),
         invisible=True,
     ),
+    Change("most read: order changes", "worker", _most_read_refresh),
+    Change("most read: counts only", "worker", _most_read_counts_only, invisible=True),
     Change("draft saved", "admin", _draft_written_in_admin, invisible=True),
     Change(
         "edit a page",

@@ -6,7 +6,9 @@ from __future__ import annotations
 import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
+from django.utils import timezone
 
+from dateline.mostread.models import RankedStory
 from dateline.news import body as body_format
 from dateline.news.models import Article
 from dateline.news.selectors import Cursor
@@ -18,10 +20,11 @@ from dateline.pictures.models import Picture
 # footer menu of static pages: dateline.pages, read by the shell's footer). The
 # section's newest stories are two memos (which stories; their teasers), so that an edit to
 # one story reloads only the teasers (news.selectors.section_newest). Which stories are
-# covered live is one more memo (dateline.live: a story that is not costs nothing warm).
-ARTICLE_QUERIES_COLD = 12
+# covered live is one more memo (dateline.live: a story that is not costs nothing warm). Most read is two
+# memos too (which stories, as last refreshed; their links): two queries cold, none warm.
+ARTICLE_QUERIES_COLD = 15
 ARTICLE_QUERIES_WARM = 5
-FRONT_QUERIES_COLD = 8  # + one per navigation section with stories (3 here)
+FRONT_QUERIES_COLD = 10  # + one per navigation section with stories (3 here)
 # The first page of a listing: its stories (no COUNT since listings page by cursor, one
 # query fewer than before); a deeper page also reads where the page before it starts.
 SECTION_QUERIES_COLD = 5
@@ -34,6 +37,7 @@ def _count(client, url: str, *, cold: bool = True) -> int:
     with CaptureQueriesContext(connection) as ctx:
         response = client.get(url)
     assert response.status_code == 200, url
+    assert b'class="most-read"' in response.content or "/section/" in url, url
     return len(ctx.captured_queries)
 
 
@@ -53,6 +57,11 @@ def _site(n: int):
     )
     factories.save(target)
     factories.curate("dont-miss", [stories[1], stories[2]])
+    at = timezone.now()
+    RankedStory.objects.bulk_create(
+        RankedStory(position=i, article=a, reads=10 - i, refreshed_at=at)
+        for i, a in enumerate(stories[3:5], start=1)
+    )
     return target, sections
 
 

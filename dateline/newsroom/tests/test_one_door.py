@@ -121,6 +121,7 @@ ROUTES = {
     "newsroom:labels": "read",
     "newsroom:pages": "door: test_newsroom_pages_screen_is_audited",
     "newsroom:page-edit": "door: test_newsroom_pages_screen_is_audited",
+    "newsroom:mostread": "read",
     # The API (dateline/api): the content API and its documents read; the management API
     # acts through the newsroom's actions as the token's owner.
     "api-v1:api-root": "read",
@@ -294,7 +295,11 @@ COMMANDS = {
     "demo": "door: test_demo_audits_what_it_publishes",
     "staff": "accounts only",
     "serve": "serves pages",
-    "worker": "runs background tasks: webhook deliveries, which change nothing readers see",
+    "worker": (
+        "runs background tasks: webhook deliveries, which change nothing readers see, and "
+        "the Most read refresh, which counts readers and changes no story (its tag through "
+        "news.touches.ranking_touches)"
+    ),
     "backup": "reads only: the database through its own tools, and the media",
     "restore": (
         "an operator's act on the whole site: the backup's state, audit log included, "
