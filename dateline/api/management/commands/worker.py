@@ -1,18 +1,23 @@
-"""`dateline worker`: runs background tasks (webhook deliveries) until stopped. It is
-django-tasks-db's `db_worker` on every queue; `--batch` runs what is due and exits."""
+"""`dateline worker`: runs background tasks (webhook deliveries, newsletters) until stopped.
+It is django-tasks-db's `db_worker` on every queue; `--batch` runs what is due and exits.
+On start it queues the newsletters' daily tick and resumes a send a stopped worker left
+unfinished (dateline/newsletters/schedule.py)."""
 
 from django.core.management import call_command
 from django.core.management.base import BaseCommand
 
 
 class Command(BaseCommand):
-    help = "Run background tasks (webhook deliveries) until stopped."
+    help = "Run background tasks (webhook deliveries, newsletters) until stopped."
 
     def add_arguments(self, parser):
         parser.add_argument("--batch", action="store_true", help="Run what is due, then exit.")
         parser.add_argument("--interval", type=float, default=1.0, help="Seconds between polls.")
 
     def handle(self, *args, batch: bool, interval: float, verbosity: int, **options):
+        from dateline.newsletters import schedule
+
+        schedule.ensure()
         call_command(
             "db_worker",
             queue_name="*",
