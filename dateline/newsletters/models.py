@@ -51,6 +51,9 @@ class Subscription(models.Model):
         ]
         indexes = [models.Index(fields=["list_key", "subscriber"], name="subscription_list")]
 
+    def __str__(self) -> str:
+        return f"subscriber {self.subscriber_id} on {self.list_key}"
+
 
 class MailingStatus(models.TextChoices):
     DRAFT = "draft", "Draft"
@@ -121,3 +124,6 @@ class Delivery(models.Model):
             models.UniqueConstraint(fields=["mailing", "subscriber"], name="delivery_unique")
         ]
         indexes = [models.Index(fields=["mailing", "status"], name="delivery_mailing_status")]
+
+    def __str__(self) -> str:
+        return f"mailing {self.mailing_id} to subscriber {self.subscriber_id}: {self.status}"

@@ -39,6 +39,8 @@ def many(count: int, list_key: str = "briefing") -> list[Subscriber]:
             for i in range(count)
         ]
     )
-    rows = list(Subscriber.objects.filter(email__startswith="bulk", email__in=[r.email for r in rows]))
+    rows = list(
+        Subscriber.objects.filter(email__startswith="bulk", email__in=[r.email for r in rows])
+    )
     Subscription.objects.bulk_create([Subscription(subscriber=s, list_key=list_key) for s in rows])
     return rows

@@ -10,7 +10,6 @@ import datetime as dt
 import io
 import re
 from urllib.parse import unquote, urlsplit
-from zoneinfo import ZoneInfo
 
 import lxml.html
 import pytest
@@ -28,6 +27,7 @@ from dateline.newsletters.models import (
     MailingStatus,
     Subscription,
 )
+from dateline.newsletters.tests.conftest import EARLY
 from dateline.newsletters.tests.factories import many, subscriber, work
 from dateline.newsletters.tests.smtp import SmtpServer
 from dateline.newsroom.models import AuditEntry
@@ -35,16 +35,6 @@ from dateline.newsroom.roles import Role
 from dateline.newsroom.tests.factories import staff
 
 pytestmark = pytest.mark.django_db(transaction=True)
-
-LONDON = ZoneInfo("Europe/London")
-# Before the day's send time (07:00 by default), so no tick sends on its own by surprise.
-EARLY = dt.datetime(2031, 3, 12, 5, 30, tzinfo=LONDON)
-
-
-@pytest.fixture
-def early():
-    with time_machine.travel(EARLY, tick=True):
-        yield
 
 
 @pytest.fixture
@@ -65,7 +55,11 @@ def _front():
 
 
 def _parts(message) -> dict[str, str]:
-    return {part.get_content_type(): part.get_content() for part in message.walk() if not part.is_multipart()}
+    return {
+        part.get_content_type(): part.get_content()
+        for part in message.walk()
+        if not part.is_multipart()
+    }
 
 
 def _issues(server) -> list:
@@ -125,7 +119,8 @@ def test_briefing_reaches_a_thousand_subscribers_each_with_both_parts_and_a_work
 def test_an_unsubscribed_or_bounced_address_gets_nothing_more(early, smtp):
     story = news.article(headline="Storm closes the quay")
     stays, leaves, bounces = (
-        subscriber(f"{n}@example.org", lists=(lists.BREAKING,)) for n in ("stays", "leaves", "bounces")
+        subscriber(f"{n}@example.org", lists=(lists.BREAKING,))
+        for n in ("stays", "leaves", "bounces")
     )
     editor = staff(Role.EDITOR)
     actions.breaking_send(article=story, by=editor)
@@ -238,7 +233,9 @@ def test_the_desk_s_edited_draft_is_what_goes_at_the_set_time(early, client):
             "story": [stories[2].pk, stories[0].pk],
         },
     )
-    client.post("/newsroom/newsletters/", {"op": "remove", "mailing": draft.pk, "article": stories[0].pk})
+    client.post(
+        "/newsroom/newsletters/", {"op": "remove", "mailing": draft.pk, "article": stories[0].pk}
+    )
     draft.refresh_from_db()
     assert draft.subject == "Morning, harbour" and [i["id"] for i in draft.items] == [stories[2].pk]
     with time_machine.travel(EARLY.replace(hour=7, minute=5), tick=True):
@@ -260,13 +257,13 @@ def test_hostile_stories_are_escaped_in_the_mail(early, shared_dir):
     payloads = xss_payloads(shared_dir)
     section = news.section("Hostile")
     picked = payloads[:: max(1, len(payloads) // 60)]
-    stories = [
-        news.article(headline=p[:300], standfirst=p, section_obj=section) for p in picked
-    ]
+    stories = [news.article(headline=p[:300], standfirst=p, section_obj=section) for p in picked]
     subscriber("target@example.org", lists=(lists.BREAKING,))
     editor = staff(Role.EDITOR)
     mailing = Mailing.objects.create(
-        list_key=lists.BREAKING, subject="Hostile", items=[{"id": s.pk, "group": "top"} for s in stories]
+        list_key=lists.BREAKING,
+        subject="Hostile",
+        items=[{"id": s.pk, "group": "top"} for s in stories],
     )
     actions.mailing_send(mailing=mailing, by=editor)
     work()

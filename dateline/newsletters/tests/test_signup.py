@@ -20,7 +20,7 @@ from dateline.newsletters import tokens
 from dateline.newsletters.models import Subscriber, SubscriberStatus, Subscription
 from dateline.newsletters.tests.factories import subscriber, work
 
-pytestmark = pytest.mark.django_db(transaction=True)
+pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.usefixtures("early")]
 
 LINK = re.compile(r"http://[^/\s]+(/newsletters/confirm/[^/\s]+/)")
 
@@ -64,7 +64,9 @@ def test_sign_up_mails_a_link_and_subscribes_nothing_until_it_is_confirmed(clien
 
 def test_a_second_sign_up_soon_after_mails_nothing_more(client):
     for _ in range(3):
-        assert client.post("/newsletters/subscribe/", {"email": "bo@example.org"}).status_code == 200
+        assert (
+            client.post("/newsletters/subscribe/", {"email": "bo@example.org"}).status_code == 200
+        )
     work()
     assert len(mail.outbox) == 1
     with time_machine.travel(clock.now() + dt.timedelta(minutes=11)):
