@@ -22,6 +22,7 @@ from django.conf import settings
 from django.core.mail import EmailMultiAlternatives
 from django.template.loader import render_to_string
 
+from dateline.core import dates
 from dateline.news.models import Article, Publication
 from dateline.newsletters import lists, tokens
 from dateline.newsletters.models import Mailing, Subscriber
@@ -109,8 +110,6 @@ def issue(mailing: Mailing) -> Issue:
     newsletter = lists.by_key(mailing.list_key) or lists.NewsletterList(
         mailing.list_key, "Newsletter", ""
     )
-    from dateline.core import dates
-
     edition = mailing.edition or mailing.created_at.astimezone(publication.zone).date()
     return Issue(
         mailing=mailing,

@@ -19,7 +19,7 @@ from django_tasks.base import TaskResultStatus
 
 from dateline.core import clock
 from dateline.news.models import Publication, Section
-from dateline.newsletters import actions, lists, sending
+from dateline.newsletters import actions, lists, sending, services
 from dateline.newsletters.models import Mailing, MailingStatus
 from dateline.newsroom.actions.base import ActionRefused
 
@@ -77,6 +77,7 @@ def run_due(now: dt.datetime | None = None) -> list[Mailing]:
 
 @task()
 def tick() -> str:
+    services.subscribers_prune()
     sent = run_due()
     tick.using(run_after=next_run()).enqueue()
     return f"sent {len(sent)}"

@@ -142,3 +142,15 @@ def subscriber_erase_own(*, subscriber: Subscriber) -> None:
     """The reader deletes their own address from the manage page: the row and everything
     hanging off it go; nothing is left to audit that could name them."""
     Subscriber.objects.filter(pk=subscriber.pk).delete()
+
+
+def subscribers_prune(*, now: dt.datetime | None = None) -> int:
+    """Sign-ups never confirmed, once their link has expired: an address nobody confirmed
+    is not ours to keep. Returns how many went."""
+    from dateline.newsletters.tokens import CONFIRM_SECONDS
+
+    cutoff = (now or clock.now()) - dt.timedelta(seconds=CONFIRM_SECONDS)
+    deleted, _ = Subscriber.objects.filter(
+        status=SubscriberStatus.PENDING, confirmed_at__isnull=True, created_at__lt=cutoff
+    ).delete()
+    return deleted

@@ -176,3 +176,22 @@ def test_hostile_input_in_the_sign_up_form_is_escaped(client, shared_dir):
         assert field.get("value") == typed, payload
         assert not [a for el in tree.iter() for a in el.attrib if a.lower().startswith("on")]
     assert not Subscriber.objects.exists()
+
+
+def test_a_sign_up_never_confirmed_is_forgotten_once_its_link_expired(client):
+    from dateline.newsletters.services import subscribers_prune
+
+    client.post("/newsletters/subscribe/", {"email": "gone@example.org"})
+    confirmed = subscriber("kept@example.org")
+    assert subscribers_prune() == 0
+    later = clock.now() + dt.timedelta(hours=49)
+    assert subscribers_prune(now=later) == 1
+    assert list(Subscriber.objects.values_list("pk", flat=True)) == [confirmed.pk]
+
+
+def test_the_sign_up_page_is_read_in_pinned_queries(client, django_assert_num_queries):
+    news.section("Harbour")
+    client.get("/newsletters/")  # warms the process's memos (settings, navigation)
+    with django_assert_num_queries(0):  # settings, navigation, schedule: all memoised
+        page = client.get("/newsletters/")
+    assert page.status_code == 200 and 'value="briefing"' in page.content.decode()
