@@ -77,9 +77,13 @@ def run_due(now: dt.datetime | None = None) -> list[Mailing]:
 
 @task()
 def tick() -> str:
-    services.subscribers_prune()
-    sent = run_due()
-    tick.using(run_after=next_run()).enqueue()
+    # The next tick is queued whatever happens to this one: a failure today must not end
+    # the schedule.
+    try:
+        services.subscribers_prune()
+        sent = run_due()
+    finally:
+        tick.using(run_after=next_run()).enqueue()
     return f"sent {len(sent)}"
 
 
