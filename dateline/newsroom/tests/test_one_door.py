@@ -199,6 +199,7 @@ def test_public_routes_refuse_every_write_method(client):
         f"{author.get_absolute_url()}atom.xml",
         f"/story/{story.slug}.ninjs.json",
         "/media/anything.jpg",
+        "/newsletters/",
     ]
     client.force_login(staff(Role.EDITOR))
     for url in urls:
