@@ -96,6 +96,12 @@ HEADER_TIMEOUT = _int("DATELINE_HEADER_TIMEOUT", 15)
 THREADS = _int("DATELINE_THREADS", 4)
 # One JSON line per request on stderr (dateline/ops/access_log.py).
 ACCESS_LOG = _bool("DATELINE_ACCESS_LOG", True)
+# Newsletters (dateline/newsletters): where mail goes, who it is from, when the briefing
+# leaves (the publication's local time).
+EMAIL_URL = _str("DATELINE_EMAIL_URL", "smtp://localhost:25")
+EMAIL_FROM = _str("DATELINE_EMAIL_FROM")
+UNSUBSCRIBE_MAILTO = _str("DATELINE_UNSUBSCRIBE_MAILTO")
+BRIEFING_AT = _str("DATELINE_BRIEFING_AT", "07:00")
 # Tests that need ../shared/ find it here; a user's machine has none.
 SHARED_DIR = Path(_str("DATELINE_SHARED_DIR", str(BASE_DIR.parent / "shared")))
 
@@ -246,3 +252,40 @@ def media_storage(url: str) -> MediaStorage | None:
         secret_key=unquote(parts.password) if parts.password else None,
         public_url=public,
     )
+
+
+_EMAIL_SCHEMES = {"smtp": (False, False), "smtp+tls": (True, False), "smtps": (False, True)}
+
+
+def email_settings(url: str) -> dict:
+    """Django's email settings from DATELINE_EMAIL_URL:
+
+        smtp://[USER:PASSWORD@]HOST[:PORT]       plain SMTP (a local MTA), port 25
+        smtp+tls://[USER:PASSWORD@]HOST[:PORT]   STARTTLS, port 587
+        smtps://[USER:PASSWORD@]HOST[:PORT]      TLS from the start, port 465
+        console://                               every mail printed on stdout
+
+    USER and PASSWORD are percent-encoded (an @ in a user name is %40)."""
+    parts = urlsplit(url)
+    if parts.scheme == "console":
+        return {"EMAIL_BACKEND": "django.core.mail.backends.console.EmailBackend"}
+    if parts.scheme not in _EMAIL_SCHEMES or not parts.hostname:
+        raise ImproperlyConfigured(
+            "DATELINE_EMAIL_URL must look like smtp://HOST:PORT, smtp+tls://USER:PASSWORD@HOST"
+            f" or console://, not scheme {parts.scheme or 'none'}"
+        )
+    tls, ssl = _EMAIL_SCHEMES[parts.scheme]
+    try:
+        port = parts.port or (587 if tls else 465 if ssl else 25)
+    except ValueError:
+        raise ImproperlyConfigured("DATELINE_EMAIL_URL has a port that is not a number") from None
+    return {
+        "EMAIL_BACKEND": "django.core.mail.backends.smtp.EmailBackend",
+        "EMAIL_HOST": parts.hostname,
+        "EMAIL_PORT": port,
+        "EMAIL_HOST_USER": unquote(parts.username or ""),
+        "EMAIL_HOST_PASSWORD": unquote(parts.password or ""),
+        "EMAIL_USE_TLS": tls,
+        "EMAIL_USE_SSL": ssl,
+        "EMAIL_TIMEOUT": 30,
+    }

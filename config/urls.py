@@ -7,6 +7,7 @@ from dateline.api.api import api
 from dateline.api.urls import urlpatterns as api_desk
 from dateline.ingest.urls import urlpatterns as wire_desk
 from dateline.mostread.urls import urlpatterns as mostread_desk
+from dateline.newsletters.desk import urlpatterns as newsletters_desk
 from dateline.newsroom.urls import urlpatterns as newsroom
 from dateline.ops.health import healthz
 from dateline.pictures.views import serve_media, serve_rendition
@@ -17,7 +18,10 @@ urlpatterns = [
     path("api/v1/", api.urls),
     # The wire desk is ingest's screen inside the newsroom: composed here, where the apps
     # meet, so that the newsroom never imports ingest (docs/architecture.md).
-    path("newsroom/", include((newsroom + wire_desk + api_desk + mostread_desk, "newsroom"))),
+    path(
+        "newsroom/",
+        include((newsroom + wire_desk + api_desk + mostread_desk + newsletters_desk, "newsroom")),
+    ),
     # One address per rendition: no leading zeros, which would name the same file under
     # as many cache keys (ours, a CDN's) as anyone cares to make.
     re_path(
@@ -31,6 +35,7 @@ urlpatterns = [
     path("", include("dateline.syndication.urls")),
     path("", include("dateline.search.urls")),
     path("", include("dateline.live.urls")),
+    path("", include("dateline.newsletters.urls")),
     path("", include("dateline.news.urls")),
     # Last: a static page's address is one segment, /about/, under no other route.
     path("", include("dateline.pages.urls")),

@@ -42,6 +42,7 @@ INSTALLED_APPS = [
     "dateline.search",
     "dateline.pages",
     "dateline.mostread",
+    "dateline.newsletters",
 ]
 
 MIDDLEWARE = [
@@ -323,3 +324,21 @@ TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
 # and how long one attempt may take.
 DATELINE_WEBHOOK_RETRY_SECONDS = (10, 60, 300, 1800, 7200, 21600)
 DATELINE_WEBHOOK_TIMEOUT = 10
+
+# Newsletters (dateline/newsletters): mail through SMTP as DATELINE_EMAIL_URL says (`make
+# run` prints it on the console instead, settings/dev.py).
+_email = env.email_settings(env.EMAIL_URL)
+EMAIL_BACKEND = _email.pop("EMAIL_BACKEND")
+globals().update(_email)
+# The From of every newsletter; empty: the publication's name at newsletters@<site host>.
+DATELINE_EMAIL_FROM = env.EMAIL_FROM
+# The mailbox of List-Unsubscribe's mailto; empty: unsubscribe@<site host>.
+DATELINE_UNSUBSCRIBE_MAILTO = env.UNSUBSCRIBE_MAILTO
+# When the daily briefing and the sections' digests leave, in the publication's time zone.
+DATELINE_BRIEFING_AT = env.BRIEFING_AT
+# Mails per task: each batch opens one SMTP connection and queues the next batch.
+DATELINE_NEWSLETTER_BATCH = 200
+# Sign-ups: per client address, at most this many an hour; per address, one confirmation
+# mail per this many seconds (a second sign-up in between sends nothing more).
+DATELINE_SIGNUPS_PER_HOUR = 20
+DATELINE_CONFIRMATION_INTERVAL = 600

@@ -7,3 +7,5 @@ DEBUG = env._bool("DATELINE_DEBUG", True)
 STORAGES["staticfiles"] = {  # noqa: F405
     "BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"
 }
+# Mails (newsletters, confirmations) printed where `make run` shows its log.
+EMAIL_BACKEND = "django.core.mail.backends.console.EmailBackend"

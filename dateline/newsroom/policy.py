@@ -46,6 +46,9 @@ POLICY: dict[str, dict[str, frozenset[Role]]] = {
     # checks the role it needs again (actions/pages.py).
     "newsroom:pages": {"GET": STAFF_WRITING, "HEAD": STAFF_WRITING, "POST": STAFF_WRITING},
     "newsroom:page-edit": {"GET": STAFF_WRITING, "HEAD": STAFF_WRITING, "POST": STAFF_WRITING},
+    # The newsletters desk (newsletters/desk.py): the briefing, breaking news, subscribers'
+    # data on request. Each action checks the editor's role again.
+    "newsroom:newsletters": {"GET": EDITING, "HEAD": EDITING, "POST": EDITING},
     # The API's token screen (api/views.py): each person's own tokens.
     "newsroom:tokens": {"GET": STAFF_WRITING, "HEAD": STAFF_WRITING, "POST": STAFF_WRITING},
     # Most read's counts per story (mostread/views.py): read-only, for the whole desk.

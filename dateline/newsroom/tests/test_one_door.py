@@ -122,6 +122,7 @@ ROUTES = {
     "newsroom:pages": "door: test_newsroom_pages_screen_is_audited",
     "newsroom:page-edit": "door: test_newsroom_pages_screen_is_audited",
     "newsroom:mostread": "read",
+    "newsroom:newsletters": "door: test_the_newsletters_desk_is_audited",
     # The API (dateline/api): the content API and its documents read; the management API
     # acts through the newsroom's actions as the token's owner.
     "api-v1:api-root": "read",
@@ -178,6 +179,13 @@ ROUTES = {
     "search:search": "read",
     "pages:page": "read",
     "healthz": "read: ok/fail of the database, Redis and storage, never cached",
+    # Newsletters (dateline/newsletters/views.py): a reader's own sign-up and lists, through
+    # a cookie-free form and signed links; nothing any other reader sees changes.
+    "newsletters:page": "read",
+    "newsletters:subscribe": "private: mails a confirmation link to the address given",
+    "newsletters:confirm": "private: a reader's own lists, by their signed link",
+    "newsletters:manage": "private: a reader's own lists, by their signed link",
+    "newsletters:unsubscribe": "private: a reader's own lists, by their signed link",
 }
 
 
@@ -235,6 +243,7 @@ def test_public_routes_refuse_every_write_method(client):
         "/media/anything.jpg",
         "/about/",
         "/sitemaps/pages.xml",
+        "/newsletters/",
     ]
     client.force_login(staff(Role.EDITOR))
     for url in urls:
@@ -306,6 +315,7 @@ COMMANDS = {
         "into an empty install (or --replace); no story is changed one by one"
     ),
     "renditions": "makes missing rendition files of stored pictures; changes no content",
+    "subscribers": "door: test_the_subscribers_command_is_audited_without_the_address",
 }
 
 
@@ -578,3 +588,23 @@ def test_newsroom_pages_screen_is_audited(client):
     client.post("/newsroom/pages/", {"page": about.pk, "op": "delete"})
     assert not Page.objects.filter(pk=about.pk).exists()
     assert _audit("page_delete").detail["slug"] == "about"
+def test_the_newsletters_desk_is_audited(client):
+    editor = staff(Role.EDITOR)
+    story = factories.article(headline="Gale warning")
+    client.force_login(editor)
+    client.post("/newsroom/newsletters/", {"op": "breaking", "article": story.pk})
+    entry = _audit("newsletter_send", article=story)
+    assert entry.actor == editor and entry.detail["list"] == "breaking"
+
+
+@pytest.mark.django_db
+def test_the_subscribers_command_is_audited_without_the_address():
+    from dateline.newsletters.tests.factories import subscriber
+
+    reader = subscriber("private.person@example.org")
+    call_command("subscribers", "delete", "private.person@example.org", stdout=io.StringIO())
+    entry = _audit("subscriber_erase")
+    assert entry.actor_name.startswith("command line (") and entry.detail == {
+        "subscriber": reader.pk
+    }
+    assert "private.person" not in str(list(AuditEntry.objects.values()))

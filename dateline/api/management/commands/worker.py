@@ -1,14 +1,15 @@
-"""`dateline worker`: runs background tasks (webhook deliveries) until stopped. It is
-django-tasks-db's `db_worker` on every queue; `--batch` runs what is due and exits. It
-also refreshes the Most read ranking every few minutes (mostread/ranking.py), once with
-`--batch`."""
+"""`dateline worker`: runs background tasks (webhook deliveries, newsletters) until stopped.
+It is django-tasks-db's `db_worker` on every queue; `--batch` runs what is due and exits.
+On start it queues the newsletters' daily tick and resumes a send a stopped worker left
+unfinished (dateline/newsletters/schedule.py). It also refreshes the Most read ranking
+every few minutes (mostread/ranking.py), once with `--batch`."""
 
 from django.core.management import call_command
 from django.core.management.base import BaseCommand
 
 
 class Command(BaseCommand):
-    help = "Run background tasks (webhook deliveries, the Most read ranking) until stopped."
+    help = "Run background tasks (webhook deliveries, newsletters, the Most read ranking) until stopped."
 
     def add_arguments(self, parser):
         parser.add_argument("--batch", action="store_true", help="Run what is due, then exit.")
@@ -16,7 +17,9 @@ class Command(BaseCommand):
 
     def handle(self, *args, batch: bool, interval: float, verbosity: int, **options):
         from dateline.mostread import ranking
+        from dateline.newsletters import schedule
 
+        schedule.ensure()
         if batch:
             ranking.refresh_logged()
         else:

@@ -1,0 +1,13 @@
+from django.urls import path
+
+from dateline.newsletters import views
+
+app_name = "newsletters"
+
+urlpatterns = [
+    path("newsletters/", views.page, name="page"),
+    path("newsletters/subscribe/", views.subscribe, name="subscribe"),
+    path("newsletters/confirm/<str:token>/", views.confirm, name="confirm"),
+    path("newsletters/manage/<str:token>/", views.manage, name="manage"),
+    path("newsletters/unsubscribe/<str:token>/", views.unsubscribe, name="unsubscribe"),
+]
