@@ -28,8 +28,8 @@ def _story() -> Article:
     return Article.objects.get(source_id=DEMO_STORY)
 
 
-def _label_path(model, **filters) -> str:
-    return model.objects.filter(articles__source_id=DEMO_STORY, **filters).first().get_absolute_url()
+def _label_path(model) -> str:
+    return model.objects.filter(articles__source_id=DEMO_STORY).first().get_absolute_url()
 
 
 def _corrections() -> str:
