@@ -38,12 +38,19 @@ while IFS=$'\t' read -r name path; do
   url="$BASE$path"
   file="$WORK/$(printf '%s' "$name" | tr -c 'a-z0-9' '-')"
   report="$file.json"
+  # As readers find it: once asked for, a page is kept (the first reader pays the render).
+  curl -s -o /dev/null "$url"
   # --ignore-status-code: the 404 page is a page kind too (its SEO still loses the audit
-  # http-status-code, as it should).
-  npx --yes "$LIGHTHOUSE" "$url" \
-    --output=json --output-path="$report" --quiet --ignore-status-code \
-    --chrome-flags="--headless=new --no-sandbox --disable-background-networking" \
-    </dev/null >"$file.log" 2>&1 || { echo "lighthouse failed on $url:" >&2; tail -20 "$file.log" >&2; continue; }
+  # http-status-code, as it should). A run that loses its trace (NO_NAVSTART, on a busy
+  # machine) is tried again, up to three times.
+  ok=
+  for try in 1 2 3; do
+    if npx --yes "$LIGHTHOUSE" "$url" \
+      --output=json --output-path="$report" --quiet --ignore-status-code \
+      --chrome-flags="--headless=new --no-sandbox --disable-background-networking" \
+      </dev/null >"$file.log" 2>&1; then ok=1; break; fi
+  done
+  [ -n "$ok" ] || { echo "lighthouse failed on $url:" >&2; tail -20 "$file.log" >&2; continue; }
   node - "$report" "$name" "$SUMMARY" <<'EOF'
 const fs = require("fs");
 const [report, name, summary] = process.argv.slice(2);
@@ -81,7 +88,7 @@ console.log(`- metrics: FCP ${metric("first-contentful-paint")}, LCP ${metric("l
 EOF
 done <"$KINDS"
 echo
-echo "### Every page kind"
+echo "### Every page kind (load average $(cut -d' ' -f1-3 /proc/loadavg))"
 echo
 echo "| page | performance | accessibility | best practices | SEO |"
 echo "|---|---:|---:|---:|---:|"
