@@ -38,7 +38,12 @@ while IFS=$'\t' read -r name path; do
   url="$BASE$path"
   file="$WORK/$(printf '%s' "$name" | tr -c 'a-z0-9' '-')"
   report="$file.json"
-  # As readers find it: once asked for, a page is kept (the first reader pays the render).
+  # As readers find it: once asked for, a page is kept, and so is each picture size made
+  # for it (the first reader pays for the render and the resizing, several seconds a page
+  # of pictures on a busy machine, which Lighthouse would count as the page's own).
+  curl -s "$url" | grep -oE '/media/r/[^" ,]+' | sort -u | while read -r media; do
+    curl -s -o /dev/null "$BASE$media"
+  done
   curl -s -o /dev/null "$url"
   # --ignore-status-code: the 404 page is a page kind too (its SEO still loses the audit
   # http-status-code, as it should). A run that loses its trace (NO_NAVSTART, on a busy
