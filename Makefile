@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed-$(shell cat pyproject.toml | cksum | cut -d' ' -f1)
 DEV := DJANGO_SETTINGS_MODULE=config.settings.dev
 
-.PHONY: install run serve test lint bench clean
+.PHONY: install checkers run serve test lint bench clean
 
 $(STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -15,6 +15,15 @@ $(STAMP): pyproject.toml
 	touch $(STAMP)
 
 install: $(STAMP)
+
+# The page checkers the suite runs (Nu HTML Checker, axe-core): npm packages pinned in
+# tests/package-lock.json. No install scripts: vnu-jar's would fetch a Java of its own.
+CHECKERS := tests/node_modules/.package-lock.json
+$(CHECKERS): tests/package-lock.json
+	npm ci --prefix tests --ignore-scripts --no-audit --no-fund
+	touch $(CHECKERS)
+
+checkers: $(CHECKERS)
 
 run: install
 	$(DEV) $(BIN)/dateline migrate --noinput
@@ -33,7 +42,7 @@ serve: install
 	$(BIN)/dateline migrate --noinput
 	$(BIN)/dateline serve
 
-test: install
+test: install checkers
 	$(BIN)/ruff check .
 	$(BIN)/pytest
 
@@ -41,4 +50,4 @@ bench: install
 	bash bench/run.sh
 
 clean:
-	rm -rf $(VENV) var test-output
+	rm -rf $(VENV) var test-output tests/node_modules

@@ -107,8 +107,8 @@ done
 cat "$OUT"
 echo "(written to $OUT; raw output in $WORK)" >&2
 
-if [ "${BENCH_LIGHTHOUSE:-1}" != 0 ] && [ -d "$WORK/var-1000" ]; then
-  bash "$BENCH_DIR/lighthouse.sh" "$WORK/var-1000" | tee -a "$OUT"
+if [ "${BENCH_LIGHTHOUSE:-1}" != 0 ]; then
+  bash "$BENCH_DIR/lighthouse.sh" | tee -a "$OUT"
 fi
 if [ "${BENCH_KEEP:-0}" = 0 ]; then
   rm -rf "$WORK"/var-*

@@ -27,7 +27,7 @@ from dateline.news.models import (
     Tag,
     Topic,
 )
-from dateline.news.touches import section_stories
+from dateline.news.touches import SECTION_DESCRIPTIONS, section_stories
 from dateline.pagecache.memo import forget, memoized
 from dateline.pictures.models import Picture
 
@@ -70,7 +70,7 @@ def site_context(now: dt.datetime | None = None) -> Site:
     publication = memoized("publication", ("settings",), Publication.load, expires_at=lifetime)
     sections = memoized(
         "sections",
-        ("sections",),
+        ("sections", SECTION_DESCRIPTIONS),
         lambda: list(Section.objects.filter(in_navigation=True)),
         expires_at=lifetime,
     )
@@ -604,7 +604,7 @@ def _listing(
     nothing beyond it."""
     selected = Article.objects.published(site.now).filter(**(stories or {}))
     visible = selected.for_listing()
-    deps = site.deps | {dep, f"stories:{dep}"}
+    deps = site.deps | {dep, f"stories:{dep}", f"{dep}:about"}
     if newer:
         # The top of the listing above a page (its "Newer" link, when fewer than a page
         # of stories are newer): the stories newer than the cursor.

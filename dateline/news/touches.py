@@ -20,6 +20,9 @@ every row it shows, at the grain it shows it:
   picture:<id>:crop       what a teaser's picture shows: the file and its crop
   section:<id>, author:<id>, tag:<id>, topic:<id>
                           a label's own name and address, wherever it labels a story
+  section:<id>:about, author:<id>:about
+                          what only the label's own page shows: a section's description,
+                          an author's bio (its meta description)
   stories                 which stories are visible, newest first (front page, site
                           feeds)
   stories:section:<id>    a section's visible stories (its listing and feeds, and every
@@ -29,6 +32,7 @@ every row it shows, at the grain it shows it:
                           the stories a label's listing and feeds show
   list:<key>              a curated list's stories and their teasers (memoised whole)
   sections                navigation: which sections, their names and order
+  sections:descriptions   no page: the navigation memo, which keeps sections whole
   labels:<kind>           every section, author, tag or topic (kind singular) with its name
                           and address: the API's label lists
   sitemap:stories:<block>, sitemap:news, sitemap:sections, sitemap:topics,
@@ -361,6 +365,11 @@ _LABEL_FIELDS = {
     "topic": ("name", "slug", "kind"),
 }
 _NAVIGATION_FIELDS = ("name", "slug", "position", "in_navigation")
+# What only the label's own page shows (its meta description).
+_OWN_PAGE_FIELDS = {"section": ("description",), "author": ("bio",)}
+# The site context's memo of the navigation's sections, which a section's page reads its
+# description from: refreshed when one changes, without making every page cold.
+SECTION_DESCRIPTIONS = "sections:descriptions"
 
 
 @dataclass(frozen=True)
@@ -372,6 +381,12 @@ class LabelState:
     # when it goes.
     listed: bool
     navigation: dict[str, Any] = field(default_factory=dict)
+    own_page: dict[str, Any] = field(default_factory=dict)
+
+
+def about(kind: str, pk: int) -> str:
+    """The tag of what only a label's own page shows of it."""
+    return f"{kind}:{pk}:about"
 
 
 def label_state(model: type[LabelModel], pk: int | None) -> LabelState | None:
@@ -379,6 +394,7 @@ def label_state(model: type[LabelModel], pk: int | None) -> LabelState | None:
         return None
     kind = _LABEL_KINDS[model]
     names = set(_LABEL_FIELDS[kind]) | (set(_NAVIGATION_FIELDS) if kind == "section" else set())
+    names |= set(_OWN_PAGE_FIELDS.get(kind, ()))
     row = model.objects.filter(pk=pk).values(*names).first()
     if row is None:
         return None
@@ -389,6 +405,7 @@ def label_state(model: type[LabelModel], pk: int | None) -> LabelState | None:
         fields={n: row[n] for n in _LABEL_FIELDS[kind]},
         listed=listed,
         navigation={n: row[n] for n in _NAVIGATION_FIELDS} if kind == "section" else {},
+        own_page={n: row[n] for n in _OWN_PAGE_FIELDS.get(kind, ())},
     )
 
 
@@ -417,6 +434,10 @@ def label_touches(before: LabelState | None, after: LabelState | None) -> set[st
             before.fields[n] != after.fields[n] for n in slug
         ):
             tags.add(_LABEL_SITEMAPS.get(state.kind, row))
+    if before is not None and after is not None and before.own_page != after.own_page:
+        tags.add(about(state.kind, state.pk))
+        if state.kind == "section":
+            tags.add(SECTION_DESCRIPTIONS)
     if state.kind == "section":
         shown = [s.navigation for s in (before, after) if s and s.navigation["in_navigation"]]
         if shown and (before is None or after is None or before.navigation != after.navigation):

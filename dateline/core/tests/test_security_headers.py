@@ -99,6 +99,7 @@ def test_public_pages_enforce_a_policy_that_runs_only_the_beacon_line(client):
         assert policy["style-src"] == [f"'sha256-{css}'"], url
         assert policy["img-src"] == ["'self'", "data:"], url
         assert sorted(policy["frame-src"]) == frames, url
+        assert policy["connect-src"] == ["'self'"], url
         assert policy["base-uri"] == ["'none'"], url
         assert policy["form-action"] == ["'self'"], url
         assert policy["frame-ancestors"] == ["'none'"], url

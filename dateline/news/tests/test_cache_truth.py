@@ -569,6 +569,24 @@ CHANGES = [
         ),
     ),
     Change(
+        "describe section",
+        "admin",
+        lambda d: post_form(
+            d.editor,
+            f"/admin/news/section/{d.world['harbour']}/change/",
+            {"description": "Ships, quays and the people who work them."},
+        ),
+    ),
+    Change(
+        "write author bio",
+        "admin",
+        lambda d: post_form(
+            d.editor,
+            f"/admin/news/author/{d.world['maya']}/change/",
+            {"bio": "Maya Okafor covers the harbour and the council."},
+        ),
+    ),
+    Change(
         "reorder sections",
         "admin",
         lambda d: post_form(
