@@ -70,16 +70,15 @@ def public_policy() -> dict[str, list[str]]:
     return {
         "default-src": [NONE],
         "script-src": [_hash(SCRIPT)],
-        # The beacon (navigator.sendBeacon is a fetch, under connect-src).
-        "connect-src": [SELF],
         "style-src": [_hash(str(inline_css()))],
         # data: for the empty icon base.html names, which keeps browsers from asking for
         # /favicon.ico on every page; an image cannot run script, whatever its source.
         "img-src": [*_media_sources(), "data:"],
         "frame-src": frames,
-        # Nothing on a public page fetches (no script runs), but tools that read a page's
-        # site from inside it do: Lighthouse fetches /robots.txt in the page, and under
-        # default-src 'none' finds none and marks robots.txt invalid (SEO below 100).
+        # The Most read beacon (navigator.sendBeacon is a fetch, under connect-src), the
+        # live page's polls, and tools that read a page's site from inside it: Lighthouse
+        # fetches /robots.txt in the page, and under default-src 'none' finds none and
+        # marks robots.txt invalid (SEO below 100).
         "connect-src": [SELF],
         "base-uri": [NONE],
         "form-action": [SELF],

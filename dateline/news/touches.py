@@ -550,6 +550,8 @@ def page_touches(before: PageState | None, after: PageState | None) -> set[str]:
 def footer_touches(before: tuple[int, ...], after: tuple[int, ...]) -> set[str]:
     """`before`/`after`: the published pages the footer links, in order."""
     return {"footer"} if before != after else set()
+
+
 def _shown(story: StoryState | None) -> bool:
     return story is not None and (story.visible or story.scheduled)
 

@@ -39,9 +39,15 @@ def article(request: HttpRequest, slug: str) -> HttpResponse:
         raise Http404("No published story at this address.")
     response = render(request, "news/article.html", {"page": page, "site": page.site})
     if page.csp:
-        # A part that runs a script of this site (live coverage's updates) says so; every
-        # other page keeps the public policy, which runs none (config/security.py).
-        response._csp_replace = page.csp
+        # A part that runs a script of this site (live coverage's updates) says so, added
+        # to what the public policy allows (the Most read beacon: config/security.py).
+        from config.security import public_policy
+
+        base = public_policy()
+        response._csp_replace = {
+            key: sorted({*base.get(key, []), *sources} - {"'none'"})
+            for key, sources in page.csp.items()
+        }
     return _cached(response, page)
 
 

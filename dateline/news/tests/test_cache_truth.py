@@ -725,6 +725,7 @@ CHANGES = [
         may_refresh={"sitemap index": "it may have been the page changed last"},
     ),
     Change("page drafts written", "newsroom and admin", _page_written_at_the_desk, invisible=True),
+    Change(
         "live entry posted",
         "live desk",
         lambda d: d.live("add", text="Waves top the harbour wall.", title="Wall topped"),

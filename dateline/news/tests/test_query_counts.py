@@ -20,8 +20,9 @@ from dateline.pictures.models import Picture
 # footer menu of static pages: dateline.pages, read by the shell's footer). The
 # section's newest stories are two memos (which stories; their teasers), so that an edit to
 # one story reloads only the teasers (news.selectors.section_newest). Which stories are
-# covered live is one more memo (dateline.live: a story that is not costs nothing warm). Most read is two
-# memos too (which stories, as last refreshed; their links): two queries cold, none warm.
+# covered live is one more memo (dateline.live: a story that is not costs nothing warm).
+# Most read is two memos too (which stories, as last refreshed; their links): two queries
+# cold, none warm.
 ARTICLE_QUERIES_COLD = 15
 ARTICLE_QUERIES_WARM = 5
 FRONT_QUERIES_COLD = 10  # + one per navigation section with stories (3 here)

@@ -208,7 +208,6 @@ def test_every_route_is_known_as_read_only_or_as_an_audited_door():
 @pytest.mark.django_db
 def test_public_routes_refuse_every_write_method(client):
     from dateline.news.preview import preview_url
-
     from dateline.pages.tests.factories import page
 
     page(title="About", slug="about")
@@ -588,6 +587,8 @@ def test_newsroom_pages_screen_is_audited(client):
     client.post("/newsroom/pages/", {"page": about.pk, "op": "delete"})
     assert not Page.objects.filter(pk=about.pk).exists()
     assert _audit("page_delete").detail["slug"] == "about"
+
+
 def test_the_newsletters_desk_is_audited(client):
     editor = staff(Role.EDITOR)
     story = factories.article(headline="Gale warning")

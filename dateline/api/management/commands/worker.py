@@ -9,7 +9,10 @@ from django.core.management.base import BaseCommand
 
 
 class Command(BaseCommand):
-    help = "Run background tasks (webhook deliveries, newsletters, the Most read ranking) until stopped."
+    help = (
+        "Run background tasks (webhook deliveries, newsletters, the Most read ranking) "
+        "until stopped."
+    )
 
     def add_arguments(self, parser):
         parser.add_argument("--batch", action="store_true", help="Run what is due, then exit.")
