@@ -246,3 +246,19 @@ def test_hostile_entries_run_nothing_on_the_page_or_when_it_adds_them(
     assert [b for b in found["bad"] if b != own_script] == []
     assert ours == [] and dialogs == [] and outside == [] and errors == []
     assert found["frames"] == 0
+
+
+def test_a_page_whose_story_is_taken_down_stops_asking(cached_site, answers, open_page):
+    story = _live_story()
+    page = open_page(DESKTOP)
+    page.goto(f"{cached_site}{story.get_absolute_url()}")
+    page.wait_for_function(
+        "() => performance.getEntriesByType('resource').some(e => e.name.includes('live.json'))",
+        timeout=5_000,
+    )
+    factories.unpublish(story)
+    with page.expect_response(lambda r: "live.json" in r.url and r.status == 404):
+        pass
+    asked = len(answers.polls)
+    page.wait_for_timeout(1_500)  # longer than a poll's interval: none may come
+    assert len(answers.polls) == asked and answers.polls[-1][0] == 404

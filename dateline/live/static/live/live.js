@@ -59,6 +59,7 @@
   }
 
   function apply(data, replace) {
+    if (data.gone) return "ended";
     if (data.revision !== revision && !replace) {
       // An entry was edited, pinned or deleted: read them all again.
       return load(0, true);
@@ -82,6 +83,8 @@
     // No cookies: a signed-in reader's poll is as cacheable as anyone's.
     return fetch(url + "?after=" + from, { credentials: "omit", cache: "no-cache" })
       .then(function (response) {
+        // Gone (the story was taken down): stop asking, rather than ask Django every second.
+        if (response.status === 404) return { gone: true };
         if (!response.ok) throw new Error(response.status);
         return response.json();
       })
