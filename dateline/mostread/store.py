@@ -77,13 +77,19 @@ class LocalStore:
         self._map: mmap.mmap | None = None
         self._fd: int | None = None
         self._open = threading.Lock()
+        self._pid = 0
+        # flock excludes other processes; this, the threads of this one.
+        self._locked = threading.Lock()
         self._pending: Counter[tuple[dt.datetime, int]] = Counter()
         self._pending_lock = threading.Lock()
         self._timer: threading.Timer | None = None
 
     def _table(self) -> tuple[int, mmap.mmap]:
         with self._open:
-            if self._map is None:
+            # A descriptor of each process's own: flock excludes open file descriptions,
+            # and one inherited across a fork would be shared with the parent.
+            if self._map is None or self._pid != os.getpid():
+                self._pid = os.getpid()
                 os.makedirs(os.path.dirname(self.path), exist_ok=True)
                 fd = os.open(self.path, os.O_RDWR | os.O_CREAT, 0o600)
                 size = self.HEADER + self.SLOTS * self._SLOT.size
@@ -97,6 +103,10 @@ class LocalStore:
         recorded as seen if so."""
         fd, table = self._table()
         today = day_of(now)
+        with self._locked:
+            return self._first(fd, table, today, address, story, now)
+
+    def _first(self, fd, table, today: int, address: str, story: int, now: float) -> bool:
         fcntl.flock(fd, fcntl.LOCK_EX)
         try:
             day, salt = self._HEAD.unpack_from(table, 0)
@@ -132,6 +142,7 @@ class LocalStore:
         fd, table = self._table()
         words = memoryview(table).cast("q")
         forgotten = 0
+        self._locked.acquire()
         fcntl.flock(fd, fcntl.LOCK_EX)
         try:
             first = self.HEADER // 8
@@ -142,6 +153,7 @@ class LocalStore:
                     forgotten += 1
         finally:
             fcntl.flock(fd, fcntl.LOCK_UN)
+            self._locked.release()
             words.release()
         return forgotten
 
@@ -219,11 +231,12 @@ class LocalStore:
             self._pending.clear()
         HourlyReads.objects.all().delete()
         fd, table = self._table()
-        fcntl.flock(fd, fcntl.LOCK_EX)
-        try:
-            table[:] = bytes(len(table))
-        finally:
-            fcntl.flock(fd, fcntl.LOCK_UN)
+        with self._locked:
+            fcntl.flock(fd, fcntl.LOCK_EX)
+            try:
+                table[:] = bytes(len(table))
+            finally:
+                fcntl.flock(fd, fcntl.LOCK_UN)
 
 
 # The window is decided by the servers' clock (ARGV[4], now), as on one machine; Redis's own

@@ -234,3 +234,26 @@ def test_with_redis_away_a_beacon_gets_503_and_pages_are_served(redis_store, sto
     redis_store.server.stop()
     assert send(str(stories[0].pk), address="192.0.2.50")[0] == 503
     assert cached(stories[0].get_absolute_url()).status == 200
+
+
+def test_the_seen_table_counts_each_reader_once_across_threads(tmp_path):
+    import threading
+
+    from dateline.mostread.store import LocalStore
+
+    table = LocalStore(str(tmp_path / "seen"), flush_every=None)
+    now = clock.now().timestamp()
+    firsts: list[bool] = []
+    start = threading.Barrier(4)
+
+    def reader_storm():
+        start.wait()
+        found = [table.first(f"10.9.{n // 250}.{n % 250}", 5, now) for n in range(2000)]
+        firsts.extend(found)
+
+    threads = [threading.Thread(target=reader_storm) for _ in range(4)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert firsts.count(True) == 2000
