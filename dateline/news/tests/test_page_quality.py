@@ -12,38 +12,22 @@ import json
 import re
 import subprocess
 from html import unescape
-from pathlib import Path
 
 import pytest
 from django.urls import URLPattern, URLResolver
 
+from dateline.news.tests.a11y import NODE_MODULES, axe_violations, node_package
 from dateline.news.tests.browser import DESKTOP, PHONE
 from dateline.news.tests.page_kinds import page_paths, plain_demo_site
 
-NODE_MODULES = Path(__file__).resolve().parents[3] / "tests" / "node_modules"
 VNU_JAR = NODE_MODULES / "vnu-jar" / "build" / "dist" / "vnu.jar"
-AXE_JS = NODE_MODULES / "axe-core" / "axe.min.js"
 JAVA = "/usr/bin/java"
 
 EXPECTED_STATUS = {"404": 404}
 # The namespaces of the routes readers see as pages, and their routes that are not pages.
 PAGE_NAMESPACES = ("news", "search")
 NOT_PAGES = {"news:favicon"}
-# axe's default rules, and the WCAG 2.2 touch-target size that axe leaves off by default and
-# Lighthouse's accessibility score counts.
-AXE_RUN = """async () => await axe.run(document, {
-    resultTypes: ["violations"], rules: {"target-size": {enabled: true}}})"""
 META_DESCRIPTION = re.compile(r'<meta name="description" content="([^"]*)">')
-
-
-def _checker(path: Path) -> Path:
-    if not path.is_file():
-        pytest.fail(
-            f"{path} is missing: install the page checkers with `make install` "
-            "(npm ci --prefix tests)",
-            pytrace=False,
-        )
-    return path
 
 
 def _pages(client) -> dict[str, str]:
@@ -117,7 +101,7 @@ def test_listing_descriptions_are_the_site_owners_words_when_written(plain_site,
 
 
 def test_every_page_kind_has_no_nu_html_checker_errors(plain_site, client, tmp_path):
-    jar = _checker(VNU_JAR)
+    jar = node_package(VNU_JAR)
     # A page with a known error: the checker's report must name it, or it read nothing.
     control = tmp_path / "control.html"
     control.write_text('<!doctype html><html lang="en"><title>x</title><img src="x.jpg">')
@@ -149,25 +133,17 @@ def test_every_page_kind_has_no_nu_html_checker_errors(plain_site, client, tmp_p
 @pytest.mark.django_db(transaction=True)
 @pytest.mark.parametrize("device", ["phone", "desktop"])
 def test_every_page_kind_has_no_axe_violations(device, live_server, open_page):
-    axe = _checker(AXE_JS).read_text(encoding="utf-8")
     plain_demo_site()
     paths = page_paths()
     viewport = {"phone": PHONE, "desktop": DESKTOP}[device]
-    # axe is evaluated in the page, which the site's Content-Security-Policy would refuse
-    # as an inline script.
     page = open_page({**viewport, "bypass_csp": True})
     violations: dict[str, list[str]] = {}
     for name, path in paths.items():
         response = page.goto(live_server.url + path)
         assert response is not None and response.status == EXPECTED_STATUS.get(name, 200)
-        page.evaluate(axe)
-        result = page.evaluate(AXE_RUN)
-        assert result["passes"] or result["violations"], f"axe checked nothing on {name}"
-        for v in result["violations"]:
-            targets = ", ".join(" ".join(n["target"]) for n in v["nodes"][:3])
-            violations.setdefault(name, []).append(
-                f"{v['id']} ({v['impact']}, {len(v['nodes'])}×): {v['help']} — {targets}"
-            )
+        found = axe_violations(page)
+        if found:
+            violations[name] = found
     assert violations == {}
     # The one console error a reader's browser logs is the 404 page's own status.
     assert [e for e in page.errors if "404 (Not Found)" not in e] == []
