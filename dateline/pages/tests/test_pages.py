@@ -59,6 +59,9 @@ def test_a_published_page_is_shown_at_its_address_in_the_site_shell(client):
     assert doc.xpath("//header[@class='masthead']")  # the public site's own shell
     canonical = doc.xpath("//link[@rel='canonical']/@href")
     assert canonical and canonical[0].endswith("/contact/")
+    # Its card for links shared elsewhere (syndication.head).
+    assert doc.xpath("//meta[@property='og:url']/@content")[0].endswith("/contact/")
+    assert doc.xpath("//meta[@property='og:title']/@content")[0].startswith("Contact us – ")
 
 
 @pytest.mark.django_db
