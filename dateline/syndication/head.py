@@ -7,6 +7,7 @@ from __future__ import annotations
 from markupsafe import Markup, escape
 
 from dateline.news.selectors import ArticlePage, FrontPage, ListingPage, Site
+from dateline.pages.selectors import StaticPage
 from dateline.syndication import social, structured_data
 from dateline.syndication.identity import absolute, ninjs_url
 from dateline.syndication.selectors import Story
@@ -95,5 +96,14 @@ def head(page=None, site: Site | None = None) -> Markup:
             **structured_data.organization(publication),
         }
         parts.append(structured_data.script(organization))
+    elif isinstance(page, StaticPage):
+        parts.append(
+            social.page_card(
+                title=f"{page.page.title} – {publication.name}",
+                url=absolute(page.page.get_absolute_url()),
+                text=page.description,
+                publication=publication,
+            )
+        )
     # Every part is Markup already: joined as text, not escaped again one by one.
     return Markup("".join(parts))

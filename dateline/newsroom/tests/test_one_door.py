@@ -96,6 +96,25 @@ def test_a_write_around_the_actions_that_readers_would_see_is_refused():
     assert Article.objects.get(pk=draft.pk).status == Status.DRAFT
 
 
+@pytest.mark.django_db
+def test_a_published_page_cannot_change_outside_the_door():
+    from dateline.pages import services as page_services
+    from dateline.pages.models import Page, PageStatus
+    from dateline.pages.tests.factories import page
+
+    live = page(title="About", slug="about")
+    live.title = "Changed behind the desk's back"
+    with pytest.raises(services.DoorRequired):
+        page_services.page_save(page=live)
+    with pytest.raises(services.DoorRequired):
+        page_services._page_set_status(page=live, status=PageStatus.DRAFT)
+    with pytest.raises(services.DoorRequired):
+        page_services._page_delete(page=live)
+    with pytest.raises(services.DoorRequired):
+        page_services._footer_set(pages=[live])
+    assert Page.objects.get(pk=live.pk).title == "About"
+
+
 # Every route, by name. "read" routes answer GET/HEAD only (405 to anything else); a
 # "door" is named with the test below that shows it audits what it publishes.
 ROUTES = {
