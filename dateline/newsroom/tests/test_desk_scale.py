@@ -1,104 +1,22 @@
 """The story list over a large archive: a page takes the same fixed number of queries at
 1,000 stories as at 100,000 (pinned), and every query it makes is served by an index
-(EXPLAIN, on PostgreSQL and SQLite). The archive is built in SQL, as bench/make_archive.py
-does: copies of one story, with their workflow and author rows."""
+(EXPLAIN, on PostgreSQL and SQLite). The archive is built in SQL (desk_archive.py, which
+bench/desk_list.py uses too): copies of one story, with their workflow and author rows."""
 
 from __future__ import annotations
 
-import datetime as dt
 import re
 
 import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
-from dateline.core import clock
-from dateline.news.models import Article, Author
-from dateline.news.tests import factories
+from dateline.news.models import Article
 from dateline.newsroom.roles import Role
+from dateline.newsroom.tests.desk_archive import build as _archive
 from dateline.newsroom.tests.factories import staff
 
 pytestmark = pytest.mark.django_db
-
-SECTIONS, AUTHORS = 4, 20
-
-
-def _series(n: int) -> tuple[str, str]:
-    if connection.vendor == "postgresql":
-        return "", f"generate_series(1, {n}) AS s(g)"
-    return f"WITH RECURSIVE s(g) AS (SELECT 1 UNION ALL SELECT g + 1 FROM s WHERE g < {n}) ", "s"
-
-
-def _moment(start: str, seconds: str) -> str:
-    if connection.vendor == "postgresql":
-        return f"(CAST('{start}' AS timestamptz) - make_interval(secs => {seconds}))"
-    return f"datetime('{start}', '-' || ({seconds}) || ' seconds')"
-
-
-def _archive(n: int, writer) -> dict:
-    """`n` stories copied from one in SQL: nine in ten live (30 s apart, newest first),
-    the rest drafts, one in a thousand in review, and every 97th scheduled; four sections,
-    twenty authors, every 500th story `writer`'s."""
-    sections = [factories.section(f"Desk {i}") for i in range(SECTIONS)]
-    authors = [
-        Author.objects.create(name=f"Writer {i}", slug=f"writer-{i}") for i in range(AUTHORS)
-    ]
-    seed = factories.article(headline="Harbour seed", section_obj=sections[0], publish=False)
-    base = Article.objects.order_by("-pk").values_list("pk", flat=True).first()
-    start = connection.ops.adapt_datetimefield_value(clock.now().replace(microsecond=0))
-    later = connection.ops.adapt_datetimefield_value(clock.now() + dt.timedelta(days=2))
-    at = _moment(start, "g * 30")
-    section = (
-        "CASE "
-        + " ".join(f"WHEN g % {SECTIONS} = {i} THEN {s.pk}" for i, s in enumerate(sections))
-        + " END"
-    )
-    values = {
-        "id": f"{base} + g",
-        "headline": "a.headline || ' ' || CAST(g AS VARCHAR(12))",
-        "slug": "a.slug || '-' || CAST(g AS VARCHAR(12))",
-        "section_id": section,
-        "status": "CASE WHEN g % 10 = 0 AND g % 97 <> 0 THEN 'draft' ELSE 'published' END",
-        "published_at": (
-            f"CASE WHEN g % 97 = 0 THEN CAST('{later}' AS timestamptz) "
-            f"WHEN g % 10 = 0 THEN NULL ELSE {at} END"
-            if connection.vendor == "postgresql"
-            else f"CASE WHEN g % 97 = 0 THEN '{later}' WHEN g % 10 = 0 THEN NULL ELSE {at} END"
-        ),
-        "created_at": at,
-        "modified_at": at,
-        "created_by_id": f"CASE WHEN g % 500 = 0 THEN {writer.pk} ELSE NULL END",
-        "version": "1",
-    }
-    columns = [f.column for f in Article._meta.concrete_fields]
-    select = ", ".join(values.get(c, f"a.{c}") for c in columns)
-    with connection.cursor() as cursor:
-        prefix, source = _series(n)
-        cursor.execute(
-            f"{prefix}INSERT INTO news_article ({', '.join(columns)}) SELECT {select} "
-            f"FROM {source} CROSS JOIN news_article a WHERE a.id = {seed.pk}"
-        )
-        prefix, source = _series(n)
-        cursor.execute(
-            f"{prefix}INSERT INTO newsroom_workflow "
-            "(article_id, state, changed_at, taken_down, assigned_to_id) "
-            f"SELECT {base} + g, CASE WHEN g % 1000 = 0 THEN 'in_review' "
-            "WHEN g % 10 = 0 THEN 'draft' ELSE 'approved' END, "
-            f"{at}, FALSE, NULL FROM {source}"
-        )
-        prefix, source = _series(n)
-        cursor.execute(
-            f"{prefix}INSERT INTO news_article_authors (article_id, author_id) "
-            f"SELECT {base} + g, {authors[0].pk} + g % {AUTHORS} FROM {source}"
-        )
-        if connection.vendor == "postgresql":
-            cursor.execute(
-                "SELECT setval(pg_get_serial_sequence('news_article', 'id'), "
-                "(SELECT MAX(id) FROM news_article))"
-            )
-        cursor.execute("ANALYZE")
-    return {"sections": sections, "authors": authors}
-
 
 # Pages of the list: the first, a filtered one, a deeper one by its cursor, the views and a
 # search. Each pinned below at the same count for every archive size.
