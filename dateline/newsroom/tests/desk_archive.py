@@ -99,5 +99,3 @@ def build(n: int, writer, *, progress=None) -> dict:
             )
         cursor.execute("ANALYZE")
     return {"sections": sections, "authors": authors}
-
-
