@@ -99,6 +99,8 @@ class ArticleForm(forms.ModelForm):
             "tags",
             "topics",
             "lead_picture",
+            "social_headline",
+            "social_description",
             "language",
             "located",
         ]
@@ -169,6 +171,10 @@ class ArticleAdmin(admin.ModelAdmin):
         return [
             (None, {"fields": ["headline", "slug", "standfirst", "source_credit", "body"]}),
             ("Placement", {"fields": ["section", "authors", "tags", "topics", "lead_picture"]}),
+            (
+                "Search and social",
+                {"classes": ["collapse"], "fields": ["social_headline", "social_description"]},
+            ),
             (
                 "Publication",
                 {

@@ -247,6 +247,7 @@ def _page(request, article: Article | None, form: StoryForm, *, status: int = 20
     zone = ZoneInfo(publication.time_zone)
     lead = article.lead_picture if article is not None and article.lead_picture_id else None
     offset = dt.datetime.now(zone).strftime("%z")
+    editor = bool(roles_of(request.user) & EDITORS)
     context = {
         "article": article,
         "form": form,
@@ -258,12 +259,13 @@ def _page(request, article: Article | None, form: StoryForm, *, status: int = 20
         "here": request.get_full_path(),
         "zone_label": f"{publication.time_zone}, UTC{offset[:3]}:{offset[3:]}",
         "notes": _note_thread(article) if article is not None else [],
-        "people": list(assignable_people()) if article is not None else [],
+        # Only editors assign: a writer's screen does not ask who could be chosen.
+        "people": list(assignable_people()) if article is not None and editor else [],
         "assignee": getattr(getattr(article, "workflow", None), "assigned_to", None)
         if article is not None
         else None,
         "zone": publication.time_zone,
-        "is_editor": bool(roles_of(request.user) & EDITORS),
+        "is_editor": editor,
         "state_label": desk_state(article, getattr(article, "workflow", None)).label
         if article is not None
         else "New",

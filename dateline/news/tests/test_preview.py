@@ -159,3 +159,18 @@ def test_the_public_page_uses_the_social_words_and_falls_back_to_the_story(clien
     assert '<meta property="og:title" content="Search headline">' in page
     assert '<meta name="twitter:description" content="Search description.">' in page
     assert "<h1>Plain headline</h1>" in page
+
+
+@pytest.mark.parametrize("size", [1, 4])
+def test_a_preview_reads_a_fixed_number_of_queries(client, django_assert_num_queries, size):
+    story = _draft()
+    factories.save(
+        story,
+        authors=[services.author_get_or_create(name=f"Author {i}") for i in range(size)],
+        tags=[services.tag_get_or_create(name=f"Tag {i}") for i in range(size)],
+    )
+    url = preview_url(story)
+    client.get(url)  # the site's memos (navigation, Don't Miss) are warm, as on any page
+    # The version check, the story, its labels, its neighbours; never a memo kept for it.
+    with django_assert_num_queries(4):
+        assert client.get(url).status_code == 200

@@ -74,14 +74,12 @@ def article_assign(*, article: Article, by, to) -> None:
 
 
 def assignable_people():
-    """Everyone a story can be given to: active staff who write or edit."""
-    from dateline.newsroom.roles import role_group
-
-    groups = [role_group(r).pk for r in (Role.WRITER, Role.EDITOR, Role.ADMIN)]
+    """Everyone a story can be given to: active staff who write or edit (one query)."""
+    names = [r.value for r in (Role.WRITER, Role.EDITOR, Role.ADMIN)]
     User = get_user_model()
     return (
         User.objects.filter(is_active=True)
-        .filter(Q(groups__in=groups) | Q(is_superuser=True))
+        .filter(Q(groups__name__in=names) | Q(is_superuser=True))
         .distinct()
         .order_by("username")
     )

@@ -347,3 +347,36 @@ def test_hostile_words_are_shown_as_words_on_the_desk_and_in_the_preview(client,
         for page in pages:
             for payload in chunk:
                 assert payload not in page, payload
+
+
+@pytest.mark.parametrize("size", [1, 4])
+def test_the_writing_screen_and_history_read_a_fixed_number_of_queries(
+    client, django_assert_num_queries, size
+):
+    from dateline.newsroom.actions.notes import note_add
+
+    writer = staff(Role.WRITER, "writer")
+    story = news_factories.article(
+        publish=False, created_by=writer, section_obj=news_factories.section("Harbour")
+    )
+    picture, _ = picture_create_or_update(data=_jpeg(), filename="a.jpg", credit="c", alt_text="a")
+    story.lead_picture = picture
+    news_factories.save(
+        story,
+        authors=[services.author_get_or_create(name=f"Author {i}") for i in range(size)],
+        tags=[services.tag_get_or_create(name=f"Tag {i}") for i in range(size)],
+        topics=[services.topic_get_or_create(kind="place", name=f"Place {i}") for i in range(size)],
+    )
+    for i in range(size):
+        note_add(article=story, by=writer, text=f"Note {i}")
+    client.force_login(writer)
+    url = reverse("newsroom:story", kwargs={"pk": story.pk})
+    client.get(url)  # the first visit records presence; later ones update it
+    # Session and user (2), roles (1), the story with its section, lead picture, workflow
+    # and assignee (1), presence (5: read and update in a savepoint, the others), authors,
+    # tags, topics (3), the publication (1), preflight's pictures (1), notes (1), the
+    # section choices (1); an editor's screen adds the people to assign (1).
+    with django_assert_num_queries(16):
+        assert client.get(url).status_code == 200
+    with django_assert_num_queries(8):
+        client.get(reverse("newsroom:story_history", kwargs={"pk": story.pk}))

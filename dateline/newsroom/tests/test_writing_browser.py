@@ -171,6 +171,14 @@ def test_a_story_from_first_draft_to_live_at_its_second(live_server, open_page, 
     page.get_by_role("button", name="Submit for review").click()
     expect(page.get_by_text(f"Submitted for review: {headline}")).to_be_visible()
     _screen(page, "writing-desktop-with-notes.png")
+    # The history: the send-back, the note and the versions, two of them side by side.
+    page.get_by_role("link", name="History").click()
+    expect(page.get_by_role("list").filter(has_text="sent it back")).to_contain_text(
+        "Say who chairs the harbour board."
+    )
+    expect(page.locator("ins", has_text="chaired")).to_be_visible()
+    _screen(page, "history-desktop.png")
+    assert_accessible(page)
 
     # The editor previews it on a phone, then schedules it.
     phone = open_page(PHONE)
