@@ -48,6 +48,24 @@ def _corrections() -> str:
     return "/corrections/"
 
 
+def _preview() -> str:
+    """A signed preview of a story not yet published, as the desk hands it out."""
+    from dateline.news.preview import preview_url
+    from dateline.news.tests import factories
+
+    draft = factories.article(headline="A story not out yet", publish=False)
+    return preview_url(draft)
+
+
+def _newsletter_link(purpose: str) -> str:
+    """A reader's signed newsletter link (confirm, manage, unsubscribe) on this site."""
+    from dateline.newsletters import tokens
+    from dateline.newsletters.tests.factories import subscriber
+
+    reader = subscriber(lists=("briefing",))
+    return f"/newsletters/{purpose}/{tokens.make(purpose, reader, ('briefing',))}/"
+
+
 # name -> the path of one page of that kind. Order is the order of the reports.
 PAGE_KINDS: dict[str, Callable[[], str]] = {
     "front": lambda: "/",
@@ -60,6 +78,14 @@ PAGE_KINDS: dict[str, Callable[[], str]] = {
     "search": lambda: "/search/?q=harbour",
     "search, no query": lambda: "/search/",
     "404": lambda: "/no-such-page/",
+    # The demo's own About page (dateline.pages), and its story covered live (dateline.live).
+    "static page": lambda: "/about/",
+    "live story": lambda: Article.objects.get(source_id=DEMO_LEAD).get_absolute_url(),
+    "newsletters": lambda: "/newsletters/",
+    "preview": lambda: _preview(),
+    "newsletter confirm": lambda: _newsletter_link("confirm"),
+    "newsletter manage": lambda: _newsletter_link("manage"),
+    "newsletter unsubscribe": lambda: _newsletter_link("unsubscribe"),
 }
 
 
