@@ -6,6 +6,7 @@ from django.views.static import serve as static_serve
 from dateline.api.api import api
 from dateline.api.urls import urlpatterns as api_desk
 from dateline.ingest.urls import urlpatterns as wire_desk
+from dateline.mostread.beacon import beacon_view
 from dateline.mostread.urls import urlpatterns as mostread_desk
 from dateline.newsletters.desk import urlpatterns as newsletters_desk
 from dateline.newsroom.urls import urlpatterns as newsroom
@@ -14,6 +15,8 @@ from dateline.pictures.views import serve_media, serve_rendition
 
 urlpatterns = [
     path("healthz", healthz, name="healthz"),
+    # Answered by config/wsgi.py before Django; here for servers that run Django's handler.
+    path("b", beacon_view, name="beacon"),
     path("admin/", admin.site.urls),
     path("api/v1/", api.urls),
     # The wire desk is ingest's screen inside the newsroom: composed here, where the apps

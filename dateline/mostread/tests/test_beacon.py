@@ -82,6 +82,22 @@ def test_a_read_is_counted_with_204_no_cookie_and_no_store(counting, stories):
 
 
 @pytest.mark.django_db
+def test_django_s_own_handler_answers_a_beacon_the_same_way(counting, stories, client):
+    """Servers that run Django's handler, not config/wsgi.py (the suite's live servers),
+    count a beacon the same way: no cookie, no CSRF token asked, nothing kept."""
+    client.cookies.clear()
+    response = client.post(
+        "/b", str(stories[1].pk), content_type="text/plain", HTTP_USER_AGENT=FIREFOX
+    )
+    assert response.status_code == 204
+    assert response["Cache-Control"] == "no-store"
+    assert not response.cookies
+    assert client.get("/b").status_code == 405
+    assert client.post("/b", "x", content_type="text/plain").status_code == 400
+    assert counted() == {stories[1].pk: 1}
+
+
+@pytest.mark.django_db
 def test_a_thousand_beacons_across_twenty_stories_rank_in_order(counting, stories):
     # Story i is read by 5 i + 2 readers (the last by ten more: 1,000 in all), each from an
     # address of its own, in a shuffled order; 200 readers send their beacon again (a
@@ -224,7 +240,11 @@ def test_the_page_script_beacons_the_story_and_nothing_else():
 def test_other_paths_go_on_to_the_site(local_store, stories):
     from config.wsgi import application
 
-    assert read(application, "/bb").status == 404
+    # The site answers: a one-segment address may be a static page's, so Django adds the
+    # slash (APPEND_SLASH), and there is no page there.
+    near = read(application, "/bb")
+    assert (near.status, near.headers["Location"]) == (301, "/bb/")
+    assert read(application, "/bb/").status == 404
     assert read(application, stories[0].get_absolute_url()).status == 200
 
 

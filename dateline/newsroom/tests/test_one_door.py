@@ -197,6 +197,7 @@ ROUTES = {
     "news:favicon": "read",
     "search:search": "read",
     "pages:page": "read",
+    "beacon": "count: a read of a story (mostread/beacon.py), no content changes",
     "healthz": "read: ok/fail of the database, Redis and storage, never cached",
     # Newsletters (dateline/newsletters/views.py): a reader's own sign-up and lists, through
     # a cookie-free form and signed links; nothing any other reader sees changes.
@@ -608,6 +609,7 @@ def test_newsroom_pages_screen_is_audited(client):
     assert _audit("page_delete").detail["slug"] == "about"
 
 
+@pytest.mark.django_db
 def test_the_newsletters_desk_is_audited(client):
     editor = staff(Role.EDITOR)
     story = factories.article(headline="Gale warning")
