@@ -158,6 +158,9 @@ class Article(TimestampedModel):
                 fields=["section", "modified_at", "id"], name="article_desk_section_changed"
             ),
             models.Index(fields=["published_at", "id"], name="article_desk_published"),
+            models.Index(
+                fields=["created_by", "modified_at", "id"], name="article_desk_creator_changed"
+            ),
         ]
         constraints = [
             models.UniqueConstraint(

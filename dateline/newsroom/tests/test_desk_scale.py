@@ -1,104 +1,22 @@
 """The story list over a large archive: a page takes the same fixed number of queries at
 1,000 stories as at 100,000 (pinned), and every query it makes is served by an index
-(EXPLAIN, on PostgreSQL and SQLite). The archive is built in SQL, as bench/make_archive.py
-does: copies of one story, with their workflow and author rows."""
+(EXPLAIN, on PostgreSQL and SQLite). The archive is built in SQL (desk_archive.py, which
+bench/desk_list.py uses too): copies of one story, with their workflow and author rows."""
 
 from __future__ import annotations
 
-import datetime as dt
 import re
 
 import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
-from dateline.core import clock
-from dateline.news.models import Article, Author
-from dateline.news.tests import factories
+from dateline.news.models import Article
 from dateline.newsroom.roles import Role
+from dateline.newsroom.tests.desk_archive import build as _archive
 from dateline.newsroom.tests.factories import staff
 
 pytestmark = pytest.mark.django_db
-
-SECTIONS, AUTHORS = 4, 20
-
-
-def _series(n: int) -> tuple[str, str]:
-    if connection.vendor == "postgresql":
-        return "", f"generate_series(1, {n}) AS s(g)"
-    return f"WITH RECURSIVE s(g) AS (SELECT 1 UNION ALL SELECT g + 1 FROM s WHERE g < {n}) ", "s"
-
-
-def _moment(start: str, seconds: str) -> str:
-    if connection.vendor == "postgresql":
-        return f"(CAST('{start}' AS timestamptz) - make_interval(secs => {seconds}))"
-    return f"datetime('{start}', '-' || ({seconds}) || ' seconds')"
-
-
-def _archive(n: int, writer) -> dict:
-    """`n` stories copied from one in SQL: nine in ten live (30 s apart, newest first),
-    the rest drafts, a third of those in review and every 97th scheduled; four sections,
-    twenty authors, every 50th story `writer`'s."""
-    sections = [factories.section(f"Desk {i}") for i in range(SECTIONS)]
-    authors = [
-        Author.objects.create(name=f"Writer {i}", slug=f"writer-{i}") for i in range(AUTHORS)
-    ]
-    seed = factories.article(headline="Harbour seed", section_obj=sections[0], publish=False)
-    base = Article.objects.order_by("-pk").values_list("pk", flat=True).first()
-    start = connection.ops.adapt_datetimefield_value(clock.now().replace(microsecond=0))
-    later = connection.ops.adapt_datetimefield_value(clock.now() + dt.timedelta(days=2))
-    at = _moment(start, "g * 30")
-    section = (
-        "CASE "
-        + " ".join(f"WHEN g % {SECTIONS} = {i} THEN {s.pk}" for i, s in enumerate(sections))
-        + " END"
-    )
-    values = {
-        "id": f"{base} + g",
-        "headline": "a.headline || ' ' || CAST(g AS VARCHAR(12))",
-        "slug": "a.slug || '-' || CAST(g AS VARCHAR(12))",
-        "section_id": section,
-        "status": "CASE WHEN g % 10 = 0 AND g % 97 <> 0 THEN 'draft' ELSE 'published' END",
-        "published_at": (
-            f"CASE WHEN g % 97 = 0 THEN CAST('{later}' AS timestamptz) "
-            f"WHEN g % 10 = 0 THEN NULL ELSE {at} END"
-            if connection.vendor == "postgresql"
-            else f"CASE WHEN g % 97 = 0 THEN '{later}' WHEN g % 10 = 0 THEN NULL ELSE {at} END"
-        ),
-        "created_at": at,
-        "modified_at": at,
-        "created_by_id": f"CASE WHEN g % 50 = 0 THEN {writer.pk} ELSE NULL END",
-        "version": "1",
-    }
-    columns = [f.column for f in Article._meta.concrete_fields]
-    select = ", ".join(values.get(c, f"a.{c}") for c in columns)
-    with connection.cursor() as cursor:
-        prefix, source = _series(n)
-        cursor.execute(
-            f"{prefix}INSERT INTO news_article ({', '.join(columns)}) SELECT {select} "
-            f"FROM {source} CROSS JOIN news_article a WHERE a.id = {seed.pk}"
-        )
-        prefix, source = _series(n)
-        cursor.execute(
-            f"{prefix}INSERT INTO newsroom_workflow "
-            "(article_id, state, changed_at, taken_down, assigned_to_id) "
-            f"SELECT {base} + g, CASE WHEN g % 30 = 0 THEN 'in_review' "
-            "WHEN g % 10 = 0 THEN 'draft' ELSE 'approved' END, "
-            f"{at}, FALSE, NULL FROM {source}"
-        )
-        prefix, source = _series(n)
-        cursor.execute(
-            f"{prefix}INSERT INTO news_article_authors (article_id, author_id) "
-            f"SELECT {base} + g, {authors[0].pk} + g % {AUTHORS} FROM {source}"
-        )
-        if connection.vendor == "postgresql":
-            cursor.execute(
-                "SELECT setval(pg_get_serial_sequence('news_article', 'id'), "
-                "(SELECT MAX(id) FROM news_article))"
-            )
-        cursor.execute("ANALYZE")
-    return {"sections": sections, "authors": authors}
-
 
 # Pages of the list: the first, a filtered one, a deeper one by its cursor, the views and a
 # search. Each pinned below at the same count for every archive size.
@@ -117,7 +35,12 @@ PAGES = {
 # Session, user, roles; the publication (time zone); the list's page, its authors, who
 # has them open; the section and author filter choices.
 QUERIES = {name: 9 for name in PAGES}
-QUERIES["search"] = 11  # and the search index's hits first, and the rows' people after
+# And the search index's hits first, and the rows' people after.
+QUERIES["search"] = 11
+
+
+def _queries(name: str) -> int:
+    return QUERIES[name]
 
 
 def _url(name: str, archive: dict) -> str:
@@ -134,13 +57,16 @@ def editor(client):
 
 def _counted(editor, archive) -> None:
     """Each page pinned (CaptureQueriesContext, so a failure names the page), and the
-    page after the first, by keyset."""
+    page after the first, by keyset. Each page is asked once first: what a process reads
+    once and keeps (the search engine's language, on PostgreSQL) is not a page's cost."""
+    for name in PAGES:
+        editor.get(_url(name, archive))
     for name in PAGES:
         with CaptureQueriesContext(connection) as ctx:
             response = editor.get(_url(name, archive))
         assert response.status_code == 200, name
         assert re.search(r"/newsroom/story/\d+/", response.content.decode()), f"{name}: empty"
-        assert len(ctx.captured_queries) == QUERIES[name], (name, len(ctx.captured_queries))
+        assert len(ctx.captured_queries) == _queries(name), (name, len(ctx.captured_queries))
     first = editor.get("/newsroom/").content.decode()
     assert first.count("<tr>") == 51  # the header and 50 stories
     older = re.search(r'href="\?([^"]*older=[^"]*)"', first).group(1).replace("&amp;", "&")
@@ -172,6 +98,9 @@ def test_the_filtered_page_shows_only_what_the_filters_ask(editor):
 
 
 BIG = ("news_article", "newsroom_workflow", "news_article_authors")
+# The filters' choices are every section and every author: a list read whole by design
+# (a desk's sections and bylines, not its stories).
+CHOICES = re.compile(r'FROM "news_(section|author)" ORDER BY')
 
 
 def _plan(sql: str, *, scans: bool = True) -> str:
@@ -202,13 +131,13 @@ def test_at_100000_stories_the_same_queries_each_served_by_an_index(editor):
         with CaptureQueriesContext(connection) as ctx:
             assert editor.get(_url(name, archive)).status_code == 200
         selects = [q["sql"] for q in ctx.captured_queries]
-        assert len(selects) == QUERIES[name] and all(
+        assert len(selects) == _queries(name) and all(
             sql.lstrip().upper().startswith(("SELECT", "WITH")) for sql in selects
         ), selects
         for sql in selects:
             plan = _plan(sql)
             for table in BIG:
                 assert not _reads_whole(plan, table), f"{name}: {table}\n{sql}\n{plan}"
-            if connection.vendor == "postgresql":
+            if connection.vendor == "postgresql" and not CHOICES.search(sql):
                 plan = _plan(sql, scans=False)
                 assert "Seq Scan" not in plan, f"{name}\n{sql}\n{plan}"

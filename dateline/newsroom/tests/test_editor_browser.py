@@ -204,22 +204,23 @@ def test_writer_to_editor_to_front_page_at_the_scheduled_second(live_server, ope
     page.screenshot(path=screenshot_path("journey-1-writer-saved.png"), full_page=True)
 
     page.goto(f"{base}/newsroom/")
-    card = page.locator("article.story", has_text=headline)
-    card.get_by_role("button", name="Submit").click()
-    page.locator(".messages li", has_text="Submit").wait_for()
+    row = page.get_by_role("row").filter(has=page.get_by_role("link", name=headline))
+    row.get_by_role("button", name="Submit for review").click()
+    page.locator(".messages li", has_text="Submitted for review").wait_for()
 
     # The editor approves and schedules it for a second two days away.
     at = (dt.datetime.now(zone) + dt.timedelta(days=2)).replace(microsecond=0)
     desk = open_page(DESKTOP)
     _log_in(desk, base, editor_user)
     desk.goto(f"{base}/newsroom/")
-    card = desk.locator("article.story", has_text=headline)
-    card.get_by_role("button", name="Approve").click()
-    desk.locator(".messages li", has_text="Approve").wait_for()
-    card = desk.locator("article.story", has_text=headline)
-    card.locator("input[name=at]").fill(at.strftime("%Y-%m-%dT%H:%M:%S"))
-    card.get_by_role("button", name="Schedule").click()
-    desk.locator(".messages li", has_text="Schedule").wait_for()
+    row = desk.get_by_role("row").filter(has=desk.get_by_role("link", name=headline))
+    row.get_by_role("button", name="Approve").click()
+    desk.locator(".messages li", has_text="Approved").wait_for()
+    row = desk.get_by_role("row").filter(has=desk.get_by_role("link", name=headline))
+    row.locator("summary", has_text="Schedule…").click()
+    row.get_by_label(re.compile("^Publish at")).fill(at.strftime("%Y-%m-%dT%H:%M:%S"))
+    row.get_by_role("button", name="Schedule", exact=True).click()
+    desk.locator(".messages li", has_text="Scheduled").wait_for()
     story.refresh_from_db()
     assert story.published_at == at
 
