@@ -630,7 +630,7 @@ CHANGES = [
         lambda d: d.article("quay", section=d.world["sport"]),
         may_refresh={"front": "it may move from one section's block to the other's"},
     ),
-    Change("unpublish", "newsroom", lambda d: d.newsroom("unpublish", "quay")),
+    Change("unpublish", "newsroom", lambda d: d.newsroom("unpublish", "quay", note="Legal")),
     Change("withdraw", "wire poll", _withdraw_on_the_wire),
     Change("wire update of a live story", "wire poll", _update_on_the_wire),
     Change(

@@ -74,6 +74,17 @@ def _settled(page) -> None:
     _body(page)
 
 
+@pytest.fixture(autouse=True)
+def _patient_expectations():
+    """Expectations wait as long as actions do (10 s, the fixtures' default): the machine
+    running the suite may be busy, and a wait on a condition costs nothing when it holds."""
+    from playwright.sync_api import expect
+
+    expect.set_options(timeout=10_000)
+    yield
+    expect.set_options(timeout=5_000)
+
+
 def test_a_story_from_first_draft_to_live_at_its_second(live_server, open_page, tmp_path):
     from playwright.sync_api import expect
 
