@@ -113,8 +113,12 @@ def test_seed_page_is_semantic_html(seed, client):
     ):
         assert tag in html
     assert len(html.encode()) < 50_000
-    # No JavaScript: the only script elements are JSON-LD data blocks, which browsers
-    # never execute (syndication's structured data).
+    # One script, the Most read beacon's fixed text (mostread/script.py, let in by its hash);
+    # every other script element is a JSON-LD data block, which browsers never execute.
+    from dateline.mostread.script import SCRIPT
+
     scripts = lxml.html.fromstring(html).cssselect("script")
-    assert all(s.get("type") == "application/ld+json" for s in scripts)
+    own = [s for s in scripts if s.get("type") is None]
+    assert [(s.text, list(s.attrib)) for s in own] == [(SCRIPT, ["data-story"])]
+    assert all(s.get("type") == "application/ld+json" for s in scripts if s not in own)
     assert "<script>" not in html and "javascript:" not in html.lower()

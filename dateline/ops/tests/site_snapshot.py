@@ -19,7 +19,12 @@ import django  # noqa: E402
 
 django.setup()
 
+from django.core.management import call_command  # noqa: E402
 from django.test import Client  # noqa: E402
+
+# As `dateline serve` does before it serves: a live story's page names its script by the
+# static files' manifest.
+call_command("collectstatic", interactive=False, verbosity=0)
 
 client = Client()
 seen: dict[str, list] = {}

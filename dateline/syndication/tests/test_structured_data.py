@@ -180,8 +180,9 @@ def test_hostile_headline_keeps_the_json_ld_valid_and_the_page_intact(client, fr
     response = client.get(w.story.get_absolute_url())
     html = response.content.decode()
     page = lxml.html.fromstring(html)
+    # The two JSON-LD blocks, then the Most read beacon (no type: script, its fixed text).
     scripts = page.cssselect("script")
-    assert [s.get("type") for s in scripts] == ["application/ld+json"] * 2
+    assert [s.get("type") for s in scripts] == ["application/ld+json"] * 2 + [None]
     data = json.loads(scripts[0].text)
     assert data["headline"] == HOSTILE and data["description"] == HOSTILE
     assert "</script><script>" not in html
