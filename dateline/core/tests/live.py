@@ -180,7 +180,7 @@ class Browser:
 
 def _messages(html: str) -> str:
     tree = lxml.html.fromstring(html)
-    found = tree.cssselect(".messagelist .error, .errorlist, .errornote")
+    found = tree.cssselect(".messagelist .error, .messages .error, .errorlist, .errornote")
     return " | ".join(e.text_content().strip() for e in found)
 
 

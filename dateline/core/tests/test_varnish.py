@@ -130,7 +130,7 @@ def test_a_scheduled_story_appears_on_the_front_page_through_varnish_on_its_seco
     other = site["ids"][_slug(_path(site, "dredging"))]
     editor = live.Browser()
     editor.login(app, "editor", "a long editor password")
-    editor.newsroom_action(app, "unpublish", other)
+    editor.newsroom_action(app, "unpublish", other, note="Held for legal")
     headline = "Dredging of the inner harbour begins next month"
     assert headline not in live.Browser().get(front + "/").text
     at = dt.datetime.fromtimestamp(int(time.time()) + 5, dt.UTC)
