@@ -58,9 +58,14 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "dateline.news.middleware.LegacyRedirectMiddleware",
-    "dateline.pages.middleware.PageRedirectMiddleware",
     # Last, as django-axes asks: it turns a lockout found while signing in into its page.
     "axes.middleware.AxesMiddleware",
+]
+# Where news.middleware looks up an address nothing answered (404), in order: a static
+# page's old address first (pages.PageRedirect), then a story's (news.Redirect).
+DATELINE_REDIRECT_LOOKUPS = [
+    "dateline.pages.selectors.page_redirect_target",
+    "dateline.news.selectors.redirect_target",
 ]
 
 ROOT_URLCONF = "config.urls"

@@ -20,6 +20,7 @@ from dateline.newsroom.actions.pages import (
     page_unpublish,
 )
 from dateline.newsroom.editor import BodyEditorWidget, with_nonce
+from dateline.newsroom.ordering import list_edited
 from dateline.newsroom.roles import roles_of
 from dateline.pages.models import FooterLink, Page, PageRevision
 
@@ -64,7 +65,6 @@ def _act(request: HttpRequest) -> None:
         messages.error(request, "No such page: it may have been deleted.")
         return
     footer = [link.page for link in FooterLink.objects.select_related("page").order_by("position")]
-    ids = [p.pk for p in footer]
     try:
         if op == "publish":
             page_publish(page=page, by=request.user)
@@ -73,16 +73,7 @@ def _act(request: HttpRequest) -> None:
         elif op == "delete":
             page_delete(page=page, by=request.user)
         elif op in ("footer-add", "footer-remove", "up", "down"):
-            if op == "footer-add" and page.pk not in ids:
-                footer.append(page)
-            elif op == "footer-remove":
-                footer = [p for p in footer if p.pk != page.pk]
-            elif op in ("up", "down") and page.pk in ids:
-                i = ids.index(page.pk)
-                j = i - 1 if op == "up" else i + 1
-                if 0 <= j < len(footer):
-                    footer[i], footer[j] = footer[j], footer[i]
-            footer_set(pages=footer, by=request.user)
+            footer_set(pages=list_edited(footer, page, op.removeprefix("footer-")), by=request.user)
         else:
             messages.error(request, "Unknown action.")
             return

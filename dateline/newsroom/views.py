@@ -12,6 +12,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 
 from dateline.news.models import Article, Publication, Status
 from dateline.newsroom.actions.workflow import ACTIONS, ActionRefused
+from dateline.newsroom.ordering import list_edited
 from dateline.newsroom.preflight import preflight
 
 
@@ -342,17 +343,7 @@ def front(request: HttpRequest) -> HttpResponse:
         key = request.POST.get("list", "")
         op = request.POST.get("op", "")
         story = _article(request.POST)
-        stories = pinned(key) if key in CURATED_LISTS else []
-        ids = [a.pk for a in stories]
-        if op == "add" and story.pk not in ids:
-            stories.append(story)
-        elif op == "remove":
-            stories = [a for a in stories if a.pk != story.pk]
-        elif op in ("up", "down") and story.pk in ids:
-            i = ids.index(story.pk)
-            j = i - 1 if op == "up" else i + 1
-            if 0 <= j < len(stories):
-                stories[i], stories[j] = stories[j], stories[i]
+        stories = list_edited(pinned(key) if key in CURATED_LISTS else [], story, op)
         try:
             front_curate(key=key, articles=stories, by=request.user)
         except ActionRefused as exc:

@@ -159,7 +159,7 @@ class FooterLink(models.Model):
 
 class PageRedirect(models.Model):
     """An old address of a page (a WordPress permalink, `/?page_id=12`) answering 301 to
-    the page, looked up only when nothing else answers (pages.middleware)."""
+    the page, looked up only when nothing else answers (news.middleware)."""
 
     old_path = models.CharField(max_length=1000, unique=True)
     page = models.ForeignKey(Page, on_delete=models.CASCADE, related_name="redirects")
