@@ -4,6 +4,7 @@ them; `statements N` on stderr at the end."""
 
 from __future__ import annotations
 
+import os
 import sys
 
 import django
@@ -25,9 +26,23 @@ def counted(execute, sql, params, many, context):
 if __name__ == "__main__":
     kind, path = sys.argv[1], sys.argv[2]
     args = [kind, path] + (["--no-progress"] if kind == "wxr" else [])
+    backend = None
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT pg_backend_pid()")
+            backend = cursor.fetchone()[0]
     with connection.execute_wrapper(counted):
         try:
             call_command("import", *args)
         except SystemExit as exit_:
             sys.stderr.write(f"exit {exit_.code}\n")
     sys.stderr.write(f"statements {count}\n")
+    if backend is not None:
+        # The PostgreSQL backend's own CPU (this run's one connection, on this machine):
+        # the server's share of the work, which the importer's CPU time does not include.
+        try:
+            fields = open(f"/proc/{backend}/stat").read().rsplit(")", 1)[1].split()
+            ticks = os.sysconf("SC_CLK_TCK")
+            sys.stderr.write(f"backend_cpu {(int(fields[11]) + int(fields[12])) / ticks:.2f}\n")
+        except OSError:
+            pass

@@ -21,7 +21,7 @@ from dataclasses import dataclass
 
 from django.db import connection, transaction
 
-from dateline.core import clock
+from dateline.core import bulk, clock
 from dateline.core.text import html_to_text, unique_slug, word_count
 from dateline.news import archive, touches
 from dateline.news import body as body_format
@@ -298,30 +298,40 @@ def articles_create(*, stories: Sequence[NewStory]) -> list[Article]:
     if any(a.status == Status.PUBLISHED for a in articles):
         _require_door("Publishing stories")
     _free_slugs(articles)
+    # Where the ids can be had before the rows (PostgreSQL's sequence), a body that links
+    # to a story of the same batch is made before the insert: one write of each row, not
+    # an insert and then an UPDATE of every such body (and its triggers' work).
+    ids_first = bulk.ids_take(Article, articles)
+    later = []
     for story in stories:
         if story.body_after is None:
+            story.article.derive()
+        elif ids_first:
+            story.article.body = story.body_after()
             story.article.derive()
         else:
             # Its body is made below, once the batch has ids: nothing to derive yet.
             story.article.body = story.article.teaser_source = ""
-    Article.objects.bulk_create(articles)
+            later.append(story)
+    bulk.rows_insert(Article, articles)
     through = Article.authors.through, Article.tags.through, Article.topics.through
     for model, name, attr in zip(
         through, ("author_id", "tag_id", "topic_id"), ("authors", "tags", "topics"), strict=True
     ):
-        rows = [
-            model(article_id=story.article.pk, **{name: label.pk})
-            for story in stories
-            for label in {label.pk: label for label in getattr(story, attr)}.values()
-        ]
-        if rows:
-            model.objects.bulk_create(rows)
+        bulk.pairs_insert(
+            model,
+            ("article_id", name),
+            [
+                (story.article.pk, pk)
+                for story in stories
+                for pk in dict.fromkeys(label.pk for label in getattr(story, attr))
+            ],
+        )
     changed = []
-    for story in stories:
-        if story.body_after is not None:
-            story.article.body = story.body_after()
-            story.article.derive()
-            changed.append(story.article)
+    for story in later:
+        story.article.body = story.body_after()
+        story.article.derive()
+        changed.append(story.article)
     _sync_references_many(articles, changed)
     if changed:
         _bodies_write(changed)
@@ -377,21 +387,20 @@ def _sync_references_many(articles: Sequence[Article], changed: list[Article]) -
     article_ids = set().union(*(r for _, r in found.values()))
     pictures = Picture.objects.in_bulk(picture_ids) if picture_ids else {}
     linked = Article.objects.in_bulk(article_ids) if article_ids else {}
-    Article.body_pictures.through.objects.bulk_create(
-        [
-            Article.body_pictures.through(article_id=pk, picture_id=pid)
-            for pk, (pids, _) in found.items()
-            for pid in pids
-            if pid in pictures
-        ]
+    bulk.pairs_insert(
+        Article.body_pictures.through,
+        ("article_id", "picture_id"),
+        [(pk, pid) for pk, (pids, _) in found.items() for pid in pids if pid in pictures],
     )
-    Article.related_articles.through.objects.bulk_create(
+    bulk.pairs_insert(
+        Article.related_articles.through,
+        ("from_article_id", "to_article_id"),
         [
-            Article.related_articles.through(from_article_id=pk, to_article_id=aid)
+            (pk, aid)
             for pk, (_, aids) in found.items()
             for aid in aids
             if aid in linked and aid != pk
-        ]
+        ],
     )
     seen = {a.pk for a in changed}
     for article in articles:

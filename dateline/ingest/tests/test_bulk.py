@@ -301,3 +301,23 @@ def test_an_import_builds_each_storys_search_document_once_and_search_finds_it(t
     last = stories.order_by("-pk").first()
     hits = search_stories(last.headline, visibility=Visibility.NEWSROOM).hits
     assert last.pk in {h.article.pk for h in hits}
+
+
+@pytest.mark.django_db
+def test_posts_linking_to_posts_of_their_batch_are_each_written_once_on_postgresql(tmp_path):
+    """Each post of the generated export links to the one before, which is in the same
+    batch: where ids can be had before the rows (PostgreSQL's sequence), the bodies with
+    those links go in with the rows, not in an UPDATE of every story afterwards."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    if connection.vendor != "postgresql":
+        pytest.skip("SQLite has no sequence: its ids come with the insert")
+    with CaptureQueriesContext(connection) as queries:
+        import_wxr(_wxr(tmp_path, 30, 3))
+    writes = [q["sql"] for q in queries if q["sql"].lstrip().upper().startswith(("UPDATE", "WITH"))]
+    assert not [sql for sql in writes if "news_article" in sql.split(" SET ")[0]], writes
+    stories = {a.source_id: a for a in Article.objects.filter(source="wxr:site-3.example")}
+    assert len(stories) == 30
+    # Post n links to post n - 1, by its id.
+    assert f'data-article="{stories["1"].pk}"' in stories["2"].body

@@ -19,7 +19,7 @@ from dataclasses import dataclass, field
 
 from django.db import transaction
 
-from dateline.core import clock
+from dateline.core import bulk, clock
 from dateline.news import body as body_format
 from dateline.news import services as news
 from dateline.news.models import Article, Author, Status, Tag, Topic
@@ -251,8 +251,8 @@ def articles_receive_new(*, filed: Sequence[Filed], by) -> list[Received]:
     with news._through_door(), search_index.batch():
         news.articles_create(stories=[item.story for item in filed])
     live = [r.article for r in received if r.article.status == Status.PUBLISHED]
-    Workflow.objects.bulk_create(
-        [Workflow(article=article, state=WorkflowState.APPROVED) for article in live]
+    bulk.rows_insert(
+        Workflow, [Workflow(article=article, state=WorkflowState.APPROVED) for article in live]
     )
     # One entry per story, as one action per story would write, in one statement: each
     # story's own history names the actor that brought it in, and what it did.
@@ -269,5 +269,5 @@ def articles_receive_new(*, filed: Sequence[Filed], by) -> list[Received]:
             action, detail = "receive", {"status": article.status}
         detail["source"] = article.source_version
         entries.append(_audit_entry(by, action, article, **detail))
-    AuditEntry.objects.bulk_create(entries)
+    bulk.rows_insert(AuditEntry, entries)
     return received
