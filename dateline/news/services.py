@@ -386,7 +386,12 @@ def _sync_references_many(articles: Sequence[Article], changed: list[Article]) -
     picture_ids = set().union(*(p for p, _ in found.values()))
     article_ids = set().union(*(r for _, r in found.values()))
     pictures = Picture.objects.in_bulk(picture_ids) if picture_ids else {}
-    linked = Article.objects.in_bulk(article_ids) if article_ids else {}
+    # A link to a story of the same batch (an export's post to the one before) needs no
+    # query: the row is in hand, as it was just written.
+    in_hand = {a.pk: a for a in articles}
+    linked = {pk: in_hand[pk] for pk in article_ids if pk in in_hand}
+    if article_ids - linked.keys():
+        linked |= Article.objects.in_bulk(article_ids - linked.keys())
     bulk.pairs_insert(
         Article.body_pictures.through,
         ("article_id", "picture_id"),
@@ -626,12 +631,20 @@ def redirects_point_many(
         return
     paths = sorted(wanted)
     before = set(Redirect.objects.filter(old_path__in=paths).values_list("old_path", "article_id"))
-    Redirect.objects.bulk_create(
-        [Redirect(old_path=p, article=wanted[p], source=source) for p in paths],
-        update_conflicts=True,
-        unique_fields=["old_path"],
-        update_fields=["article", "source"],
+    # Paths no story had are new rows, copied in (dateline.core.bulk); only those already
+    # pointing somewhere need the upsert, whose statement costs more to build than to run.
+    known = {path for path, _ in before}
+    bulk.rows_insert(
+        Redirect,
+        [Redirect(old_path=p, article=wanted[p], source=source) for p in paths if p not in known],
     )
+    if known:
+        Redirect.objects.bulk_create(
+            [Redirect(old_path=p, article=wanted[p], source=source) for p in sorted(known)],
+            update_conflicts=True,
+            unique_fields=["old_path"],
+            update_fields=["article", "source"],
+        )
     if before != {(p, wanted[p].pk) for p in paths}:
         invalidate({"redirects"})
 
