@@ -9,7 +9,9 @@ CPU clock, so other people's load on the machine moves it far less than req/s.
   protocol stood in for by plain objects (the headers a dict with `get_all`);
 - miss: the front's thread path (`Front._call` on its environ) for a different article and
   a unique query string each time: the page cache's lookup, Django, the render, the ETag and
-  the store, as bench/wrk/uncached.lua asks.
+  the store, as bench/wrk/uncached.lua asks;
+- front miss: the same for the front page (`/?bench=cpu-<n>`, bench/wrk/front_uncached.lua):
+  a miss of the page cache, with the process's memos warm, as on a live site.
 `--root` runs another source tree (e.g. `git archive main | tar -x -C /tmp/base`) with this
 virtualenv: before/after on the same site. Uses the stories of bench/load_stories.py.
 """
@@ -70,6 +72,11 @@ def main() -> None:
         status, _, _ = front._call(front._environ(scope, None))
         assert status == 200, status
 
+    def front_miss():
+        count[0] += 1
+        status, _, _ = front._call(front._environ(Scope("/", f"bench=cpu-{count[0]}"), None))
+        assert status == 200, status
+
     hit_scope = Scope(f"/story/{slugs[len(slugs) // 2]}/")
     front._call(front._environ(hit_scope, None))  # now kept
     protocol = Protocol()
@@ -80,14 +87,20 @@ def main() -> None:
 
     for _ in range(100):
         miss()
+    for _ in range(10):
+        front_miss()
     asyncio.run(hits(1000))
     assert protocol.status == 200
-    miss_ms, hit_us = [], []
+    miss_ms, front_ms, hit_us = [], [], []
     for _ in range(args.samples):
         started = time.process_time()
         for _ in range(args.n):
             miss()
         miss_ms.append((time.process_time() - started) / args.n * 1000)
+        started = time.process_time()
+        for _ in range(args.n // 10):
+            front_miss()
+        front_ms.append((time.process_time() - started) / (args.n // 10) * 1000)
         started = time.process_time()
         asyncio.run(hits(args.n * 50))
         hit_us.append((time.process_time() - started) / (args.n * 50) * 1e6)
@@ -95,6 +108,10 @@ def main() -> None:
     print(
         f"miss: median {statistics.median(miss_ms):.2f} ms CPU "
         f"(samples {' / '.join(f'{x:.2f}' for x in miss_ms)})"
+    )
+    print(
+        f"front miss: median {statistics.median(front_ms):.2f} ms CPU "
+        f"(samples {' / '.join(f'{x:.2f}' for x in front_ms)})"
     )
     print(
         f"hit:  median {statistics.median(hit_us):.1f} µs CPU "

@@ -28,7 +28,7 @@ from dateline.news.models import (
     Topic,
 )
 from dateline.news.touches import SECTION_DESCRIPTIONS, section_stories
-from dateline.pagecache.memo import forget, memoized
+from dateline.pagecache.memo import forget, memoized, memoized_tagged
 from dateline.pictures.models import Picture
 
 LATEST_FROM_SECTION = 5
@@ -217,6 +217,20 @@ def collection_articles(key: str, now: dt.datetime) -> list[Article]:
         .filter(collection_items__collection__key=key)
         .order_by("collection_items__position", "collection_items__pk")
     )
+
+
+def _listed(key: str, tags: set[str], site: Site, query) -> list[Article]:
+    """The stories of `query()` (a listing's queryset, teasers only), memoised until one of `tags`
+    (what adds, removes or reorders its stories: the tags a page showing it depends on for
+    that) or one of the stories' teasers is bumped, or what is visible changes
+    (`site.expires_at`: the next scheduled story). The front page reads a dozen such lists;
+    Django compiling their SQL was two fifths of a render."""
+
+    def load():
+        stories = list(query())
+        return stories, {*tags, *site.deps, *teasers(stories)}
+
+    return memoized_tagged(key, load, expires_at=site.expires_at)
 
 
 def section_newest(section_id: int, site: Site) -> list[Article]:
@@ -466,9 +480,9 @@ def front_page(*, now: dt.datetime | None = None) -> FrontPage:
     site = site_context(now)
     now = site.now
     visible = Article.objects.published(now).for_listing().newest_first()
-    pinned = collection_articles("lead", now)
-    latest = list(visible[:14])
-    dont_miss = collection_articles("dont-miss", now)
+    pinned = _front_collection("lead", site)
+    latest = _listed("front-latest", {"stories"}, site, lambda: visible[:14])
+    dont_miss = _front_collection("dont-miss", site)
     # Picked stories beat automatic fill, and no story appears twice on the page.
     shown: set[int] = {a.pk for a in dont_miss}
     lead = pinned[0] if pinned else None
@@ -481,7 +495,7 @@ def front_page(*, now: dt.datetime | None = None) -> FrontPage:
     if lead:
         shown.add(lead.pk)
     top: list[Article] = []
-    picked = collection_articles("top", now)
+    picked = _front_collection("top", site)
     for story in [*picked, *latest]:  # editors' slots first
         if story.pk not in shown and len(top) < TOP_STORIES:
             top.append(story)
@@ -489,7 +503,12 @@ def front_page(*, now: dt.datetime | None = None) -> FrontPage:
     blocks = []
     candidates: list[Article] = []
     for section in site.sections:
-        newest = list(visible.filter(section=section)[:8])
+        newest = _listed(
+            f"front-section:{section.pk}",
+            {section_stories(section.pk)},
+            site,
+            lambda section=section: visible.filter(section=section)[:8],
+        )
         candidates += newest
         stories = [a for a in newest if a.pk not in shown][:4]
         shown.update(a.pk for a in stories)
@@ -504,6 +523,15 @@ def front_page(*, now: dt.datetime | None = None) -> FrontPage:
     ranked, ranked_deps = most_read(site)
     deps |= ranked_deps
     return FrontPage(site, lead, top, blocks, rest, dont_miss, deps, ranked)
+
+
+def _front_collection(key: str, site: Site) -> list[Article]:
+    return _listed(
+        f"front-list:{key}",
+        {f"list:{key}"},
+        site,
+        lambda: collection_articles(key, site.now),
+    )
 
 
 _EPOCH = dt.datetime(1970, 1, 1, tzinfo=dt.UTC)

@@ -12,7 +12,9 @@ Answers the front gives itself before the application runs (413, 408) are not lo
 
 Written straight to the stream, not through `logging`: on this 2-core machine under load a
 page-cache hit cost 15-20 µs in process, a line through a logger and a JSON formatter 32 µs,
-this one 12 µs (docs/deploy.md, Logs). DATELINE_ACCESS_LOG=0 turns it off.
+this one 12 µs (docs/deploy.md, Logs). The hits `dateline serve` answers on its event loop
+are written together once per turn of the loop, not one write(2) each (`_write_soon`).
+DATELINE_ACCESS_LOG=0 turns it off.
 """
 
 from __future__ import annotations
@@ -20,21 +22,28 @@ from __future__ import annotations
 import sys
 import threading
 import time
+from asyncio import get_running_loop
 from json.encoder import encode_basestring  # json.dumps' own quoting of a str, in C
 from time import perf_counter
 
 _lock = threading.Lock()
 _second: tuple[int, str] = (0, "")
+# The last millisecond written and its text: a busy worker logs several lines in each.
+_milli: list = [0, ""]
 
 
 def _now() -> str:
     """ISO 8601 in UTC to the millisecond; the part up to the second made once a second."""
     global _second
-    now = time.time()
-    whole = int(now)
+    milli = int(time.time() * 1000)
+    if _milli[0] == milli:
+        return _milli[1]
+    whole, part = divmod(milli, 1000)
     if _second[0] != whole:
         _second = (whole, time.strftime("%Y-%m-%dT%H:%M:%S", time.gmtime(whole)))
-    return f"{_second[1]}.{int((now - whole) * 1000):03d}+00:00"
+    text = f"{_second[1]}.{part:03d}+00:00"
+    _milli[:] = milli, text
+    return text
 
 
 def _path(raw: str) -> str:
@@ -47,30 +56,82 @@ def _path(raw: str) -> str:
 
 def _line(environ, status: str, headers, started: float) -> None:
     code = int(status[:3]) if status[:3].isdigit() else 0
-    _write(environ.get("REQUEST_METHOD", ""), environ.get("PATH_INFO", ""), code, headers, started)
+    _emit(
+        _format(
+            environ.get("REQUEST_METHOD", ""), environ.get("PATH_INFO", ""), code, headers, started
+        )
+    )
 
 
-def _write(method: str, raw_path: str, code: int, headers, started: float) -> None:
+# The part of a line between the time and the status, per method and path: a hit's path
+# repeats, and quoting it (and decoding it from WSGI's latin-1) cost a fifth of the line.
+_heads: dict[tuple[str, str], str] = {}
+_HEADS_MAX = 4096  # paths are the readers' to choose
+_CACHE_VALUES = {v: encode_basestring(v) for v in ("hit", "miss", "pass")}
+# Two digits from a table: an f-string's format spec (:02d) cost as much as the rest.
+_TWO_DIGITS = [f"{i:02d}" for i in range(100)]
+
+
+def _head(method: str, raw_path: str) -> str:
+    head = _heads.get((method, raw_path))
+    if head is None:
+        if len(_heads) >= _HEADS_MAX:
+            _heads.clear()
+        head = _heads[method, raw_path] = (
+            '","level":"info","logger":"dateline.access",'
+            f'"method":{encode_basestring(method)},'
+            f'"path":{encode_basestring(_path(raw_path))},"status":'
+        )
+    return head
+
+
+def _format(method: str, raw_path: str, code: int, headers, started: float) -> str:
     # Hundredths of a millisecond as whole numbers: a float's repr costs more than the rest.
     hundredths = int((perf_counter() - started) * 100_000)
-    ms = f"{hundredths // 100}.{hundredths % 100:02d}"
-    cache = "pass"
-    for name, value in headers or ():
+    cache = '"pass"'
+    # The page cache puts X-Cache last or next to last: looked for from the end.
+    for name, value in reversed(headers or ()):
         if name == "X-Cache":
-            cache = value
+            cache = _CACHE_VALUES.get(value) or encode_basestring(value)
             break
-    line = (
-        f'{{"time":"{_now()}","level":"info","logger":"dateline.access",'
-        f'"method":{encode_basestring(method)},'
-        f'"path":{encode_basestring(_path(raw_path))},"status":{code},'
-        f'"ms":{ms},"cache":{encode_basestring(cache)}}}\n'
+    return (
+        f'{{"time":"{_now()}{_head(method, raw_path)}{code},'
+        f'"ms":{hundredths // 100}.{_TWO_DIGITS[hundredths % 100]},"cache":{cache}}}\n'
     )
+
+
+def _emit(text: str) -> None:
     # sys.stderr looked up each time: whatever stands there now (a test's capture) gets it.
-    # One write a line, under a lock: the worker's threads never interleave their lines.
+    # One write at a time, under a lock: the worker's threads never interleave their lines.
     stream = sys.stderr
     with _lock:
-        stream.write(line)
+        stream.write(text)
         stream.flush()
+
+
+# Lines of the hits answered on `dateline serve`'s event loop, written together once the
+# loop has run the callbacks at hand: one write(2) for all the requests that came in one
+# turn of the loop, where a write each was a third of a hit's CPU. Only the loop's thread
+# touches this list.
+_pending: list[str] = []
+
+
+def _write_soon(line: str) -> None:
+    _pending.append(line)
+    if len(_pending) == 1:
+        try:
+            loop = get_running_loop()
+        except RuntimeError:  # not on a loop (a test, a tool): at once
+            _flush_pending()
+            return
+        loop.call_soon(_flush_pending)
+
+
+def _flush_pending() -> None:
+    lines = _pending[:]
+    _pending.clear()
+    if lines:
+        _emit("".join(lines))
 
 
 class AccessLog:
@@ -103,7 +164,7 @@ class AccessLog:
         started = perf_counter()
         result = self.wrapped.answer(method, path, query, scheme, headers)
         if result is not None:
-            _write(method, path, result[0], result[1], started)
+            _write_soon(_format(method, path, result[0], result[1], started))
         return result
 
     def hit(self, environ, start_response):

@@ -34,6 +34,24 @@ def memoized(
     return value
 
 
+def memoized_tagged(
+    key: str, load: Callable[[], tuple[Any, Any]], *, expires_at: float | None = None
+) -> Any:
+    """`memoized` for a value whose tags are known only once it is loaded (the stories of a
+    list, and each one's teaser): `load` returns (value, tags). The stamp is still taken
+    before the load, so a bump of any of those tags during it makes the value stale."""
+    store = versions()
+    hit = _memos.get(key)
+    if hit is not None and (hit[1] is None or hit[1] > time.time()) and store.fresh(hit[3], hit[0]):
+        return hit[2]
+    stamp = store.stamp()
+    value, tags = load()
+    if stamp is not None:
+        with _lock:
+            _memos[key] = (stamp, expires_at, value, store.prepare(tags))
+    return value
+
+
 def forget(key: str) -> None:
     _memos.pop(key, None)
 

@@ -80,6 +80,7 @@ class Entry:
         "deps",
         "checks",
         "stamp",
+        "valid",
         "expires",
         "etag",
         "size",
@@ -97,6 +98,9 @@ class Entry:
         self.deps = deps
         self.checks = None  # the version store's handle on `deps`, made when kept
         self.stamp = stamp
+        # The version store's word that nothing the page shows changed up to then: `stamp`
+        # at first, moved up by the hits that check it (`Versions.checked`).
+        self.valid = stamp
         self.expires = expires
         self.etag = etag
         self.size = 0  # bytes counted against the store's budget, once kept
@@ -313,6 +317,7 @@ class _Rules:
             allowed = _DEBUG_HOSTS
         self.allowed_hosts = allowed
         self.ssl_redirect = settings.SECURE_SSL_REDIRECT
+        self.purged = bool(getattr(settings, "DATELINE_PURGE_URLS", None))
         self.proxy_ssl = None
         if settings.SECURE_PROXY_SSL_HEADER:
             key, secure = settings.SECURE_PROXY_SSL_HEADER
@@ -505,9 +510,13 @@ class PageCacheApp:
         if entry is None:
             return None
         now = time.time()
-        if entry.expires > now and versions().fresh(entry.checks, entry.stamp):
-            return self._respond(entry, method, headers, now, compress=compress)
-        return None
+        if entry.expires <= now:
+            return None
+        valid = versions().checked(entry.checks, entry.valid)
+        if valid is None:
+            return None
+        entry.valid = valid
+        return self._respond(entry, method, headers, now, compress=compress)
 
     def hit(self, environ, start_response):
         """The WSGI form of `answer`: the response if the page cache answers `environ`
@@ -586,7 +595,7 @@ class PageCacheApp:
         just-rendered page one second), and it may be served stale briefly while the cache
         asks again."""
         left = entry.expires - now
-        if getattr(settings, "DATELINE_PURGE_URLS", None) and _purgeable(entry):
+        if (_rules or _current_rules()).purged and _purgeable(entry):
             if fresh and (entry.checks is None or not versions().fresh(entry.checks, entry.stamp)):
                 return 0
             return max(0, int(left - _TRANSIT))

@@ -394,3 +394,19 @@ def test_behind_a_tls_proxy_a_plain_request_is_redirected_even_when_the_page_is_
         status, headers, _ = get(cached, url, **proto)
         assert status.startswith("301") and headers["Location"] == f"https://127.0.0.1{url}"
     assert django.calls == 3
+
+
+@pytest.mark.django_db
+def test_a_page_hit_after_other_stories_changed_is_still_refreshed_when_its_own_does(app, world):
+    from dateline.pagecache.versions import versions
+
+    cached, django = app
+    url = world["a"].get_absolute_url()
+    get(cached, url)
+    versions().bump(["article:999999"])  # a story this page does not show
+    assert get(cached, url)[1]["X-Cache"] == "hit"
+    assert get(cached, url)[1]["X-Cache"] == "hit"
+    assert django.calls == 1
+    versions().bump([f"article:{world['a'].pk}"])
+    assert get(cached, url)[1]["X-Cache"] == "miss"
+    assert django.calls == 2

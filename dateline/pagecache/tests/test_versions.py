@@ -161,3 +161,18 @@ def test_a_hit_on_stories_never_bumped_maps_the_file_once(tmp_path):
     assert reader._view is view  # mapped once, not per hit
     writer.bump(["article:900017:teaser"])  # grows the file in another process
     assert not reader.fresh(page, built)
+
+
+def test_a_check_moves_the_stamp_past_unrelated_bumps_and_a_bump_of_a_tag_still_counts(store):
+    built = store.stamp()
+    deps = store.prepare(["article:12", "settings"])
+    store.bump(["article:99"])  # another story changes: the counter moves past `built`
+    checked = store.checked(deps, built)
+    assert checked is not None and store.fresh(deps, checked)
+    if isinstance(store, FileVersions):
+        # The next check is one comparison: nothing was bumped since `checked`.
+        assert checked == store.stamp() > built
+    assert store.checked(deps, checked) == checked
+    store.bump(["article:12"])
+    assert store.checked(deps, checked) is None
+    assert store.checked(deps, built) is None
