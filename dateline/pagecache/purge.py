@@ -41,7 +41,7 @@ from typing import NamedTuple
 from urllib.parse import urlsplit
 
 from django.conf import settings
-from django.db import DatabaseError, connections
+from django.db import DatabaseError, connection, connections
 from django.utils import timezone
 
 log = logging.getLogger("dateline.pagecache.purge")
@@ -128,6 +128,10 @@ class Purger:
         self._wake = threading.Condition()
         self._thread: threading.Thread | None = None
         self._sending = 0
+        # Rows of delivered purges, deleted by a thread of their own: a purge is never held
+        # up by the database (a write lock held elsewhere, a busy timeout).
+        self._delivered: list[int] = []
+        self._cleaner: threading.Thread | None = None
 
     def purge(self, tags: Iterable[str], held: Sequence[Held] | None = None) -> None:
         """Send the purges of `tags`; with `held` (from `hold`), those rows' purges, each
@@ -183,7 +187,26 @@ class Purger:
                 )
         else:
             if row is not None:
-                _delivered(row)
+                self._forget(row)
+
+    def _forget(self, row: int) -> None:
+        with self._wake:
+            self._delivered.append(row)
+            if self._cleaner is None or not self._cleaner.is_alive():
+                self._cleaner = threading.Thread(
+                    target=self._clean, name="dateline-purge-rows", daemon=True
+                )
+                self._cleaner.start()
+            self._wake.notify_all()
+
+    def _clean(self) -> None:
+        while True:
+            with self._wake:
+                while not self._delivered:
+                    self._wake.wait()
+                rows, self._delivered = self._delivered, []
+            _delete(rows)
+            connection.close()  # this thread's own, not kept idle
 
     def _later(
         self,
@@ -238,6 +261,9 @@ class Purger:
             rows = [item[6] for item in self._queue if item[6] is not None]
             self._queue = [item for item in self._queue if item[6] is None]
             heapq.heapify(self._queue)
+            delivered, self._delivered = self._delivered, []
+        if delivered:
+            _delete(delivered)
         if rows:
             _hand_over(rows)
         deadline = time.monotonic() + seconds
@@ -305,13 +331,13 @@ def hold(tags: Iterable[str]) -> list[Held] | None:
     ]
 
 
-def _delivered(pk: int) -> None:
+def _delete(pks: list[int]) -> None:
     from dateline.pagecache.models import PendingPurge
 
     try:
-        PendingPurge.objects.filter(pk=pk).delete()
-    except Exception as exc:  # noqa: BLE001 - the worker sends it again: twice is harmless
-        log.warning("a delivered purge's row was not deleted (%s)", exc)
+        PendingPurge.objects.filter(pk__in=pks).delete()
+    except Exception as exc:  # noqa: BLE001 - the worker sends them again: twice is harmless
+        log.warning("%d delivered purges' rows not deleted (%s)", len(pks), exc)
 
 
 def _hand_over(pks: list[int]) -> None:
@@ -320,7 +346,7 @@ def _hand_over(pks: list[int]) -> None:
     try:
         PendingPurge.objects.filter(pk__in=pks).update(due_at=timezone.now())
         log.info("%d purges left to `dateline worker`", len(pks))
-    except DatabaseError as exc:  # still delivered, HANDOVER seconds after they were written
+    except Exception as exc:  # noqa: BLE001 - still sent, HANDOVER s after they were written
         log.warning("purges not handed over at once (%s)", exc)
 
 
