@@ -48,6 +48,7 @@ from dateline.core import clock  # noqa: E402
 from dateline.news import archive, services  # noqa: E402
 from dateline.news.models import Article, Author, Section, Status, Tag, Topic  # noqa: E402
 from dateline.search import index as search_index  # noqa: E402
+from dateline.search import schema as search_schema  # noqa: E402
 
 SEED = Path("/work/shared/seed/ninjs")
 SEED_SLUG = "taliban-power-share-peace-talks"
@@ -190,6 +191,76 @@ def copy_relations(
         )
 
 
+def copy_search_documents(seed: Article, first: int, last: int) -> None:
+    """The search documents of stories first..last, written here instead of by the batch's
+    end: a copy's standfirst and body are the seed's, so their indexed text is the seed's,
+    computed once, not once per copy (on SQLite a Python function over each body, on
+    PostgreSQL `to_tsvector` over each); the headline and labels, which differ, are computed
+    per story as the triggers would. Then the batch's list of stories to index is emptied.
+    The result is what `search_refresh` / the SQLite upsert would write: `check_search`
+    compares one copy's document with theirs at the end."""
+    document, labels = search_schema.DOCUMENT, search_schema._LABELS
+    with connection.cursor() as cursor:
+        if pg():
+            ranked = search_schema._PG_RANKED.replace("cfg", "search_config()")
+            cursor.execute(
+                f"WITH b AS MATERIALIZED (SELECT setweight(to_tsvector(search_config(), "
+                f"unaccent(search_text(x.body))), 'C') AS v FROM news_article x "
+                f"WHERE x.id = {seed.pk}) "
+                f"INSERT INTO {document} (article_id, status, published_at, recency_at, "
+                f"section_id, ranked, document) "
+                f"SELECT a.id, a.status, a.published_at, COALESCE(a.published_at, a.modified_at),"
+                f" a.section_id, r.ranked, r.ranked || b.v FROM news_article a CROSS JOIN b, "
+                f"LATERAL (SELECT {ranked} AS ranked) r WHERE a.id BETWEEN {first} AND {last}"
+            )
+            cursor.execute(
+                "INSERT INTO search_word (word) SELECT DISTINCT w FROM news_article a, "
+                "unnest(tsvector_to_array(to_tsvector('simple', "
+                "search_text(a.headline || ' ' || a.standfirst)))) w "
+                f"WHERE a.id BETWEEN {first} AND {last} AND length(w) BETWEEN 3 AND 40 "
+                "ON CONFLICT DO NOTHING"
+            )
+            cursor.execute("SELECT set_config('dateline.search_pending', '', true)")
+        else:
+            cursor.execute(
+                f"INSERT INTO {document} (article_id, status, published_at, recency_at, "
+                f"section_id, headline, standfirst, body, labels) "
+                f"SELECT a.id, a.status, a.published_at, COALESCE(a.published_at, a.modified_at),"
+                f" a.section_id, dateline_search_text(a.headline), d.standfirst, d.body, "
+                f"dateline_search_text((SELECT group_concat(n.name, ' ') FROM ({labels}) n)) "
+                f"FROM news_article a CROSS JOIN {document} d "
+                f"WHERE d.article_id = {seed.pk} AND a.id BETWEEN {first} AND {last}"
+            )
+            cursor.execute("DELETE FROM search_pending")
+
+
+class _Undo(Exception):
+    pass
+
+
+def check_search(pk: int) -> None:
+    """Stop with an error unless story `pk`'s search document is what the triggers' own
+    refresh writes for it (run, compared, rolled back)."""
+    columns = "ranked, document" if pg() else "headline, standfirst, body, labels"
+    read = f"SELECT {columns} FROM {search_schema.DOCUMENT} WHERE article_id = {pk}"
+    with connection.cursor() as cursor:
+        cursor.execute(read)
+        ours = cursor.fetchone()
+        try:
+            with transaction.atomic():
+                if pg():
+                    cursor.execute(f"SELECT search_refresh(ARRAY[{pk}]::bigint[])")
+                else:
+                    cursor.execute(search_schema._sqlite_upsert(f"a.id = {pk}"))
+                cursor.execute(read)
+                theirs = cursor.fetchone()
+                raise _Undo
+        except _Undo:
+            pass
+    if ours != theirs:
+        sys.exit(f"story {pk}'s search document differs from the triggers' own")
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("n", type=int, help="stories in the archive, seed stories included")
@@ -221,6 +292,7 @@ def main() -> None:
                     cursor.execute("SET LOCAL synchronous_commit = off")
             copy_stories(seed, base, first, first + size - 1, start_sql, ids[0])
             copy_relations(seed, base, first, first + size - 1, ids)
+            copy_search_documents(seed, first, first + size - 1)
         done += size
         print(
             f"{done + args.n - total:>10,} stories  {time.monotonic() - started:7.1f} s", flush=True
@@ -232,6 +304,8 @@ def main() -> None:
                     f"SELECT setval(pg_get_serial_sequence('{table}', 'id'), "
                     f"(SELECT MAX(id) FROM {table}))"
                 )
+    if total > 0:
+        check_search(base + total)
     archive.refresh(None, now=clock.now())
     with connection.cursor() as cursor:
         cursor.execute("ANALYZE")

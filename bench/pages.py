@@ -86,6 +86,15 @@ def _deep(queryset) -> str:
     return Cursor.of(story).token
 
 
+def _deep_api(queryset) -> str:
+    """The API's cursor 80 % of the way down its newest-first list."""
+    from dateline.api import cursor
+
+    count = queryset.count()
+    story = queryset.order_by("-published_at", "-pk")[max(0, int(count * 0.8))]
+    return cursor.encode(story.published_at, story.pk)
+
+
 def pages() -> dict[str, str]:
     published = Article.objects.published()
     seed = Article.objects.get(slug=SEED_SLUG)
@@ -118,6 +127,15 @@ def pages() -> dict[str, str]:
         "section Atom": f"{section.get_absolute_url()}atom.xml",
         "tag RSS": f"{tag.get_absolute_url()}rss.xml",
         "ninjs": f"/story/{SEED_SLUG}.ninjs.json",
+        "API stories": "/api/v1/stories",
+        "API stories, 80 % deep": f"/api/v1/stories?cursor={_deep_api(published)}",
+        "API stories by tag": f"/api/v1/stories?tag={tag.slug}",
+        "API story": f"/api/v1/stories/{seed.pk}",
+        # A word only the seed stories hold, and one every copy holds.
+        "search, a rare word": "/search/?q=kabul",
+        "search, a word in every story": "/search/?q=taliban",
+        "search, every story, newest": "/search/?q=taliban&sort=newest",
+        "API search": "/api/v1/stories?q=taliban",
     }
 
 

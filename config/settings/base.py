@@ -31,6 +31,7 @@ INSTALLED_APPS = [
     "django_tasks",
     "django_tasks_db",
     "dateline.core",
+    "dateline.pagecache",
     "dateline.pictures",
     "dateline.news",
     "dateline.live",

@@ -11,6 +11,7 @@ from dataclasses import dataclass, field
 from django.db.models import Q
 
 from dateline.api import cursor as cursors
+from dateline.news import labelled
 from dateline.news.models import Article, Author, Section, Tag, Topic
 from dateline.news.selectors import Site, collection_articles, site_context
 from dateline.search.selectors import matching_stories
@@ -87,33 +88,43 @@ def story_list(
         s = _subject(Section, slug=section)
         queryset = queryset.filter(section=s)
         lists.add(f"stories:section:{s.pk}")
+    labels = []
     if tag:
-        t = _subject(Tag, slug=tag)
-        queryset = queryset.filter(tags=t)
-        lists.add(f"stories:tag:{t.pk}")
+        labels.append(("tag", "tags", _subject(Tag, slug=tag)))
     if topic:
         kind, _, slug = topic.partition("/")
-        t = _subject(Topic, kind=kind, slug=slug)
-        queryset = queryset.filter(topics=t)
-        lists.add(f"stories:topic:{t.pk}")
+        labels.append(("topic", "topics", _subject(Topic, kind=kind, slug=slug)))
     if author:
-        a = _subject(Author, slug=author)
-        queryset = queryset.filter(authors=a)
-        lists.add(f"stories:author:{a.pk}")
+        labels.append(("author", "authors", _subject(Author, slug=author)))
+    for kind, _, label in labels:
+        lists.add(f"stories:{kind}:{label.pk}")
     # A story in every filtered list is in each of them: a change to the result bumps
     # each list's tag. Without a filter, the site's list.
     deps |= lists or {"stories"}
-    if since is not None:
-        queryset = queryset.filter(published_at__gte=since)
-    if until is not None:
-        queryset = queryset.filter(published_at__lt=until)
-    if cursor:
-        at, pk = cursors.decode(cursor)
-        # The plain bound first: with it both databases read the (status, published_at)
-        # index from the cursor on; the OR alone made SQLite walk it from the newest story.
-        queryset = queryset.filter(published_at__lte=at).filter(
-            Q(published_at__lt=at) | Q(published_at=at, pk__lt=pk)
-        )
+    after = cursors.decode(cursor) if cursor else None
+    if len(labels) == 1 and not (section or since or until or q is not None):
+        # One label alone: its page is read from the label's link rows, by the index on
+        # (label, published_at, story) from the cursor on, a page at most (news/labelled.py).
+        # Joined and sorted instead, a tag of a million-story archive read 50,000 rows.
+        kind, _, label = labels[0]
+        bound = ("<", *after) if after else None
+        ids = labelled.story_ids(kind, label.pk, site.now, limit=limit + 1, after=bound)
+        queryset = queryset.filter(pk__in=ids)
+    else:
+        for _, field, label in labels:
+            queryset = queryset.filter(**{field: label})
+        if since is not None:
+            queryset = queryset.filter(published_at__gte=since)
+        if until is not None:
+            queryset = queryset.filter(published_at__lt=until)
+        if after:
+            at, pk = after
+            # The plain bound first: with it both databases read the (status, published_at)
+            # index from the cursor on; the OR alone made SQLite walk it from the newest
+            # story.
+            queryset = queryset.filter(published_at__lte=at).filter(
+                Q(published_at__lt=at) | Q(published_at=at, pk__lt=pk)
+            )
     rows = list(queryset.order_by("-published_at", "-pk")[: limit + 1])
     more = len(rows) > limit
     rows = rows[:limit]

@@ -471,13 +471,17 @@ def invalidate(tags: Iterable[str]) -> None:
     """
     tags = sorted(set(tags))
     if tags:
-        transaction.on_commit(lambda: _changed(tags))
+        from dateline.pagecache.purge import hold
+
+        # Written with the change, so the purge is not lost if this process dies first.
+        held = hold(tags)
+        transaction.on_commit(lambda: _changed(tags, held))
 
 
-def _changed(tags: list[str]) -> None:
+def _changed(tags: list[str], held=None) -> None:
     versions().bump(tags)
     # After the bump: a cache in front that asks again once purged must find every
     # server's own copy of the page already stale.
     from dateline.pagecache.purge import purge
 
-    purge(tags)
+    purge(tags, held)

@@ -6,12 +6,15 @@ from __future__ import annotations
 
 import logging
 import re
+import subprocess
 import threading
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 import pytest
 
+from dateline.core.tests import live
 from dateline.core.tests.live import until
+from dateline.core.tests.serving import DATELINE, ROOT, free_port, make_site, site_env
 from dateline.news.models import Article
 from dateline.pagecache import invalidate, purge
 from dateline.pagecache.tests.client import Counting, commit, get
@@ -25,7 +28,7 @@ from dateline.pagecache.wsgi import PageCacheApp, store
 class FakeVarnish:
     """Records each PURGE's xkey header and answers as the VCL does."""
 
-    def __init__(self) -> None:
+    def __init__(self, port: int = 0) -> None:
         self.purged: list[str] = []
         outer = self
 
@@ -41,7 +44,7 @@ class FakeVarnish:
             def log_message(self, *args):
                 pass
 
-        self.server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+        self.server = ThreadingHTTPServer(("127.0.0.1", port), Handler)
         self.url = f"http://127.0.0.1:{self.server.server_address[1]}/"
         self.thread = threading.Thread(target=self.server.serve_forever, daemon=True)
         self.thread.start()
@@ -148,3 +151,34 @@ def test_a_command_on_its_way_out_waits_for_its_purges(cache_in_front):
     assert cache_in_front.purged == ["article:9"] and purger.pending() == 1
     assert purger.drain(seconds=10)
     assert cache_in_front.purged == ["article:9", "article:9"] and purger.pending() == 0
+
+
+def test_a_purge_outlives_the_process_that_made_the_change(tmp_path):
+    """The cache in front is down while a story is unpublished; the process that did it
+    exits; once the cache is back, `dateline worker` delivers the purge."""
+    port = free_port()
+    env = site_env(tmp_path / "var", DATELINE_PURGE_URL=f"http://127.0.0.1:{port}/")
+    make_site(env)
+    live.add_editor(env, "editor", "a long editor password")
+    story = live.site_python(
+        env,
+        "from django.contrib.auth import get_user_model\n"
+        "from dateline.news.models import Article\n"
+        "from dateline.newsroom.actions.publication import article_unpublish\n"
+        "story = Article.objects.published().order_by('pk').first()\n"
+        "article_unpublish(article=story, by=get_user_model().objects.get(username='editor'))\n"
+        "print(story.pk)",
+    )
+    receiver = FakeVarnish(port=port)
+    try:
+        done = subprocess.run(
+            [DATELINE, "worker", "--batch"], env=env, cwd=ROOT, capture_output=True, text=True
+        )
+        assert done.returncode == 0, done.stderr
+        assert any(f"article:{story}" in keys.split(" ") for keys in receiver.purged), (
+            receiver.purged
+        )
+    finally:
+        receiver.close()
+    left = "from dateline.pagecache.models import PendingPurge; print(PendingPurge.objects.count())"
+    assert live.site_python(env, left) == "0"

@@ -2,7 +2,8 @@
 It is django-tasks-db's `db_worker` on every queue; `--batch` runs what is due and exits.
 On start it queues the newsletters' daily tick and resumes a send a stopped worker left
 unfinished (dateline/newsletters/schedule.py). It also refreshes the Most read ranking
-every few minutes (mostread/ranking.py), once with `--batch`."""
+every few minutes (mostread/ranking.py), and sends the purges to the cache in front that the
+processes which made the changes did not (pagecache/purge.py); each once with `--batch`."""
 
 from django.core.management import call_command
 from django.core.management.base import BaseCommand
@@ -21,12 +22,15 @@ class Command(BaseCommand):
     def handle(self, *args, batch: bool, interval: float, verbosity: int, **options):
         from dateline.mostread import ranking
         from dateline.newsletters import schedule
+        from dateline.pagecache import purge
 
         schedule.ensure()
         if batch:
             ranking.refresh_logged()
+            purge.deliver_due()
         else:
             ranking.keep_refreshing()
+            purge.keep_delivering()
         call_command(
             "db_worker",
             queue_name="*",
