@@ -1,0 +1,15 @@
+from django.db import migrations
+
+from dateline.search import schema
+
+
+class Migration(migrations.Migration):
+    dependencies = [
+        ("search", "0009_search_document_section"),
+    ]
+
+    operations = [
+        migrations.RunPython(
+            schema.install_tsquery_prefix, schema.uninstall_tsquery_prefix, elidable=False
+        ),
+    ]
