@@ -9,7 +9,9 @@ class LiveConfig(AppConfig):
     def ready(self) -> None:
         # The article page shows a live story's entries: news never imports live, so live
         # adds its part to news' page here, at start (news.selectors.article_part).
-        from dateline.live.selectors import live_part
-        from dateline.news.selectors import article_part
+        # Its teasers say "Live" while it is (news.selectors.teaser_label).
+        from dateline.live.selectors import live_labels, live_part
+        from dateline.news.selectors import article_part, teaser_label
 
         article_part(live_part)
+        teaser_label(live_labels)

@@ -207,3 +207,31 @@ def test_a_story_that_is_not_live_costs_its_page_no_query(client, django_assert_
     # The story, its labels, previous and next: which stories are live is memoised.
     with django_assert_num_queries(3):
         client.get(story.get_absolute_url())
+
+
+def _teaser_titles(page_html: str) -> list[str]:
+    tree = lxml_html.fromstring(page_html)
+    return [" ".join(h.text_content().split()) for h in tree.cssselect(".teaser-title")]
+
+
+def test_teasers_of_a_story_live_now_say_live_in_words_until_it_ends(
+    story, django_capture_on_commit_callbacks
+):
+    from dateline.newsroom.actions.live import live_end
+
+    calm = factories.article(headline="Quiet day at the market", section_obj=story.section)
+    # Front page, section, and an article page's Latest from the section.
+    pages = ["/", story.section.get_absolute_url(), calm.get_absolute_url()]
+    for path in pages:
+        titles = _teaser_titles(cached(path).text)
+        # The link reads "Live: …": the badge is a word, its colour only adds to it.
+        assert "Live: Storm reaches the coast" in titles, (path, titles)
+        assert not any(t.startswith("Live") and "Quiet" in t for t in titles), (path, titles)
+    assert cached("/").cache == "hit"
+    with django_capture_on_commit_callbacks(execute=True):
+        live_end(article=story, by=factories.desk())
+    for path in pages:
+        # Through the page cache, as readers get it: the teasers follow at once.
+        titles = _teaser_titles(cached(path).text)
+        assert "Storm reaches the coast" in titles, (path, titles)
+        assert not any(t.startswith("Live") for t in titles), (path, titles)
