@@ -101,7 +101,7 @@ def _covered() -> dict[int, bool]:
     }
 
 
-def _covered_memo(site) -> dict[int, bool]:
+def covered(site) -> dict[int, bool]:
     # Under `live`, which news.touches bumps when a story's coverage starts or ends.
     return memoized("live-stories", ("live",), _covered, expires_at=site.expires_at)
 
@@ -109,7 +109,7 @@ def _covered_memo(site) -> dict[int, bool]:
 def live_labels(site) -> dict[int, str]:
     """ "Live" on the teasers of a story covered live now (news.selectors.teaser_label): a
     word, not a colour, so that every reader gets it."""
-    return {pk: "Live" for pk, now in _covered_memo(site).items() if now}
+    return {pk: "Live" for pk, now in covered(site).items() if now}
 
 
 def _read(article: Article, zone: ZoneInfo, *, after: int = 0) -> Live | None:
@@ -136,7 +136,7 @@ def live_part(page) -> None:
     are live is memoised, so a page of a story that is not costs no query."""
     article = page.article
     page.deps.add(f"live:{article.pk}")
-    if article.pk not in _covered_memo(page.site):
+    if article.pk not in covered(page.site):
         return
     live = _read(article, page.site.publication.zone)
     if live is None:
