@@ -51,8 +51,10 @@ every row it shows, at the grain it shows it:
   sitemap:pages           the pages sitemap file
   live:<id>               a story's live coverage and its entries (its page, the live
                           fragment readers' pages poll, its live feeds)
-  live                    which stories have live coverage (a memo every article page
-                          reads; dateline.live)
+  live                    which stories have live coverage and which are live now (a
+                          memo every article page, page of teasers and feed reads;
+                          dateline.live); a story going live or ending also touches its
+                          `article:<id>:teaser` (its teasers say "Live")
   mostread                the Most read ranking as last refreshed (mostread/ranking.py):
                           which stories, in which order (front page, article pages)
 
