@@ -93,8 +93,23 @@ def entry_macro():
     return engines["jinja2"].env.get_template("live/_entry.html").module.entry
 
 
-def _live_ids() -> frozenset[int]:
-    return frozenset(LiveCoverage.objects.values_list("article_id", flat=True))
+def _covered() -> dict[int, bool]:
+    """Every story with coverage, and whether it is live now (not ended)."""
+    return {
+        pk: ended_at is None
+        for pk, ended_at in LiveCoverage.objects.values_list("article_id", "ended_at")
+    }
+
+
+def covered(site) -> dict[int, bool]:
+    # Under `live`, which news.touches bumps when a story's coverage starts or ends.
+    return memoized("live-stories", ("live",), _covered, expires_at=site.expires_at)
+
+
+def live_labels(site) -> dict[int, str]:
+    """ "Live" on the teasers of a story covered live now (news.selectors.teaser_label): a
+    word, not a colour, so that every reader gets it."""
+    return {pk: "Live" for pk, now in covered(site).items() if now}
 
 
 def _read(article: Article, zone: ZoneInfo, *, after: int = 0) -> Live | None:
@@ -121,8 +136,7 @@ def live_part(page) -> None:
     are live is memoised, so a page of a story that is not costs no query."""
     article = page.article
     page.deps.add(f"live:{article.pk}")
-    live_ids = memoized("live-stories", ("live",), _live_ids, expires_at=page.site.expires_at)
-    if article.pk not in live_ids:
+    if article.pk not in covered(page.site):
         return
     live = _read(article, page.site.publication.zone)
     if live is None:

@@ -43,6 +43,19 @@ def _isodate(value, publication=None) -> str:
     return dates.iso_datetime(value)
 
 
+def teaser_badge(a, site) -> Markup:
+    """The word an app puts on a story's teaser ("Live"), as text before its headline: the
+    link reads "Live: …" to a screen reader, the colour only adds to it."""
+    from dateline.news.selectors import teaser_labels
+
+    label = teaser_labels(site).get(a.pk)
+    if not label:
+        return Markup("")
+    return Markup(
+        '<span class="teaser-label">{}<span class="visually-hidden">:</span></span> '
+    ).format(label)
+
+
 @pass_environment
 def teaser(env: Environment, a, site, chars=200, picture=False, level=3) -> Markup:
     """news/_teaser.html's macro, its markup kept on the story for the next page that shows
@@ -50,15 +63,17 @@ def teaser(env: Environment, a, site, chars=200, picture=False, level=3) -> Mark
     stories (selectors.section_newest, the lists), shared by every page that shows them
     until a change to one of them replaces the memo: the markup lives exactly as long as
     what it was made from. It depends on nothing else but the publication (its time zone
-    and language date the teaser), which is part of the key."""
-    key = (site.publication, chars, picture, level)
+    and language date the teaser) and the word an app puts on it ("Live"), both part of
+    the key."""
+    badge = teaser_badge(a, site)
+    key = (site.publication, chars, picture, level, badge)
     kept = a.__dict__.get("_teasers")
     if kept is None:
         kept = a.__dict__["_teasers"] = {}
     markup = kept.get(key)
     if markup is None:
         macro = env.get_template("news/_teaser.html").module.teaser
-        markup = kept[key] = macro(a, site, chars, picture, level)
+        markup = kept[key] = macro(a, site, chars, picture, level, badge)
     return markup
 
 
@@ -69,6 +84,7 @@ def environment(**options) -> Environment:
             "picture_element": lambda *a, **k: Markup(picture_element(*a, **k)),
             "picture_figure": lambda *a, **k: Markup(picture_figure(*a, **k)),
             "teaser": teaser,
+            "teaser_badge": teaser_badge,
             "static": static,
             "url": reverse,
             "inline_css": inline_css,

@@ -131,6 +131,29 @@ def article_part(part) -> None:
         _ARTICLE_PARTS.append(part)
 
 
+# Words that apps above news put on a story's teaser ("Live", dateline.live), registered at
+# start like the article parts. Each is called once per page that shows teasers, with its
+# `Site`, and returns {story id: word}. A teaser's word belongs to what the teaser shows:
+# whatever changes it must touch `article:<id>:teaser` (news.touches).
+_TEASER_LABELS: list = []
+
+
+def teaser_label(provider) -> None:
+    if provider not in _TEASER_LABELS:
+        _TEASER_LABELS.append(provider)
+
+
+def teaser_labels(site: Site) -> dict[int, str]:
+    """The words on this page's teasers, read once per page (kept on its `Site`)."""
+    labels = site.__dict__.get("_teaser_labels")
+    if labels is None:
+        labels = {}
+        for provider in _TEASER_LABELS:
+            labels.update(provider(site))
+        site.__dict__["_teaser_labels"] = labels
+    return labels
+
+
 # The article page's per-story reads below are hand-written SQL: on this path the ORM spent
 # more time compiling these queries than the database spent answering them (bench/README.md).
 # Both are plain SQL-92 that SQLite (3.15+) and PostgreSQL run alike; the ORM-built versions

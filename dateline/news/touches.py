@@ -51,8 +51,10 @@ every row it shows, at the grain it shows it:
   sitemap:pages           the pages sitemap file
   live:<id>               a story's live coverage and its entries (its page, the live
                           fragment readers' pages poll, its live feeds)
-  live                    which stories have live coverage (a memo every article page
-                          reads; dateline.live)
+  live                    which stories have live coverage and which are live now (a
+                          memo every article page, page of teasers and feed reads;
+                          dateline.live); a story going live or ending also touches its
+                          `article:<id>:teaser` (its teasers say "Live")
   mostread                the Most read ranking as last refreshed (mostread/ranking.py):
                           which stories, in which order (front page, article pages)
 
@@ -556,16 +558,24 @@ def _shown(story: StoryState | None) -> bool:
     return story is not None and (story.visible or story.scheduled)
 
 
+def _live_now(coverage) -> bool:
+    return coverage is not None and coverage[1] is None
+
+
 def live_coverage_touches(story: StoryState | None, before, after) -> set[str]:
     """A story's live coverage started, ended or started again (`before`/`after`:
-    `live.services.coverage_state`). Which stories have coverage is read by every article
-    page, a draft's too once it is published: that memo is bumped whatever the story's
-    state."""
+    `live.services.coverage_state`: started, ended). Which stories have coverage, and
+    which are live now, is read by every article page and every page of teasers, a draft's
+    too once it is published: that memo is bumped whatever the story's state. A teaser of
+    a story live now says so: starting or ending touches its teaser, wherever it shows."""
     if before == after:
         return set()
-    tags = {"live"} if (before is None) != (after is None) else set()
+    went_live_or_ended = _live_now(before) != _live_now(after)
+    tags = {"live"} if went_live_or_ended or (before is None) != (after is None) else set()
     if _shown(story):
         tags.add(f"live:{story.pk}")
+        if went_live_or_ended:
+            tags.add(f"article:{story.pk}:teaser")
     return tags
 
 

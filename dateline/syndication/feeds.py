@@ -165,8 +165,13 @@ class StoryFeed(Feed):
         # Each item needs the publication's time zone: carry the page along.
         return [(page, story) for story in page.stories]
 
+    def _added(self, item):
+        return item[0].additions.get(item[1].article.pk)
+
     def item_title(self, item) -> str:
-        return item[1].article.headline
+        added = self._added(item)
+        headline = item[1].article.headline
+        return f"{added.label}: {headline}" if added and added.label else headline
 
     def item_description(self, item) -> str:
         # RSS descriptions and Atom summaries are read as HTML: the standfirst is text.
@@ -182,12 +187,25 @@ class StoryFeed(Feed):
         return dates.published(item[1].article, item[0].site.publication.zone)
 
     def item_updateddate(self, item):
-        return dates.modified(item[1].article, item[0].site.publication.zone)
+        zone = item[0].site.publication.zone
+        modified = dates.modified(item[1].article, zone)
+        added = self._added(item)
+        if added and added.updated and added.updated > modified:
+            # A live story's newest entry: what a reader's feed app compares to show the
+            # item again (Atom <updated>).
+            return dates.local(added.updated, zone)
+        return modified
 
     def item_categories(self, item) -> list[str]:
         story = item[1]
         section = [story.article.section.name] if story.article.section else []
-        return [*section, *(t.name for t in story.topics), *(t.name for t in story.tags)]
+        added = self._added(item)
+        return [
+            *section,
+            *(t.name for t in story.topics),
+            *(t.name for t in story.tags),
+            *(added.categories if added else ()),
+        ]
 
     def item_extra_kwargs(self, item) -> dict:
         story = item[1]
@@ -199,8 +217,9 @@ class StoryFeed(Feed):
                 "credit": picture.credit,
                 "caption": picture.caption,
             }
+        added = self._added(item)
         return {
-            "content_encoded": body_html(story),
+            "content_encoded": body_html(story) + (added.html if added else ""),
             "media": media,
             "authors": [(a.name, absolute(a.get_absolute_url())) for a in story.authors],
         }

@@ -126,6 +126,16 @@ def with_labels(queryset):
 
 
 @dataclass
+class ItemAddition:
+    """What an app above news adds to a story's feed item (live coverage: dateline.live)."""
+
+    label: str = ""  # a word before the title, as on the story's teasers ("Live")
+    html: str = ""  # after the story's body
+    categories: list[str] = field(default_factory=list)
+    updated: dt.datetime | None = None  # the newest change to what `html` shows
+
+
+@dataclass
 class FeedPage:
     site: Site
     subject: Section | Tag | Topic | Author | None
@@ -133,13 +143,31 @@ class FeedPage:
     stories: list[Story]
     deps: set[str] = field(default_factory=set)
     path: str = ""  # the feed's own address, for rel="self"
+    additions: dict[int, ItemAddition] = field(default_factory=dict)  # by story id
+
+    def updated(self, story: Story) -> dt.datetime:
+        """The item's last change: the story's, or what an app added to it, if later."""
+        added = self.additions.get(story.article.pk)
+        moment = max(story.article.modified_at, story.article.published_at)
+        return max(moment, added.updated) if added and added.updated else moment
 
     @property
     def last_modified(self) -> dt.datetime:
-        """When the feed's content last changed: the newest change to any story in it, or
+        """When the feed's content last changed: the newest change to any item in it, or
         the moment the newest one went live (a scheduled story changes the feed then)."""
-        moments = [max(s.article.modified_at, s.article.published_at) for s in self.stories]
-        return max(moments, default=self.site.now)
+        return max((self.updated(s) for s in self.stories), default=self.site.now)
+
+
+# Parts that apps above news add to the feeds' items, registered once at start by their
+# AppConfig.ready (syndication never imports them). Each is called with the feed page as
+# read, may read more (its queries count in the feeds' pins) and adds to `additions` and
+# `deps`.
+_FEED_PARTS: list = []
+
+
+def feed_part(part) -> None:
+    if part not in _FEED_PARTS:
+        _FEED_PARTS.append(part)
 
 
 def _subject(kind: str, site: Site, *, slug: str, topic_kind: str = ""):
@@ -183,7 +211,10 @@ def feed_page(
     )
     for story in items:
         deps |= story_deps(story)
-    return FeedPage(site=site, subject=subject, kind=kind, stories=items, deps=deps)
+    page = FeedPage(site=site, subject=subject, kind=kind, stories=items, deps=deps)
+    for part in _FEED_PARTS:
+        part(page)
+    return page
 
 
 def story_page(*, slug: str, now: dt.datetime | None = None) -> tuple[Site, Story] | None:

@@ -207,3 +207,80 @@ def test_a_story_that_is_not_live_costs_its_page_no_query(client, django_assert_
     # The story, its labels, previous and next: which stories are live is memoised.
     with django_assert_num_queries(3):
         client.get(story.get_absolute_url())
+
+
+def _teaser_titles(page_html: str) -> list[str]:
+    tree = lxml_html.fromstring(page_html)
+    return [" ".join(h.text_content().split()) for h in tree.cssselect(".teaser-title")]
+
+
+def test_teasers_of_a_story_live_now_say_live_in_words_until_it_ends(
+    story, django_capture_on_commit_callbacks
+):
+    from dateline.newsroom.actions.live import live_end
+
+    calm = factories.article(headline="Quiet day at the market", section_obj=story.section)
+    # Front page, section, and an article page's Latest from the section.
+    pages = ["/", story.section.get_absolute_url(), calm.get_absolute_url()]
+    for path in pages:
+        titles = _teaser_titles(cached(path).text)
+        # The link reads "Live: …": the badge is a word, its colour only adds to it.
+        assert "Live: Storm reaches the coast" in titles, (path, titles)
+        assert not any(t.startswith("Live") and "Quiet" in t for t in titles), (path, titles)
+    assert cached("/").cache == "hit"
+    with django_capture_on_commit_callbacks(execute=True):
+        live_end(article=story, by=factories.desk())
+    for path in pages:
+        # Through the page cache, as readers get it: the teasers follow at once.
+        titles = _teaser_titles(cached(path).text)
+        assert "Storm reaches the coast" in titles, (path, titles)
+        assert not any(t.startswith("Live") for t in titles), (path, titles)
+
+
+def test_a_live_story_in_the_site_feeds_says_live_and_carries_its_newest_entries(
+    story, django_capture_on_commit_callbacks
+):
+    from dateline.newsroom.actions.live import live_end
+
+    first = post(story, "The first gusts arrive.")
+    for n in range(5):
+        post(story, f"Update number {n} from the quay.")
+    newest = post(story, "Trees down on the quay road.", title="Quay road shut")
+    calm = factories.article(headline="Quiet day at the market")
+    from dateline.syndication.identity import absolute
+
+    url = absolute(story.get_absolute_url())
+    for path in ("/feeds/rss.xml", "/feeds/atom.xml", "/section/harbour/rss.xml"):
+        feed = feedparser.parse(cached(path).body)
+        items = {e.link: e for e in feed.entries}
+        item = items[url]
+        # One item for the story, as before it went live: its guid does not move.
+        assert item.title == "Live: Storm reaches the coast", path
+        assert "Live" in [t.term for t in item.tags], path
+        content = item.content[0].value
+        # The newest five entries, newest first, each linking its place on the page; the
+        # first one only in the story's own live feed, which the item links.
+        assert content.index("Quay road shut") < content.index("Update number 4"), path
+        assert f'{url}#entry-{newest.pk}"' in content, path
+        assert f"#entry-{first.pk}" not in content, path
+        assert "/story/storm-reaches-the-coast/live/rss.xml" in content, path
+        other = items.get(absolute(calm.get_absolute_url()))
+        if other is not None:
+            assert other.title == "Quiet day at the market"
+    atom = feedparser.parse(cached("/feeds/atom.xml").body)
+    item = next(e for e in atom.entries if e.link == url)
+    newest.refresh_from_db()
+    assert item.updated_parsed[:6] == newest.posted_at.utctimetuple()[:6]
+
+    # A new entry reaches the feeds through the page cache; the end of coverage too.
+    with django_capture_on_commit_callbacks(execute=True):
+        later = post(story, "The wind drops.", title="Wind drops")
+    body = cached("/feeds/rss.xml").body.decode()
+    assert f"#entry-{later.pk}" in body
+    with django_capture_on_commit_callbacks(execute=True):
+        live_end(article=story, by=factories.desk())
+    feed = feedparser.parse(cached("/feeds/rss.xml").body)
+    item = next(e for e in feed.entries if e.link == url)
+    assert item.title == "Storm reaches the coast"
+    assert "Live" not in [t.term for t in item.tags]
+    assert "Wind drops" in item.content[0].value  # what happened stays with the story

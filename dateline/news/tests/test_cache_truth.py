@@ -743,6 +743,8 @@ CHANGES = [
     ),
     Change("live entry deleted", "live desk", lambda d: d.live("delete", entry=0)),
     Change("live coverage ended", "live desk", lambda d: d.live("end")),
+    # Its teasers say "Live" (front page, section, Latest from, tag, topic, author).
+    Change("live coverage started", "live desk", lambda d: d.live("start", "quay")),
     Change(
         "live entries on a draft",
         "live desk",

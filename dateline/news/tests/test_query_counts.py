@@ -21,18 +21,20 @@ from dateline.pictures.models import Picture
 # section's newest stories are two memos (which stories; their teasers), so that an edit to
 # one story reloads only the teasers (news.selectors.section_newest). Which stories are
 # covered live is one more memo (dateline.live: a story that is not costs nothing warm).
+# The same memo says which of them are live now, for the "Live" on their teasers: one more
+# query cold on every page of teasers (front, listings), none warm.
 # Most read is two memos too (which stories, as last refreshed; their links): two queries
 # cold, none warm.
 ARTICLE_QUERIES_COLD = 15
 ARTICLE_QUERIES_WARM = 5
-FRONT_QUERIES_COLD = 10  # + one per navigation section with stories (3 here)
+FRONT_QUERIES_COLD = 11  # + one per navigation section with stories (3 here)
 # Warm, the front page's lists are memos too (each until its own list or one of its
 # teasers changes): a render after a change to one story reads that story's lists alone.
 FRONT_QUERIES_WARM = 0
 # The first page of a listing: its stories (no COUNT since listings page by cursor, one
 # query fewer than before); a deeper page also reads where the page before it starts.
-SECTION_QUERIES_COLD = 5
-SECTION_DEEP_QUERIES_COLD = 6
+SECTION_QUERIES_COLD = 6
+SECTION_DEEP_QUERIES_COLD = 7
 
 
 def _count(client, url: str, *, cold: bool = True) -> int:

@@ -305,3 +305,50 @@ def test_a_writer_writes_and_submits_with_the_keyboard_alone(live_server, open_p
     page.keyboard.press("Enter")
     expect(page.get_by_text("Submitted for review: Quay lights go out at midnight")).to_be_visible()
     assert not page.errors, page.errors
+
+
+# Every box under the action bar: the open form's own and, closed, the form Chromium still lays
+# out when something asks where it is (a closed <details>' content is only skipped, as
+# `content-visibility: hidden`, and a script, axe or a test measuring it lays it out again).
+_PAST_THE_EDGE = """() => {
+  const width = document.documentElement.clientWidth;
+  const past = [];
+  for (const el of document.querySelectorAll('.bar *')) {
+    const box = el.getBoundingClientRect();
+    if (box.right > width + 0.5) past.push(`${el.tagName}#${el.id} ${Math.round(box.right)}`);
+  }
+  return {past, scrollWidth: document.documentElement.scrollWidth};
+}"""
+
+
+def test_the_action_bar_fits_a_phone_open_or_closed_whatever_its_labels_measure(
+    live_server, open_page
+):
+    """The writing screen's phone layout once depended on when the closed forms were laid out
+    and on how wide their labels and date input came out (font, locale, the zone's name): the
+    bar's forms are bounded by the bar, never by what they hold."""
+    from dateline.news import services
+    from dateline.newsroom.actions import workflow
+
+    # The longest zone names there are, in the schedule form's label.
+    services.publication_update(
+        publication=Publication.load(), time_zone="America/Argentina/ComodRivadavia"
+    )
+    writer = staff(Role.WRITER, "writer")
+    editor_user = staff(Role.EDITOR, "editor")
+    story = news_factories.article(
+        headline="Harbour board meets on Thursday", publish=False, created_by=writer
+    )
+    workflow.article_submit(article=story, by=writer)
+    for locale in ("en-US", "de-DE"):
+        phone = open_page({**PHONE, "locale": locale})
+        _sign_in(phone, live_server.url, editor_user, f"/newsroom/story/{story.pk}/")
+        _settled(phone)
+        for label in ("Schedule…", "Send back with a note"):
+            assert phone.evaluate(_PAST_THE_EDGE) == {"past": [], "scrollWidth": 390}, label
+            _ask(phone, label)
+            expect_open = phone.locator("details[open] summary", has_text=label)
+            expect_open.wait_for()
+            assert phone.evaluate(_PAST_THE_EDGE) == {"past": [], "scrollWidth": 390}, label
+            _ask(phone, label)
+        assert not phone.errors, phone.errors
