@@ -231,7 +231,6 @@ def _grow_postgres_fast(words, sections, start: int, stop: int) -> None:
         )
         cursor.execute("DROP INDEX IF EXISTS search_document_gin")
         cursor.execute("DROP INDEX IF EXISTS search_ranked_gin")
-        cursor.execute("DROP INDEX IF EXISTS search_pairs_gin")
         cursor.execute("ALTER TABLE news_article DISABLE TRIGGER search_article_insert")
     try:
         for first in range(start, stop, BATCH):
@@ -259,10 +258,6 @@ def _grow_postgres_fast(words, sections, start: int, stop: int) -> None:
             cursor.execute(
                 "CREATE INDEX IF NOT EXISTS search_ranked_gin ON search_searchdocument "
                 "USING gin (ranked)"
-            )
-            cursor.execute(
-                "CREATE INDEX IF NOT EXISTS search_pairs_gin ON search_searchdocument "
-                "USING gin (search_pairs(document))"
             )
 
 

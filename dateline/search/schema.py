@@ -659,49 +659,6 @@ def uninstall_batch(apps, schema_editor) -> None:
         schema_editor.execute(sql, params=None)
 
 
-# Phrases. A quoted phrase needs the words' positions, which only the whole document holds
-# (out of line): its GIN match is a candidate per story holding all the words, each checked
-# by reading that story's document. For two common words that was most of the archive.
-# The pairs index holds each story's adjacent words (a hash of "word next", from the
-# document's own positions, so a phrase matches only where its pairs are all there): a
-# phrase's candidates are the few stories that hold its pairs, and only those are read.
-PAIRS_POSTGRES = [
-    """
-CREATE FUNCTION search_pairs(v tsvector) RETURNS int[] LANGUAGE sql IMMUTABLE STRICT
-PARALLEL SAFE AS $$
-  SELECT coalesce(array_agg(hashtext(a.lexeme || ' ' || b.lexeme)), '{}')
-  FROM (SELECT u.lexeme, p FROM unnest(v) u, unnest(u.positions) p) a
-  JOIN (SELECT u.lexeme, p FROM unnest(v) u, unnest(u.positions) p) b ON b.p = a.p + 1
-$$""",
-    # A phrase's pairs, as the document's are made (search_tsquery's unaccent, the same
-    # parser as websearch_to_tsquery's quotes: a stop word inside leaves a gap, no pair).
-    """
-CREATE FUNCTION search_phrase_pairs(config text, words text) RETURNS int[] LANGUAGE sql
-IMMUTABLE STRICT PARALLEL SAFE AS $$
-  SELECT search_pairs(to_tsvector(config::regconfig,
-    public.unaccent('public.unaccent'::regdictionary, words)))
-$$""",
-    f"""CREATE INDEX IF NOT EXISTS search_pairs_gin ON {DOCUMENT}
-    USING gin (search_pairs(document))""",
-]
-
-
-def install_pairs(apps, schema_editor) -> None:
-    if schema_editor.connection.vendor == "postgresql":
-        for sql in PAIRS_POSTGRES:
-            schema_editor.execute(sql, params=None)
-
-
-def uninstall_pairs(apps, schema_editor) -> None:
-    if schema_editor.connection.vendor == "postgresql":
-        for sql in [
-            "DROP INDEX IF EXISTS search_pairs_gin",
-            "DROP FUNCTION IF EXISTS search_phrase_pairs(text, text)",
-            "DROP FUNCTION IF EXISTS search_pairs(tsvector)",
-        ]:
-            schema_editor.execute(sql, params=None)
-
-
 # A word being typed (the newsroom's pickers and list) matches as a prefix. PostgreSQL
 # estimates a prefix from its statistics only when they hold a hundred words or more, and
 # otherwise guesses 2 %: "harbour:*" in every story of an archive of a few words (the

@@ -105,26 +105,6 @@ def _tsquery(query: Query, config: str | None = None) -> tuple[str, dict]:
     return "search_tsquery(%(cfg)s, %(q)s, %(p)s)", params
 
 
-def _phrases(query: Query, params: dict) -> str:
-    """A condition that narrows the document's match to the stories holding every
-    required phrase's adjacent words (the pairs index, schema.PAIRS_POSTGRES), or "": the
-    phrases a match must hold are those neither left out nor one of `or`'s alternatives.
-    The match itself still decides (a pair is a hash); this only spares reading the
-    documents of stories that hold the words apart. Constant, so PostgreSQL computes the
-    pairs while planning; none (a phrase of stop words) leaves the condition out."""
-    terms = query.terms
-    pairs = []
-    for i, term in enumerate(terms):
-        alternative = term.alternative or (i + 1 < len(terms) and terms[i + 1].alternative)
-        if " " in term.text and not term.exclude and not alternative:
-            params[f"phrase{i}"] = term.text
-            pairs.append(f"search_phrase_pairs(%(cfg)s, %(phrase{i})s)")
-    if not pairs:
-        return ""
-    wanted = " || ".join(pairs)
-    return f" AND (cardinality({wanted}) = 0 OR search_pairs(d.document) @> ({wanted}))"
-
-
 def search(query: Query, *, visibility, filters, now, offset: int, limit: int, sort: Sort):
     where, params = conditions(visibility=visibility, filters=filters, now=now)
     tsquery, query_params = _tsquery(query)
@@ -143,8 +123,7 @@ def search(query: Query, *, visibility, filters, now, offset: int, limit: int, s
     in_ranked = f"d.ranked @@ {tsquery}"
     if any(t.exclude for t in query.terms):
         in_ranked += f" AND d.document @@ {tsquery}"
-    in_document = f"d.document @@ {tsquery}{_phrases(query, params)}"
-    newest = _PAGE_WINDOWS.format(match=in_document, where=where_sql)
+    newest = _PAGE_WINDOWS.format(match=f"d.document @@ {tsquery}", where=where_sql)
     if sort is Sort.NEWEST:
         candidates = f"SELECT * FROM ({newest}) w LIMIT %(newest)s"
     else:
@@ -181,8 +160,7 @@ def exists(query: Query, *, visibility, filters, now) -> bool:
     tsquery, query_params = _tsquery(query)
     params.update(query_params)
     sql = f"""SELECT 1 FROM search_searchdocument d
-      WHERE d.document @@ {tsquery}{_phrases(query, params)} AND {" AND ".join(where)}
-      LIMIT 1"""
+      WHERE d.document @@ {tsquery} AND {" AND ".join(where)} LIMIT 1"""
     with connection.cursor() as cursor:
         cursor.execute(sql, params)
         return cursor.fetchone() is not None
@@ -215,8 +193,7 @@ def search_pictures(query: Query, *, offset: int, limit: int) -> list[int]:
 
 def matching_sql(query: Query) -> tuple[str, dict]:
     tsquery, params = _tsquery(query)
-    match = f"d.document @@ {tsquery}{_phrases(query, params)}"
-    return f"SELECT d.article_id FROM search_searchdocument d WHERE {match}", params
+    return f"SELECT d.article_id FROM search_searchdocument d WHERE d.document @@ {tsquery}", params
 
 
 def matching_pictures_sql(query: Query) -> tuple[str, dict]:

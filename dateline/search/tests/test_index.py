@@ -109,36 +109,3 @@ def test_an_update_of_columns_the_index_does_not_hold_rebuilds_nothing():
         Article.objects.filter(pk=a.pk).update(headline="Beacon relit")
     assert written["n"] == 1
     assert found("relit") == ["Beacon relit"]
-
-
-def test_the_pairs_index_holds_each_storys_words_side_by_side_as_a_phrase_reads_them():
-    # PostgreSQL only: a phrase's candidates come from the index of adjacent words, so a
-    # phrase of two common words reads the documents of the stories that hold them side by
-    # side, not of every story that holds both (SQLite's FTS5 index has the positions).
-    if connection.vendor != "postgresql":
-        pytest.skip("the pairs index is PostgreSQL's")
-    red_ferry = factories.article(headline="Harbour news", body="<p>The red ferry crossed.</p>")
-    apart = factories.article(headline="Fleet news", body="<p>A red car, then the ferry.</p>")
-    accents = factories.article(headline="Café crème prices rise")
-    chinese = factories.article(headline="渡轮停航", body="<p>港口关闭</p>")
-
-    def holding(phrase: str) -> set[int]:
-        with connection.cursor() as cursor:
-            cursor.execute(
-                "SELECT article_id FROM search_searchdocument d WHERE search_pairs(d.document)"
-                " @> search_phrase_pairs(search_config()::text, %s)",
-                [phrase],
-            )
-            return {pk for (pk,) in cursor.fetchall()}
-
-    # Stemmed and unaccented as the document is; a stop word between leaves no pair.
-    assert holding("red ferries") == {red_ferry.pk}
-    assert holding("cafe creme") == {accents.pk}
-    assert holding("渡 轮") == {chinese.pk}
-    assert holding("ferry red") == set()
-    assert holding("car ferry") == set()
-    assert holding("red car") == {apart.pk}
-    assert found('"red ferry"') == ["Harbour news"]
-    assert found('"cafe creme"') == ["Café crème prices rise"]
-    assert found('"渡轮"') == ["渡轮停航"]
-    assert found('"the ferry"') and set(found('"the ferry"')) == {"Harbour news", "Fleet news"}

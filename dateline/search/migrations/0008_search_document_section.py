@@ -3,7 +3,7 @@ from django.db import migrations, models
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("search", "0008_search_pairs"),
+        ("search", "0007_search_batch"),
     ]
 
     operations = [

@@ -5,7 +5,7 @@ from dateline.search import schema
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("search", "0009_search_document_section"),
+        ("search", "0008_search_document_section"),
     ]
 
     operations = [
