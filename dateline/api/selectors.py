@@ -75,7 +75,11 @@ def story_list(
     matches it (the search app's words, "phrases", -words and `or`), still newest first:
     the match is a subquery of that one query, so `q` costs no query of its own."""
     site = site_context(now)
-    queryset = Article.objects.published(site.now).for_listing()
+    after = cursors.decode(cursor) if cursor else None
+    # One upper bound on published_at, the earlier of now and the cursor's: given both,
+    # SQLite walked from now down to the cursor (a deep page at 200,000 stories: 246 ms).
+    upto = min(site.now, after[0]) if after else site.now
+    queryset = Article.objects.published(upto).for_listing()
     if q is not None:
         matching = stories_matching(q)
         if matching is None:
@@ -101,7 +105,6 @@ def story_list(
     # A story in every filtered list is in each of them: a change to the result bumps
     # each list's tag. Without a filter, the site's list.
     deps |= lists or {"stories"}
-    after = cursors.decode(cursor) if cursor else None
     if len(labels) == 1 and not (section or since or until or q is not None):
         # One label alone: its page is read from the label's link rows, by the index on
         # (label, published_at, story) from the cursor on, a page at most (news/labelled.py).
@@ -119,12 +122,10 @@ def story_list(
             queryset = queryset.filter(published_at__lt=until)
         if after:
             at, pk = after
-            # The plain bound first: with it both databases read the (status, published_at)
-            # index from the cursor on; the OR alone made SQLite walk it from the newest
-            # story.
-            queryset = queryset.filter(published_at__lte=at).filter(
-                Q(published_at__lt=at) | Q(published_at=at, pk__lt=pk)
-            )
+            # The plain bound (`upto`, above) makes both databases read the (status,
+            # published_at) index from the cursor on; the OR alone made SQLite walk it from
+            # the newest story.
+            queryset = queryset.filter(Q(published_at__lt=at) | Q(published_at=at, pk__lt=pk))
     rows = list(queryset.order_by("-published_at", "-pk")[: limit + 1])
     more = len(rows) > limit
     rows = rows[:limit]

@@ -42,8 +42,12 @@ def story_ids(
     (op, publication time, id), newest first for "<" or none, oldest first for ">"."""
     table, column = TABLES[kind]
     ops = connection.ops
+    upto = now
+    if after is not None and after[0] == "<":
+        # One upper bound, the earlier: with two, SQLite walked from `now` to the cursor.
+        upto = min(now, after[1])
     sql = f"SELECT article_id FROM {table} WHERE {column} = %s AND published_at <= %s"
-    params: list = [label_id, ops.adapt_datetimefield_value(now)]
+    params: list = [label_id, ops.adapt_datetimefield_value(upto)]
     order = "DESC"
     if after is not None:
         op, at, pk = after

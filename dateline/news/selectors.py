@@ -160,11 +160,14 @@ def teaser_labels(site: Site) -> dict[int, str]:
 # are the reference in tests/test_selectors.py. Previous/next is a row comparison on
 # (published_at, id): written as `published_at < X OR (published_at = X AND id < Y)` no
 # index can serve it, and at a million stories it read the whole section (issue 11).
+# The previous story's plain bound is the earlier of now and the story's own time, never
+# both: given two upper bounds on published_at, SQLite starts its walk at one of them, and
+# it took `now`, reading every newer story of the section first (82 ms at 200,000).
 
 _NEIGHBOURS_SQL = """
 SELECT * FROM (
   SELECT 'p' AS dir, id, slug, headline FROM news_article
-  WHERE status = %(published)s AND published_at <= %(now)s AND {section}
+  WHERE status = %(published)s AND published_at <= %(upto)s AND {section}
     AND (published_at, id) < (%(at)s, %(id)s)
   ORDER BY published_at DESC, id DESC LIMIT 1
 ) AS previous_story
@@ -197,6 +200,7 @@ def _neighbours(article: Article, now: dt.datetime) -> tuple[Article | None, Art
         "published": Status.PUBLISHED,
         "now": ops.adapt_datetimefield_value(now),
         "at": ops.adapt_datetimefield_value(article.published_at),
+        "upto": ops.adapt_datetimefield_value(min(now, article.published_at)),
         "id": article.pk,
         "section": article.section_id,
     }
@@ -653,7 +657,12 @@ def _listing(
     selects, newest first; `dep` is the subject's tag (its name and address), and
     `stories:<dep>` its list. None when a cursor is malformed, or names a place with
     nothing beyond it."""
-    selected = Article.objects.published(site.now).filter(**(stories or {}))
+    upto = site.now
+    if older and (cursor := Cursor.parse(older)) is not None:
+        # One upper bound on published_at, the earlier: with two, SQLite walked from
+        # `now` down to the cursor (see _NEIGHBOURS_SQL).
+        upto = min(upto, cursor.published_at)
+    selected = Article.objects.published(upto).filter(**(stories or {}))
     visible = selected.for_listing()
     deps = site.deps | {dep, f"stories:{dep}", f"{dep}:about"}
     if newer:

@@ -64,6 +64,7 @@ def test_previous_and_next_walk_the_section_index(story):
         "published": Status.PUBLISHED,
         "now": now,
         "at": connection.ops.adapt_datetimefield_value(story.published_at),
+        "upto": connection.ops.adapt_datetimefield_value(story.published_at),
         "id": story.pk,
         "section": story.section_id,
     }
