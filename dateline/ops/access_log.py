@@ -117,19 +117,19 @@ _pending: list[str] = []
 
 
 def _write_soon(line: str) -> None:
+    try:
+        loop = get_running_loop()
+    except RuntimeError:  # not on a loop (a test, a tool): at once
+        _emit(line)
+        return
     _pending.append(line)
     if len(_pending) == 1:
-        try:
-            loop = get_running_loop()
-        except RuntimeError:  # not on a loop (a test, a tool): at once
-            _flush_pending()
-            return
         loop.call_soon(_flush_pending)
 
 
 def _flush_pending() -> None:
-    lines = _pending[:]
-    _pending.clear()
+    global _pending
+    lines, _pending = _pending, []
     if lines:
         _emit("".join(lines))
 
