@@ -739,7 +739,10 @@ CHANGES = [
         "live entry pinned",
         "live desk",
         lambda d: d.live("pin", entry=-1),
-        may_refresh={"live rss": "one tag for a story's live pages; the feed shows no pin"},
+        may_refresh={
+            name: "one tag for a story's live pages and feed items; a feed shows no pin"
+            for name in ("live rss", "rss", "atom", "section rss")
+        },
     ),
     Change("live entry deleted", "live desk", lambda d: d.live("delete", entry=0)),
     Change("live coverage ended", "live desk", lambda d: d.live("end")),
