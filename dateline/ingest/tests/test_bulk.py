@@ -303,6 +303,7 @@ def test_an_import_builds_each_storys_search_document_once_and_search_finds_it(t
     assert last.pk in {h.article.pk for h in hits}
 
 
+@pytest.mark.engine("postgresql")  # SQLite has no sequence: its ids come with the insert
 @pytest.mark.django_db
 def test_posts_linking_to_posts_of_their_batch_are_each_written_once_on_postgresql(tmp_path):
     """Each post of the generated export links to the one before, which is in the same
@@ -311,8 +312,6 @@ def test_posts_linking_to_posts_of_their_batch_are_each_written_once_on_postgres
     from django.db import connection
     from django.test.utils import CaptureQueriesContext
 
-    if connection.vendor != "postgresql":
-        pytest.skip("SQLite has no sequence: its ids come with the insert")
     with CaptureQueriesContext(connection) as queries:
         import_wxr(_wxr(tmp_path, 30, 3))
     writes = [q["sql"] for q in queries if q["sql"].lstrip().upper().startswith(("UPDATE", "WITH"))]

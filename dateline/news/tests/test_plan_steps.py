@@ -18,9 +18,8 @@ from dateline.news import selectors
 from dateline.news.models import Article
 from dateline.news.tests import factories
 
-pytestmark = pytest.mark.skipif(
-    connection.vendor != "sqlite", reason="SQLite's planner; PostgreSQL takes the tighter bound"
-)
+# SQLite's planner; PostgreSQL takes the tighter bound (news/tests/test_plans.py).
+pytestmark = pytest.mark.engine("sqlite")
 
 NEWER = 60
 

@@ -99,6 +99,7 @@ def test_admin_story_list_searches_text_and_source_ids(client):
     assert ">Other<" in page and "Ferry strike" not in page
 
 
+@pytest.mark.engine("postgresql")
 def test_a_typed_word_every_story_holds_is_planned_as_common_not_guessed_rare():
     # PostgreSQL estimates a prefix ("harbour:*") from its statistics only when they hold
     # a hundred words or more, and guesses 2 % otherwise: a search's windows then built a
@@ -109,8 +110,6 @@ def test_a_typed_word_every_story_holds_is_planned_as_common_not_guessed_rare():
     from dateline.search.backends import postgres
     from dateline.search.query import parse
 
-    if connection.vendor != "postgresql":
-        pytest.skip("PostgreSQL's planner")
     for i in range(40):
         factories.article(headline=f"Harbour notes {i % 3}", body="<p>Boats.</p>", publish=False)
     tsquery, params = postgres._tsquery(parse("harbour", prefix=True))
