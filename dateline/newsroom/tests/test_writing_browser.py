@@ -309,8 +309,9 @@ def test_a_writer_writes_and_submits_with_the_keyboard_alone(live_server, open_p
 
 # Every box on the page (the editor's toolbar, 439 px wide before its icon font, was what
 # the whole journey's check once caught), and under the action bar the open form's own and,
-# closed, the form Chromium still lays out when something asks where it is (a closed <details>' content is only skipped, as
-# `content-visibility: hidden`, and a script, axe or a test measuring it lays it out again).
+# closed, the form Chromium still lays out when something asks where it is (a closed
+# <details>' content is only skipped, as `content-visibility: hidden`, and a script, axe or
+# a test measuring it lays it out again).
 _PAST_THE_EDGE = """() => {
   const width = document.documentElement.clientWidth;
   const past = [];
