@@ -649,17 +649,7 @@ def redirects_point_many(
         invalidate({"redirects"})
 
 
-@transaction.atomic
 def redirects_point(*, article: Article, old_paths: Iterable[str], source: str = "") -> None:
     """Make each of `old_paths` (a migrated site's permalinks) answer 301 to `article`,
-    whatever it pointed at before; one statement for all of them."""
-    paths = sorted({p[:1000] for p in old_paths})
-    before = set(Redirect.objects.filter(old_path__in=paths).values_list("old_path", "article_id"))
-    Redirect.objects.bulk_create(
-        [Redirect(old_path=p, article=article, source=source) for p in paths],
-        update_conflicts=True,
-        unique_fields=["old_path"],
-        update_fields=["article", "source"],
-    )
-    if before != {(p, article.pk) for p in paths}:
-        invalidate({"redirects"})
+    whatever it pointed at before: the batch's way, for one story."""
+    redirects_point_many(pointed=[(article, old_paths)], source=source)
