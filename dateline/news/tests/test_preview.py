@@ -55,6 +55,18 @@ def test_a_draft_previews_with_the_public_template_noindex_and_never_kept(client
     assert client.get(story.get_absolute_url()).status_code == 404
 
 
+def test_a_preview_sends_no_read_beacon(client):
+    """A preview is not a read, and the story is not out: the beacon would count the person
+    checking it, and its answer (404, the story is not public) is an error in the
+    browser's console (Lighthouse's best practices)."""
+    story = _draft()
+    page = client.get(preview_url(story)).content.decode()
+    assert "sendBeacon" not in page
+    assert f'data-story="{story.pk}"' not in page
+    published = factories.article(headline="Out already")
+    assert "sendBeacon" in client.get(published.get_absolute_url()).content.decode()
+
+
 def test_a_preview_is_never_served_from_the_page_cache():
     story = _draft()
     commit()
