@@ -115,11 +115,16 @@ async def _attack_while_reading(port: int):
     slow_headers.write(b"GET / HTTP/1.1\r\nHost: 127.0.0.1\r\n")
     await asyncio.wait_for(ready.wait(), 30)
 
-    reads = []
+    # Pairs of reads for as long as every slow body is still held (up to 10 pairs): on a
+    # busy machine fewer fit in the bodies' grace, and a read after the first 408 would no
+    # longer show readers served *while* the attack goes on.
+    reads, still_held = [], []
     for n in range(10):
+        if done:
+            break
         reads.append(("cached", *await _request(port, _get(STORY), READER_BOUND)))
         reads.append(("uncached", *await _request(port, _get(f"{STORY}?r={n}"), READER_BOUND)))
-    still_held = len(held) - len(done)
+        still_held.append(len(held) - len(done))
 
     await asyncio.wait_for(asyncio.gather(*tasks), BODY_TIMEOUT + SLACK + 10)
     for _, writer in idle:
@@ -137,8 +142,8 @@ def test_readers_are_served_while_slow_and_idle_clients_hold_connections(site):
     reads, still_held, slow = asyncio.run(_attack_while_reading(port))
 
     # Every read was answered in time, while all 50 slow bodies were still being sent.
-    assert still_held == 50
-    expected = [("cached", 200), ("uncached", 200)] * 10
+    assert len(still_held) >= 2 and set(still_held[:-1]) == {50}
+    expected = [("cached", 200), ("uncached", 200)] * len(still_held)
     assert [(kind, status) for kind, status, _ in reads] == expected
     assert max(took for _, _, took in reads) < READER_BOUND
     # Each slow client was answered 408 and cut off once its grace was over.
