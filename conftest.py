@@ -46,17 +46,42 @@ def _fresh_page_cache(settings):
     store.clear()
 
 
+# What a test asks for when it reads or writes the suite's database (pytest-django).
+DATABASE_FIXTURES = frozenset(
+    {
+        "db",
+        "transactional_db",
+        "django_db_reset_sequences",
+        "django_db_serialized_rollback",
+        "django_db_setup",
+        "live_server",
+        "_django_db_helper",
+    }
+)
+
+
+def uses_the_database(item) -> bool:
+    if item.get_closest_marker("django_db"):
+        return True
+    return not DATABASE_FIXTURES.isdisjoint(getattr(item, "fixturenames", ()))
+
+
 def pytest_collection_modifyitems(config, items):
-    """A test marked `engine("postgresql")` checks what only that engine has (its planner,
-    its sequences): it is left out of the other engine's run, not skipped in it. CI runs
-    the suite once on each engine, so each such test runs once, and a skip still means
-    something that should have run did not."""
+    """CI runs the suite once on each engine. A test marked `engine("postgresql")` checks
+    what only that engine has (its planner, its sequences): it is left out of the other
+    engine's run, not skipped in it, so a skip still means something that should have run
+    did not. A test that never touches the suite's database (pytest-django refuses it any
+    access) gives the same answer on either engine: it runs in the SQLite run only."""
     from django.db import connection
 
     kept, left_out = [], []
     for item in items:
         marker = item.get_closest_marker("engine")
-        (left_out if marker and connection.vendor not in marker.args else kept).append(item)
+        if marker:
+            runs_here = connection.vendor in marker.args
+        else:
+            runs_here = connection.vendor == "sqlite" or uses_the_database(item)
+        (kept if runs_here else left_out).append(item)
     if left_out:
         config.hook.pytest_deselected(items=left_out)
         items[:] = kept

@@ -18,6 +18,10 @@ from urllib.parse import urlsplit, urlunsplit
 import pytest
 from django.conf import settings
 
+# Backup and restore go through the suite's own engine (pg_dump on PostgreSQL), by a process
+# of their own, not through the test's connection: run on both engines all the same.
+pytestmark = pytest.mark.engine("sqlite", "postgresql")
+
 # What a site owner's shell would not have set, or what the suite sets for itself.
 _UNSET = (
     "DATABASE_URL",
