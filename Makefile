@@ -42,12 +42,9 @@ serve: install
 	$(BIN)/dateline migrate --noinput
 	$(BIN)/dateline serve
 
-# One worker per core (pytest-xdist), each with a test database of its own; a module's tests
-# stay together on one worker, so its server, site or browser is made once.
-TEST_WORKERS ?= auto
 test: install checkers
 	$(BIN)/ruff check .
-	$(BIN)/pytest -n $(TEST_WORKERS) --dist loadfile
+	$(BIN)/pytest
 
 bench: install
 	bash bench/run.sh
