@@ -35,7 +35,7 @@ def compare(a: str, b: str, top: int) -> None:
     def load(path):
         stats = pstats.Stats(path).stats
         out = {}
-        for (file, line, name), (cc, nc, tt, ct, _callers) in stats.items():
+        for (file, _line, name), (_cc, nc, tt, ct, _callers) in stats.items():
             tail = "/".join(Path(file).parts[-3:])
             key = f"{tail}:{name}"
             prev = out.get(key, (0, 0.0, 0.0))
@@ -49,8 +49,10 @@ def compare(a: str, b: str, top: int) -> None:
         nb, tb, cb = sb.get(key, (0, 0.0, 0.0))
         rows.append((cb - ca, key, na, nb, ca, cb, ta, tb))
     rows.sort(reverse=True)
-    print(f"{'cum Δ s':>8} {'cum A':>8} {'cum B':>8} {'own A':>7} {'own B':>7} "
-          f"{'calls A':>8} {'calls B':>8}  function")
+    print(
+        f"{'cum Δ s':>8} {'cum A':>8} {'cum B':>8} {'own A':>7} {'own B':>7} "
+        f"{'calls A':>8} {'calls B':>8}  function"
+    )
     for delta, key, na, nb, ca, cb, ta, tb in rows[:top]:
         print(f"{delta:8.3f} {ca:8.3f} {cb:8.3f} {ta:7.3f} {tb:7.3f} {na:8d} {nb:8d}  {key}")
 
@@ -65,7 +67,9 @@ def main() -> None:
     parser.add_argument("--profile", help="write a cProfile of the measured misses here")
     parser.add_argument("--hits", action="store_true", help="also N × 20 hits on the loop")
     parser.add_argument(
-        "--gc", choices=("on", "freeze", "off"), default="on",
+        "--gc",
+        choices=("on", "freeze", "off"),
+        default="on",
         help="the collector as the server has it (on), or after gc.freeze() of the warm heap",
     )
     parser.add_argument("--compare", nargs=2, metavar="PSTATS")
@@ -158,8 +162,10 @@ def main() -> None:
     if profile:
         profile.disable()
         profile.dump_stats(args.profile)
-    print(f"tree {args.root}: {args.n} misses, {cpu / args.n * 1000:.3f} ms CPU each"
-          + (" (under cProfile)" if profile else ""))
+    print(
+        f"tree {args.root}: {args.n} misses, {cpu / args.n * 1000:.3f} ms CPU each"
+        + (" (under cProfile)" if profile else "")
+    )
     if args.hits:
         hit_scope = Scope(f"/story/{slugs[len(slugs) // 2]}/")
         front._call(front._environ(hit_scope, None))  # now kept
