@@ -168,10 +168,18 @@ def render(
         except EmbedRefused:
             return ""
 
-    html = PICTURE_REF.sub(figure, stored or "")
-    html = ALSO_READ_REF.sub(also_read, html)
-    html = EMBED_REF.sub(embed, html)
-    html = ARTICLE_LINK_REF.sub(link, html)
+    # Each pattern's scan only where its attribute occurs: a substring search is far
+    # cheaper than the regex engine's pass over the whole body, and most bodies hold one
+    # kind of reference or none (every uncached article page renders its body).
+    html = stored or ""
+    if 'data-picture="' in html:
+        html = PICTURE_REF.sub(figure, html)
+    if 'data-article="' in html:
+        html = ALSO_READ_REF.sub(also_read, html)
+    if 'data-embed="' in html:
+        html = EMBED_REF.sub(embed, html)
+    if 'data-article="' in html:
+        html = ARTICLE_LINK_REF.sub(link, html)
     return Markup(html)
 
 
