@@ -6,6 +6,7 @@ search page reads).
     BENCH_DATABASE_URL=postgres://postgres@127.0.0.1:5432/NAME \\
         .venv/bin/python bench/search.py 1000 1000000      # an empty PostgreSQL database
     .venv/bin/python bench/search.py 1000 100000           # SQLite in a temporary var dir
+    BENCH_DATABASE_URL=… .venv/bin/python bench/search.py 1000000 --slowest 15  # the tail
 
 Sizes grow one database: stories are added up to each size in turn, and each size is
 measured. The archive is built in SQL (PostgreSQL: INSERT … SELECT over generate_series,
@@ -350,13 +351,14 @@ def measure(size: int, sections: list[int]) -> dict:
     asked = queries(rng, sections)
     for q, section in asked[:20]:  # warm the caches a reader's first queries warm
         search_stories(q, filters=Filters(section_id=section))
-    timings, hits = [], []
+    timings, hits, each = [], [], []
     for q, section in asked:
         reset_queries()
         started = time.perf_counter()
         results = search_stories(q, filters=Filters(section_id=section))
         timings.append((time.perf_counter() - started) * 1000)
         hits.append(len(results.hits))
+        each.append((timings[-1], q, section, len(results.hits)))
     timings.sort()
 
     def pct(p: float) -> float:
@@ -370,12 +372,16 @@ def measure(size: int, sections: list[int]) -> dict:
         "p99": pct(99),
         "max": timings[-1],
         "empty": sum(1 for h in hits if not h),
+        "slowest": sorted(each, reverse=True),
     }
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("sizes", nargs="*", type=int, default=[1000, 100_000])
+    parser.add_argument(
+        "--slowest", type=int, default=0, metavar="N", help="print the N slowest queries"
+    )
     args = parser.parse_args()
     _setup()
     from django.db import connection
@@ -402,6 +408,9 @@ def main() -> None:
             " found nothing)",
             flush=True,
         )
+        # Where the tail is: the queries to EXPLAIN (ANALYZE, BUFFERS).
+        for ms, q, section, found in r["slowest"][: args.slowest]:
+            print(f"  {ms:8.1f} ms  {q!r}  section {section}  {found} hits", flush=True)
 
 
 if __name__ == "__main__":
