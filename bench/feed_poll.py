@@ -15,7 +15,9 @@ measures, with the SQL query count of each:
 With `--documents K`, K cold polls of N new items each come first (a wire's day: each poll
 new copy, the near-duplicate index growing with every item received), then 304 and warm
 for the last document. Each line gives stories per second beside the goal (500/s, issue
-11) and SQL statements per item.
+11), SQL statements per item, and the CPU time of this process and (PostgreSQL) of its
+backend: the two take turns, so N / (their sum) is the rate a machine of their own
+implies, whatever the load of a shared one.
 """
 
 from __future__ import annotations
@@ -121,6 +123,18 @@ def main() -> None:
             return 304, {"ETag": etag}, b""
         return 200, {"ETag": etag, "Content-Type": "application/xml"}, served["body"]
 
+    backend = None
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT pg_backend_pid()")
+            backend = cursor.fetchone()[0]
+
+    def backend_cpu() -> float:
+        if backend is None:
+            return 0.0
+        fields = Path(f"/proc/{backend}/stat").read_text().rsplit(")", 1)[1].split()
+        return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
     size = len(served["body"]) / 1e6
     print(f"{args.n} items x {args.documents}, {args.format}, {size:.1f} MB, {connection.vendor}")
     with serving({"/feed": route}) as server:
@@ -146,13 +160,16 @@ def main() -> None:
                 return run(sql, *rest)
 
             with connection.execute_wrapper(count):
-                started = time.perf_counter()
+                started, cpu, server = time.perf_counter(), time.process_time(), backend_cpu()
                 report = wire_poll(source=source)
                 seconds = time.perf_counter() - started
+                cpu, server = time.process_time() - cpu, backend_cpu() - server
             rate = f"{args.n / seconds:6.0f} stories/s (goal >= {GOAL})" if label != "304" else ""
+            implied = f"implied {args.n / (cpu + server):5.0f}/s" if label != "304" else ""
             print(
                 f"{label:>8}: {seconds:7.2f} s  {len(queries):6d} queries "
-                f"({len(queries) / args.n:5.2f}/item)  {rate}  {report.summary()}"
+                f"({len(queries) / args.n:5.2f}/item)  {rate}  CPU {cpu:5.2f} s + backend "
+                f"{server:5.2f} s {implied}  {report.summary()}"
             )
 
 
