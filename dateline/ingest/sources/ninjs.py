@@ -17,8 +17,8 @@ import json
 import re
 import time
 from collections.abc import Callable, Iterator
-from html import escape
 from dataclasses import dataclass
+from html import escape
 from pathlib import Path
 from typing import Any
 
