@@ -37,6 +37,14 @@ if __name__ == "__main__":
         except SystemExit as exit_:
             sys.stderr.write(f"exit {exit_.code}\n")
     sys.stderr.write(f"statements {count}\n")
+    # This process's own CPU (the writer) and its children's (the reader of core.ahead,
+    # forked and waited for by the import): the two sides that run side by side.
+    import resource
+
+    own = resource.getrusage(resource.RUSAGE_SELF)
+    kids = resource.getrusage(resource.RUSAGE_CHILDREN)
+    sys.stderr.write(f"writer_cpu {own.ru_utime + own.ru_stime:.2f}\n")
+    sys.stderr.write(f"reader_cpu {kids.ru_utime + kids.ru_stime:.2f}\n")
     if backend is not None:
         # The PostgreSQL backend's own CPU (this run's one connection, on this machine):
         # the server's share of the work, which the importer's CPU time does not include.

@@ -346,10 +346,9 @@ def _create_batch(batch, actor, run, default_section, then) -> list[Applied]:
     with run.item():
         filed, notes = [], []
         for incoming in batch:
-            story, story_notes, when, placed = _new_story(
-                incoming, run, read, default_section, actor, in_batch
+            story, story_notes, when, _placed = _new_story(
+                incoming, run, read, default_section, actor, in_batch, made
             )
-            story.body_after = _body_after(incoming, placed, run, in_batch, made)
             made[incoming.source, incoming.source_id] = story.article
             filed.append(Filed(story, incoming.want, when))
             notes.append(story_notes)
@@ -371,14 +370,17 @@ def _create_batch(batch, actor, run, default_section, then) -> list[Applied]:
     return applied
 
 
-def _new_story(incoming, run, read, default_section, actor, in_batch):
+def _new_story(incoming, run, read, default_section, actor, in_batch, made):
     """A story new to the site as a row not yet saved, with its relations, the notes on it
-    and when it is to go live (`_times`). Links to stories of the same batch are left for
-    `_body_after`."""
+    and when it is to go live (`_times`). Links to stories of the same batch have
+    stand-in ids until they have theirs (`_body_after`); the door's checks read the body
+    with them (no reference a check reads: body.references takes digits only)."""
     notes = list(incoming.notes)
     placed, lead = _pictures(incoming, run, read, notes)
     article = Article(source=incoming.source, source_id=incoming.source_id)
-    _fill(article, incoming, placed, _linked(incoming, run, exclude=in_batch))
+    inner = _inner_links(incoming, in_batch)
+    _fill(article, incoming, placed, _linked(incoming, run, exclude=in_batch) | inner)
+    body_after = _body_after(incoming, article.body, inner, made)
     article.slug = incoming.slug  # made free (or from the headline) with the batch's
     if incoming.lead_picture is not None and lead is not None:
         article.lead_picture_id = lead
@@ -391,26 +393,38 @@ def _new_story(incoming, run, read, default_section, actor, in_batch):
         authors=_unique(run.author(n[:200]) for n in incoming.authors if n.strip()),
         tags=_unique(run.tag(n[:100]) for n in incoming.tags if n.strip()),
         topics=_unique(run.topic(k, n[:200]) for k, n in incoming.topics if n.strip()),
+        body_after=body_after,
     )
     return story, notes, when, placed
 
 
-def _body_after(incoming, placed, run, in_batch, made):
-    """The body with its links to stories of the same batch, once they have ids."""
-    inner = {
+# Stand-ins for the ids of stories of the same batch, before they have them: negative (a
+# stored reference is digits only: body.references) and far from any number a text holds.
+_STAND_IN = -(2**62)
+_STAND_INS = re.compile(r'data-article="(-\d{19})"')
+
+
+def _inner_links(incoming, in_batch) -> dict[str, int]:
+    """The stories of the same batch `incoming` links to, each with its stand-in id."""
+    inner = sorted(
         sid
         for sid in incoming.links
         if sid != incoming.source_id and (incoming.source, sid) in in_batch
-    }
+    )
+    return {sid: _STAND_IN - n for n, sid in enumerate(inner)}
+
+
+def _body_after(incoming, first: str, inner: dict[str, int], made):
+    """The body with its links to stories of the same batch, once they have ids: `first`,
+    resolved with their stand-ins, with each stand-in swapped for its story's id. (It was
+    parsed and resolved again with the ids: twice a linked story, the largest repeated
+    cost in the writer's profile.)"""
     if not inner:
         return None
 
     def body() -> str:
-        stories = _linked(incoming, run, exclude=in_batch)
-        for sid in inner:
-            target = made.get((incoming.source, sid))
-            stories[sid] = target.pk if target is not None else None
-        return resolve_body(incoming.body, pictures=placed, stories=stories)
+        ids = {str(stand_in): str(made[incoming.source, sid].pk) for sid, stand_in in inner.items()}
+        return _STAND_INS.sub(lambda m: f'data-article="{ids.get(m[1], m[1])}"', first)
 
     return body
 

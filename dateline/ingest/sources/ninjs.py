@@ -17,6 +17,7 @@ import json
 import re
 import time
 from collections.abc import Callable, Iterator
+from dataclasses import dataclass
 from html import escape
 from pathlib import Path
 from typing import Any
@@ -26,6 +27,7 @@ from django.conf import settings
 from django.utils.dateparse import parse_datetime
 from lxml import etree
 
+from dateline.core.ahead import ahead
 from dateline.ingest import xml
 from dateline.ingest.apply import (
     BATCH,
@@ -77,8 +79,11 @@ def import_paths(
     report: Report | None = None,
     run: Run | None = None,
     progress: Callable[[int, int, float], None] | None = None,
+    read_ahead: bool | None = None,
 ) -> Report:
-    """`dateline import ninjs PATH…`: every item of every file, applied a batch at a time.
+    """`dateline import ninjs PATH…`: every item of every file, applied a batch at a time;
+    the files are parsed ahead, in a second process, unless `read_ahead` is False
+    (core.ahead).
     `progress(done, total, seconds)` after each item; `total` is estimated from the bytes
     of the files read so far, since a file's items are known only once it is read."""
     report = report or Report()
@@ -115,20 +120,36 @@ def import_paths(
                 add(outcome.result())
         pending.clear()
 
-    for path in files:
-        items = list(read_file(path))  # a file's items are read whole anyway (json)
-        read_items += len(items)
-        read_bytes += path.stat().st_size
-        for parsed in items:
-            if isinstance(parsed, IncomingPicture):
-                flush()  # in the order they come
-                add(_apply(parsed, run))
-                continue
-            pending.append(parsed)
-            if len(pending) >= BATCH:
-                flush()
+    def parsed_items():
+        for path in files:
+            items = list(read_file(path))  # a file's items are read whole anyway (json)
+            yield _FileRead(path.stat().st_size, len(items))
+            yield from items
+
+    # The next files are parsed in a second process while this one writes (core.ahead).
+    for parsed in ahead(parsed_items, use=read_ahead):
+        if isinstance(parsed, _FileRead):
+            read_items += parsed.items
+            read_bytes += parsed.size
+            continue
+        if isinstance(parsed, IncomingPicture):
+            flush()  # in the order they come
+            add(_apply(parsed, run))
+            continue
+        pending.append(parsed)
+        if len(pending) >= BATCH:
+            flush()
     flush()
     return report
+
+
+@dataclass
+class _FileRead:
+    """A file's size and its number of items, for the progress bar's estimate of the
+    total."""
+
+    size: int
+    items: int
 
 
 def _apply(parsed, run: Run) -> ItemResult:

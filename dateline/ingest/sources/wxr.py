@@ -37,6 +37,7 @@ from pathlib import Path
 from lxml import etree
 
 from dateline.core import clock
+from dateline.core.ahead import ahead
 from dateline.core.text import html_to_text
 from dateline.ingest import xml
 from dateline.ingest.apply import BATCH, Applied, Run, stories_apply
@@ -245,13 +246,11 @@ def _gmt(value: str) -> dt.datetime | None:
         return None
 
 
-def _local(value: str) -> dt.datetime | None:
+def _local(value: str, zone) -> dt.datetime | None:
     naive = _gmt(value)
     if naive is None:
         return None
-    from dateline.news.models import Publication
-
-    return naive.replace(tzinfo=Publication.load().zone)
+    return naive.replace(tzinfo=zone)
 
 
 class Parser:
@@ -261,9 +260,14 @@ class Parser:
     addresses."""
 
     def __init__(self, found: Scan, *, uploads: Path | None):
+        from dateline.news.models import Publication
+
         self.scan = found
         self.uploads = uploads
         self.W = f"{{{found.wp}}}"
+        # The site's zone, for a post with only a local time: read now, once, so parsing
+        # needs no database (it may run in a process of its own, core.ahead).
+        self.zone = Publication.load().zone
 
     def item(self, item) -> IncomingStory | ItemResult:
         W = self.W
@@ -380,7 +384,9 @@ class Parser:
 
     def _published(self, item) -> dt.datetime | None:
         W = self.W
-        published = _gmt(_text(item, f"{W}post_date_gmt")) or _local(_text(item, f"{W}post_date"))
+        published = _gmt(_text(item, f"{W}post_date_gmt")) or _local(
+            _text(item, f"{W}post_date"), self.zone
+        )
         if published is None and _text(item, "pubDate").strip():
             from email.utils import parsedate_to_datetime
 
@@ -520,8 +526,10 @@ def import_wxr(
     uploads: Path | None = None,
     report: Report | None = None,
     progress: Callable[[int, int, float], None] | None = None,
+    read_ahead: bool | None = None,
 ) -> Report:
-    """Import pass: each post parsed and applied in its own transaction, as it is read."""
+    """Import pass: the posts parsed (ahead, in a second process, unless `read_ahead` is
+    False: core.ahead) and applied a batch at a time, as they are read."""
     report = report or Report()
     path = Path(path)
     if not path.is_file():
@@ -566,13 +574,17 @@ def import_wxr(
                 progress(done, found.items, time.monotonic() - started)
         pending.clear()
 
+    def parsed_items():
+        for count, item in enumerate(xml.iterparse(path, tag="item"), start=1):
+            try:
+                yield parser.item(item)
+            except Exception as exc:  # one bad item is reported; the rest go on
+                post_id = _text(item, f"{parser.W}post_id").strip() or f"item-{count}"
+                yield ItemResult(FAILED, post_id, f"{type(exc).__name__}: {exc}"[:300])
+
     stories = 0
-    for count, item in enumerate(xml.iterparse(path, tag="item"), start=1):
-        try:
-            parsed = parser.item(item)
-        except Exception as exc:  # one bad item is reported; the rest go on
-            post_id = _text(item, f"{parser.W}post_id").strip() or f"item-{count}"
-            parsed = ItemResult(FAILED, post_id, f"{type(exc).__name__}: {exc}"[:300])
+    # The next posts are parsed in a second process while this one writes (core.ahead).
+    for parsed in ahead(parsed_items, use=read_ahead):
         pending.append(parsed)
         stories += isinstance(parsed, IncomingStory)
         if stories >= BATCH:
