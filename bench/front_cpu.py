@@ -20,11 +20,11 @@ from __future__ import annotations
 
 import argparse
 import asyncio
-import os
 import statistics
-import sys
 import time
 from pathlib import Path
+
+import inprocess
 
 
 def main() -> None:
@@ -33,53 +33,25 @@ def main() -> None:
     parser.add_argument("--n", type=int, default=300, help="misses per sample")
     parser.add_argument("--samples", type=int, default=5)
     args = parser.parse_args()
-    sys.path.insert(0, args.root)
-    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings.production")
-    os.environ.setdefault("DATELINE_ALLOWED_HOSTS", "127.0.0.1")
-    os.environ.setdefault("DATELINE_DEBUG", "0")
-    import django
-
-    django.setup()
-    from django.conf import settings
-
-    import config.rsgi
-
-    front = config.rsgi.application
-
-    class Headers(dict):
-        def get_all(self, name):
-            value = self.get(name)
-            return [] if value is None else [value]
-
-    class Scope:
-        proto, method, scheme, http_version = "http", "GET", "http", "1.1"
-        server, client, authority = "127.0.0.1:8000", "127.0.0.1:50000", None
-
-        def __init__(self, path, query=""):
-            self.path, self.query_string = path, query
-            self.headers = Headers({"host": "127.0.0.1:8000", "user-agent": "bench"})
-
-    class Protocol:
-        def response_bytes(self, status, headers, body):
-            self.status = status
-
-    slugs = (Path(settings.VAR_DIR) / "bench-slugs.txt").read_text().split()
+    front, slugs = inprocess.front(args.root)
     count = [0]
 
     def miss():
         count[0] += 1
-        scope = Scope(f"/story/{slugs[count[0] % len(slugs)]}/", f"bench=cpu-{count[0]}")
+        scope = inprocess.Scope(f"/story/{slugs[count[0] % len(slugs)]}/", f"bench=cpu-{count[0]}")
         status, _, _ = front._call(front._environ(scope, None))
         assert status == 200, status
 
     def front_miss():
         count[0] += 1
-        status, _, _ = front._call(front._environ(Scope("/", f"bench=cpu-{count[0]}"), None))
+        status, _, _ = front._call(
+            front._environ(inprocess.Scope("/", f"bench=cpu-{count[0]}"), None)
+        )
         assert status == 200, status
 
-    hit_scope = Scope(f"/story/{slugs[len(slugs) // 2]}/")
+    hit_scope = inprocess.Scope(f"/story/{slugs[len(slugs) // 2]}/")
     front._call(front._environ(hit_scope, None))  # now kept
-    protocol = Protocol()
+    protocol = inprocess.Protocol()
 
     async def hits(n):
         for _ in range(n):
