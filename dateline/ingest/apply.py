@@ -346,7 +346,7 @@ def _create_batch(batch, actor, run, default_section, then) -> list[Applied]:
     with run.item():
         filed, notes = [], []
         for incoming in batch:
-            story, story_notes, when, _placed = _new_story(
+            story, story_notes, when = _new_story(
                 incoming, run, read, default_section, actor, in_batch, made
             )
             made[incoming.source, incoming.source_id] = story.article
@@ -395,7 +395,7 @@ def _new_story(incoming, run, read, default_section, actor, in_batch, made):
         topics=_unique(run.topic(k, n[:200]) for k, n in incoming.topics if n.strip()),
         body_after=body_after,
     )
-    return story, notes, when, placed
+    return story, notes, when
 
 
 # Stand-ins for the ids of stories of the same batch, before they have them: negative (a
