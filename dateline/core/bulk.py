@@ -121,3 +121,30 @@ def rows_insert(model, objs: Sequence) -> None:
     for obj in objs:
         obj._state.adding = False
         obj._state.db = connection.alias
+
+
+def paths_point(model, target: str, wanted: dict, *, source: str = "") -> bool:
+    """Make each old path of `wanted` (path → object) a row of `model`, a redirect table
+    keyed by a unique `old_path`, pointing by its `target` key at that object, whatever it
+    pointed at before. True when that changed where any path points."""
+    if not wanted:
+        return False
+    paths = sorted(wanted)
+    column = model._meta.get_field(target).attname
+    before = set(model.objects.filter(old_path__in=paths).values_list("old_path", column))
+
+    def row(path):
+        return model(old_path=path, source=source, **{target: wanted[path]})
+
+    # Paths nothing had are new rows, copied in; only those already pointing somewhere
+    # need the upsert, whose statement costs more to build than to run.
+    known = {path for path, _ in before}
+    rows_insert(model, [row(p) for p in paths if p not in known])
+    if known:
+        model.objects.bulk_create(
+            [row(p) for p in sorted(known)],
+            update_conflicts=True,
+            unique_fields=["old_path"],
+            update_fields=[target, "source"],
+        )
+    return before != {(p, wanted[p].pk) for p in paths}

@@ -627,25 +627,7 @@ def redirects_point_many(
     for article, old_paths in pointed:
         for path in old_paths:
             wanted[path[:1000]] = article
-    if not wanted:
-        return
-    paths = sorted(wanted)
-    before = set(Redirect.objects.filter(old_path__in=paths).values_list("old_path", "article_id"))
-    # Paths no story had are new rows, copied in (dateline.core.bulk); only those already
-    # pointing somewhere need the upsert, whose statement costs more to build than to run.
-    known = {path for path, _ in before}
-    bulk.rows_insert(
-        Redirect,
-        [Redirect(old_path=p, article=wanted[p], source=source) for p in paths if p not in known],
-    )
-    if known:
-        Redirect.objects.bulk_create(
-            [Redirect(old_path=p, article=wanted[p], source=source) for p in sorted(known)],
-            update_conflicts=True,
-            unique_fields=["old_path"],
-            update_fields=["article", "source"],
-        )
-    if before != {(p, wanted[p].pk) for p in paths}:
+    if bulk.paths_point(Redirect, "article", wanted, source=source):
         invalidate({"redirects"})
 
 

@@ -14,7 +14,7 @@ from collections.abc import Iterable, Sequence
 from django.core.exceptions import ValidationError
 from django.db import transaction
 
-from dateline.core import clock
+from dateline.core import bulk, clock
 from dateline.core.text import unique_slug
 from dateline.news import touches
 from dateline.news.services import _require_door
@@ -184,13 +184,7 @@ def _footer_set(*, pages: Sequence[Page]) -> tuple[int, ...]:
 @transaction.atomic
 def page_redirects_point(*, page: Page, old_paths: Iterable[str], source: str = "") -> None:
     """Make each of `old_paths` answer 301 to `page` (a migrated site's permalinks)."""
-    paths = sorted({p[:1000] for p in old_paths if p and p != page.get_absolute_url()})
-    before = set(PageRedirect.objects.filter(old_path__in=paths).values_list("old_path", "page_id"))
-    PageRedirect.objects.bulk_create(
-        [PageRedirect(old_path=p, page=page, source=source) for p in paths],
-        update_conflicts=True,
-        unique_fields=["old_path"],
-        update_fields=["page", "source"],
-    )
-    if before != {(p, page.pk) for p in paths}:
+    own = page.get_absolute_url()
+    wanted = {p[:1000]: page for p in old_paths if p and p != own}
+    if bulk.paths_point(PageRedirect, "page", wanted, source=source):
         invalidate({"redirects"})
