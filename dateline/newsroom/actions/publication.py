@@ -120,15 +120,21 @@ def article_unpublish(*, article: Article, by, note: str = "") -> Article:
     article, workflow = _locked(article)
     if article.status != Status.PUBLISHED:
         raise ActionRefused("The story is not published.")
+    return _take_down(article, workflow, Status.DRAFT, by=by, action="unpublish", note=note)
+
+
+def _take_down(article: Article, workflow, status: str, *, by, action: str, note: str) -> Article:
+    """Move a story off the site to `status`. A person's takedown sticks: the story stays
+    down whatever its source sends later (Workflow.taken_down)."""
     was_live = article.is_visible
     with news._through_door():
-        news._article_set_visibility(article=article, status=Status.DRAFT)
+        news._article_set_visibility(article=article, status=status)
     if was_live:
         _announce(events.STORY_UNPUBLISHED, article, by)
     if is_person(by):
         workflow.taken_down = True
         workflow.save()
-    _audit(by, "unpublish", article, note=note)
+    _audit(by, action, article, note=note)
     return article
 
 
@@ -148,16 +154,7 @@ def article_withdraw(*, article: Article, by, note: str = "") -> Article:
     article, workflow = _locked(article)
     if article.status == Status.WITHDRAWN:
         raise ActionRefused("The story is already withdrawn.")
-    was_live = article.is_visible
-    with news._through_door():
-        news._article_set_visibility(article=article, status=Status.WITHDRAWN)
-    if was_live:
-        _announce(events.STORY_UNPUBLISHED, article, by)
-    if is_person(by):
-        workflow.taken_down = True
-        workflow.save()
-    _audit(by, "withdraw", article, note=note)
-    return article
+    return _take_down(article, workflow, Status.WITHDRAWN, by=by, action="withdraw", note=note)
 
 
 @transaction.atomic
