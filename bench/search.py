@@ -15,8 +15,10 @@ is filled by its own triggers, as an importer's bulk writes fill it. Stories: a 
 headline, a 30-word standfirst and a 120-word body drawn from a 20,000-word made-up
 vocabulary with a Zipf-like skew (the word of rank r drawn with density ∝ r^(-2/3); on
 PostgreSQL standfirsts and bodies are 30-word passages from a pool of 50,000), 8 sections,
-published over the past six years; 2 % drafts and 1 % scheduled in the coming week, which
-readers must not find.
+published over the past six years in the order they are written, the oldest first, as a
+paper's archive is (until 1 December 2026 the dates were random, which scattered each week
+over the whole table); 2 % drafts and 1 % scheduled in the coming week, which readers must
+not find.
 
 Queries: 60 % one word, 25 % two words, 15 % a quoted two-word phrase, taken from the
 headline and body of random stories; 10 % of the queries carry a section filter.
