@@ -129,9 +129,7 @@ FROM generate_series(%(start)s, %(stop)s) g,
 # are inserted (story g of a build up to `size` at g/size of the way through six years,
 # the newest now): a week's stories lie together in the table, as a real archive's do.
 # Random dates would scatter each week over the whole heap, one block read per story.
-_PG_WRITTEN_AT = (
-    "now() - interval '2190 days' * (1 - (g + random()) / %(size)s::float8)"
-)
+_PG_WRITTEN_AT = "now() - interval '2190 days' * (1 - (g + random()) / %(size)s::float8)"
 
 
 def grow_postgres(words: list[str], sections: list[int], start: int, stop: int) -> None:
