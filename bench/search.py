@@ -15,8 +15,10 @@ is filled by its own triggers, as an importer's bulk writes fill it. Stories: a 
 headline, a 30-word standfirst and a 120-word body drawn from a 20,000-word made-up
 vocabulary with a Zipf-like skew (the word of rank r drawn with density ∝ r^(-2/3); on
 PostgreSQL standfirsts and bodies are 30-word passages from a pool of 50,000), 8 sections,
-published over the past six years; 2 % drafts and 1 % scheduled in the coming week, which
-readers must not find.
+published over the past six years in the order they are written, the oldest first, as a
+paper's archive is (until 1 December 2026 the dates were random, which scattered each week
+over the whole table); 2 % drafts and 1 % scheduled in the coming week, which readers must
+not find.
 
 Queries: 60 % one word, 25 % two words, 15 % a quoted two-word phrase, taken from the
 headline and body of random stories; 10 % of the queries carry a section filter.
@@ -116,11 +118,18 @@ SELECT initcap(h.t), 'bench-' || g, s.t || '.', '', '<p>' || b.t || '.</p>', {bo
   left(s.t || '. ' || b.t, 600), (%(sections)s::int[])[1 + g %% {nsections}], NULL,
   CASE WHEN g %% 50 = 7 THEN 'draft' ELSE 'published' END,
   CASE WHEN g %% 100 = 3 THEN now() + random() * interval '7 days'
-       ELSE now() - random() * interval '2190 days' END,
+       ELSE {written_at} END,
   NULL, '', '', 'bench', '', '', 1, NULL, NULL, now(), now()
 FROM generate_series(%(start)s, %(stop)s) g,
   LATERAL {headline_words} h, LATERAL {standfirst_words} s, LATERAL {body_words} b
 """
+
+
+# A paper writes its archive in time order, so the stories are dated in the order they
+# are inserted (story g of a build up to `size` at g/size of the way through six years,
+# the newest now): a week's stories lie together in the table, as a real archive's do.
+# Random dates would scatter each week over the whole heap, one block read per story.
+_PG_WRITTEN_AT = "now() - interval '2190 days' * (1 - (g + random()) / %(size)s::float8)"
 
 
 def grow_postgres(words: list[str], sections: list[int], start: int, stop: int) -> None:
@@ -149,6 +158,7 @@ def grow_postgres(words: list[str], sections: list[int], start: int, stop: int) 
     sql = _PG_INSERT.format(
         body=BODY,
         nsections=len(sections),
+        written_at=_PG_WRITTEN_AT,
         headline_words=_PG_WORDS.format(n=len(words), count=HEADLINE),
         standfirst_words=_PG_PASSAGES.format(pool=POOL, count=1),
         body_words=_PG_PASSAGES.format(pool=POOL, count=BODY // PASSAGE),
@@ -159,7 +169,9 @@ def grow_postgres(words: list[str], sections: list[int], start: int, stop: int) 
         for first in range(start, stop, BATCH):
             last = min(first + BATCH, stop) - 1
             with transaction.atomic(), connection.cursor() as cursor:
-                cursor.execute(sql, {"sections": sections, "start": first, "stop": last})
+                cursor.execute(
+                    sql, {"sections": sections, "start": first, "stop": last, "size": stop}
+                )
             print(f"  {last + 1:,} stories", file=sys.stderr, flush=True)
     with connection.cursor() as cursor:
         cursor.execute("ANALYZE news_article")
@@ -182,7 +194,7 @@ SELECT g, initcap(h.t) AS headline,
   1 + floor(random() * {pool})::int AS b3, 1 + floor(random() * {pool})::int AS b4,
   CASE WHEN g %% 50 = 7 THEN 'draft' ELSE 'published' END AS status,
   CASE WHEN g %% 100 = 3 THEN now() + random() * interval '7 days'
-       ELSE now() - random() * interval '2190 days' END AS at,
+       ELSE {written_at} END AS at,
   (%(sections)s::int[])[1 + g %% {nsections}] AS section
 FROM generate_series(%(start)s, %(stop)s) g, LATERAL {headline_words} h
 """
@@ -199,6 +211,7 @@ SELECT p.headline, 'bench-' || p.g, ps.t || '.', '',
 FROM bench_plan p JOIN bench_passage ps ON ps.i = p.s JOIN bench_passage p1 ON p1.i = p.b1
   JOIN bench_passage p2 ON p2.i = p.b2 JOIN bench_passage p3 ON p3.i = p.b3
   JOIN bench_passage p4 ON p4.i = p.b4
+ORDER BY p.g
 """
 
 _PG_FAST_DOCUMENTS = """
@@ -212,6 +225,7 @@ FROM bench_plan p JOIN news_article a ON a.slug = 'bench-' || p.g
   JOIN bench_passage p4 ON p4.i = p.b4,
   LATERAL (SELECT setweight(to_tsvector(search_config(), unaccent(search_text(p.headline))),
     'A') || setweight(ps.v, 'B') AS ranked) r
+ORDER BY p.g
 """
 
 
@@ -222,6 +236,7 @@ def _grow_postgres_fast(words, sections, start: int, stop: int) -> None:
         "pool": POOL,
         "nsections": len(sections),
         "body": BODY,
+        "written_at": _PG_WRITTEN_AT,
         "headline_words": _PG_WORDS.format(n=len(words), count=HEADLINE),
     }
     with connection.cursor() as cursor:
@@ -236,7 +251,7 @@ def _grow_postgres_fast(words, sections, start: int, stop: int) -> None:
     try:
         for first in range(start, stop, BATCH):
             last = min(first + BATCH, stop) - 1
-            params = {"sections": sections, "start": first, "stop": last}
+            params = {"sections": sections, "start": first, "stop": last, "size": stop}
             with transaction.atomic(), connection.cursor() as cursor:
                 cursor.execute(_PG_FAST_PLAN.format(**formats), params)
                 cursor.execute(_PG_FAST_ARTICLES.format(**formats))
@@ -288,8 +303,8 @@ def grow_sqlite(words: list[str], sections: list[int], start: int, stop: int) ->
             standfirst, body = text(STANDFIRST) + ".", text(BODY) + "."
             if g % 100 == 3:
                 at = now + dt.timedelta(seconds=rng.random() * 7 * 86400)
-            else:
-                at = now - dt.timedelta(seconds=rng.random() * 2190 * 86400)
+            else:  # in time order, as _PG_WRITTEN_AT
+                at = now - dt.timedelta(days=2190 * (1 - (g + rng.random()) / stop))
             rows.append(
                 (
                     text(HEADLINE).title(),

@@ -55,7 +55,12 @@ def conditions(
     where: list[str] = []
     params: dict = {}
     if visibility is Visibility.READERS:
-        where.append("d.status = 'published' AND d.published_at <= %(now)s")
+        # A visible story's recency is its publication time, so it is never after now
+        # either; said so, the time index's range stops at now, and a window of the last
+        # days no longer reads every scheduled story (dated in the coming days) to drop it.
+        where.append(
+            "d.status = 'published' AND d.published_at <= %(now)s AND d.recency_at <= %(now)s"
+        )
     else:
         where.append("d.status <> 'placeholder'")
     params["now"] = adapt(now)

@@ -106,6 +106,23 @@ def _tsquery(query: Query, config: str | None = None) -> tuple[str, dict]:
 
 
 def search(query: Query, *, visibility, filters, now, offset: int, limit: int, sort: Sort):
+    sql, params = search_sql(
+        query,
+        visibility=visibility,
+        filters=filters,
+        now=now,
+        offset=offset,
+        limit=limit,
+        sort=sort,
+    )
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        rows = cursor.fetchall()
+    return [RawHit(pk, float(score or 0), snippet) for pk, score, snippet in rows]
+
+
+def search_sql(query: Query, *, visibility, filters, now, offset: int, limit: int, sort: Sort):
+    """The search's one statement and its parameters (apart, for the plan tests)."""
     where, params = conditions(visibility=visibility, filters=filters, now=now)
     tsquery, query_params = _tsquery(query)
     params.update(
@@ -149,10 +166,7 @@ def search(query: Query, *, visibility, filters, now, offset: int, limit: int, s
                   q.query, %(options)s)
     FROM top JOIN news_article a ON a.id = top.id, q
     ORDER BY {_OUTER_ORDER[sort]}, top.id DESC"""
-    with connection.cursor() as cursor:
-        cursor.execute(sql, params)
-        rows = cursor.fetchall()
-    return [RawHit(pk, float(score or 0), snippet) for pk, score, snippet in rows]
+    return sql, params
 
 
 def exists(query: Query, *, visibility, filters, now) -> bool:

@@ -372,3 +372,36 @@ def test_an_old_headline_match_is_ranked_however_many_newer_body_matches(monkeyp
     assert left and "Lighthouse keeper retires" not in left
     newest = found("lighthouse", sort=Sort.NEWEST)
     assert newest == [f"Coastal notes {i}" for i in range(5)] + ["Lighthouse keeper retires"]
+
+
+@pytest.mark.engine("postgresql")
+def test_the_readers_windows_read_the_time_index_up_to_now_only():
+    # A scheduled story is dated in the coming days: a window "the last two days" with no
+    # upper bound read each of them (one in a hundred of the bench's million, 10,000 rows,
+    # each its own heap block) only to drop it as not yet visible.
+    from dateline.search.backends import postgres
+    from dateline.search.query import parse
+
+    now = clock.now()
+    for i in range(30):
+        story(f"Harbour log {i}", "Tides.", published_at=now - dt.timedelta(hours=i))
+    sql, params = postgres.search_sql(
+        parse("harbour"),
+        visibility=Visibility.READERS,
+        filters=Filters(),
+        now=now,
+        offset=0,
+        limit=10,
+        sort=Sort.BEST,
+    )
+    with connection.cursor() as cursor:
+        cursor.execute("ANALYZE search_searchdocument")
+        # GIN serves bitmaps only: with them off, each window must say its range to the
+        # time index, which is the question.
+        cursor.execute("SET LOCAL enable_seqscan = off")
+        cursor.execute("SET LOCAL enable_bitmapscan = off")
+        cursor.execute(f"EXPLAIN {sql}", params)
+        plan = "\n".join(row[0] for row in cursor.fetchall())
+    ranges = [line for line in plan.splitlines() if "Index Cond: ((recency_at" in line]
+    assert ranges, plan
+    assert all("recency_at <= '" in line for line in ranges), plan
