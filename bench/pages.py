@@ -131,11 +131,14 @@ def pages() -> dict[str, str]:
         "API stories, 80 % deep": f"/api/v1/stories?cursor={_deep_api(published)}",
         "API stories by tag": f"/api/v1/stories?tag={tag.slug}",
         "API story": f"/api/v1/stories/{seed.pk}",
-        # A word only the seed stories hold, and one every copy holds.
+        # "kabul" is in the seed article's body, so every copy holds it too; "distribution"
+        # is in one other seed story only: the truly rare word. "taliban" is in every story.
         "search, a rare word": "/search/?q=kabul",
         "search, a word in every story": "/search/?q=taliban",
         "search, every story, newest": "/search/?q=taliban&sort=newest",
+        "search, a word one story holds": "/search/?q=distribution",
         "API search": "/api/v1/stories?q=taliban",
+        "API search, a word one story holds": "/api/v1/stories?q=distribution",
     }
 
 
