@@ -203,9 +203,17 @@ def copy_search_documents(seed: Article, first: int, last: int) -> None:
     with connection.cursor() as cursor:
         if pg():
             ranked = search_schema._PG_RANKED.replace("cfg", "search_config()")
+            # The standfirst's vector too is the seed's: once, not once a copy (a fifth of
+            # the statement's time).
+            standfirst = (
+                "setweight(to_tsvector(search_config(), unaccent(search_text(a.standfirst))), 'B')"
+            )
+            if standfirst in ranked:
+                ranked = ranked.replace(standfirst, "b.s")
             cursor.execute(
                 f"WITH b AS MATERIALIZED (SELECT setweight(to_tsvector(search_config(), "
-                f"unaccent(search_text(x.body))), 'C') AS v FROM news_article x "
+                f"unaccent(search_text(x.body))), 'C') AS v, "
+                f"{standfirst.replace('a.', 'x.')} AS s FROM news_article x "
                 f"WHERE x.id = {seed.pk}) "
                 f"INSERT INTO {document} (article_id, status, published_at, recency_at, "
                 f"section_id, ranked, document) "
