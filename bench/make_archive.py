@@ -327,8 +327,8 @@ def main() -> None:
     if not pg():
         with connection.cursor() as cursor:
             cursor.execute("PRAGMA synchronous = OFF")
-    # Worth it only when the copy dwarfs the rows already there.
-    dropped = drop_indexes() if pg() and total >= 10 * CHUNK else []
+    # Worth it only when the copy dwarfs the rows already there (more than one chunk).
+    dropped = drop_indexes() if pg() and total > CHUNK else []
     done = 0
     while done < total:
         size = min(CHUNK, total - done)
