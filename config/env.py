@@ -92,6 +92,10 @@ UPLOAD_MAX_MB = _int("DATELINE_UPLOAD_MAX_MB", 40)
 BODY_TIMEOUT = _int("DATELINE_BODY_TIMEOUT", 10)
 BODY_MIN_RATE_KB = _int("DATELINE_BODY_MIN_RATE_KB", 50)
 HEADER_TIMEOUT = _int("DATELINE_HEADER_TIMEOUT", 15)
+# The longest a reader's SQL statement may run on PostgreSQL, in milliseconds (0: no bound):
+# a public page or API answer cut by it is a 503 with Retry-After (dateline/core/timeouts.py).
+# The newsroom, the CLI, imports and migrations are never bounded.
+READER_STATEMENT_TIMEOUT_MS = _int("DATELINE_READER_STATEMENT_TIMEOUT_MS", 5000)
 # The front's WSGI threads per worker: set by `dateline serve --threads` for its workers.
 THREADS = _int("DATELINE_THREADS", 4)
 # One JSON line per request on stderr (dateline/ops/access_log.py).

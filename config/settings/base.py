@@ -52,6 +52,9 @@ MIDDLEWARE = [
     # Content-Security-Policy for the public site and for the desk; the desk's answers
     # private, no-store (config/security.py). After whitenoise: static files need neither.
     "config.security.SecurityHeadersMiddleware",
+    # Before anything reads the database: public requests' statements are bounded, and one
+    # cut answers 503 (its process_exception runs after the later middlewares').
+    "dateline.core.timeouts.ReaderStatementTimeoutMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
@@ -318,6 +321,7 @@ DATELINE_BODY_MIN_RATE = env.BODY_MIN_RATE_KB * 1024
 # connection idle as long.
 DATELINE_HEADER_TIMEOUT = env.HEADER_TIMEOUT
 DATELINE_SERVE_THREADS = env.THREADS
+DATELINE_READER_STATEMENT_TIMEOUT_MS = env.READER_STATEMENT_TIMEOUT_MS
 
 # The management API (dateline/api): requests per token per minute, counted in the cache
 # (shared across processes and servers when CACHE_URL is Redis).

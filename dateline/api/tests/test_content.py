@@ -193,6 +193,45 @@ def test_q_combines_with_a_section_filter_and_pages_by_cursor(client, site, ferr
     assert rest == [site["stories"][1].pk, ferries["body_only"].pk]
 
 
+def test_q_pages_newest_first_across_years_with_a_label_filter(client, site):
+    # Matches a day, weeks, a year and more apart (on PostgreSQL each in another of the
+    # windows the API's search reads in turn), some with the tag and author, some without.
+    now = clock.now()
+    tagged, untagged = [], []
+    for n, days in enumerate([0.5, 1.5, 20, 200, 400, 3000, 3000]):
+        story = factories.article(
+            headline=f"Lighthouse keeper {n}", published_at=now - dt.timedelta(days=days)
+        )
+        if n % 2 == 0:
+            factories.save(story, tags=[site["tag"]], authors=[site["author"]])
+            tagged.append(story.pk)
+        else:
+            untagged.append(story.pk)
+
+    def pages(**filters):
+        seen, cursor = [], None
+        while True:
+            data = {"q": "lighthouse", "limit": 2, **filters}
+            page = _json(
+                client, "/api/v1/stories", data={**data, **({"cursor": cursor} if cursor else {})}
+            )
+            seen += [i["id"] for i in page["items"]]
+            if not (cursor := page["next_cursor"]):
+                return seen
+
+    def newest_first(ids):
+        from dateline.news.models import Article
+
+        stories = Article.objects.filter(pk__in=ids).order_by("-published_at", "-pk")
+        return list(stories.values_list("pk", flat=True))
+
+    assert pages() == newest_first(tagged + untagged)
+    assert pages(tag="ferries") == newest_first(tagged)
+    assert pages(author="ana-reed", tag="ferries") == newest_first(tagged)
+    until = (now - dt.timedelta(days=10)).isoformat()
+    assert pages(until=until) == newest_first(tagged + untagged)[2:]
+
+
 def test_q_without_a_word_to_look_for_finds_nothing(client, ferries):
     data = _json(client, "/api/v1/stories", data={"q": "?! -ferry"})
     assert data == {"items": [], "next_cursor": None}
