@@ -187,7 +187,10 @@ def _import_document(
             continue
         if batch.takes(entry):
             continue
+        near_one = batch.near_one
         batch.flush()  # what came before it is in: it may update or duplicate one of them
+        if near_one and batch.takes(entry):
+            continue  # near one of them in bits, not in text: new after all, batched
         try:
             result, item = wire_item_apply(
                 source=source,
@@ -224,9 +227,13 @@ class _Batch:
         self.entries: list[IncomingStory] = []
         self.fingerprints: dict[str, int | None] = {}
         self.shingles: dict[str, set[str]] = {}
+        # The last item refused was within CANDIDATE_DISTANCE of one of the batch: once the
+        # batch is in, the index compares their texts, and it may be taken after all.
+        self.near_one = False
 
     def takes(self, incoming: IncomingStory) -> bool:
         guid = incoming.source_id
+        self.near_one = False
         if guid in self.known or incoming.want == WITHDRAW or guid in self.fingerprints:
             return False
         words = normalised_words(incoming.headline, incoming.body)
@@ -236,6 +243,7 @@ class _Batch:
             other is not None and distance(fingerprint, other) <= CANDIDATE_DISTANCE
             for other in self.fingerprints.values()
         ):
+            self.near_one = True
             return False  # it may duplicate one of the batch: they go in first
         if self.poll.index.group_of(words, fingerprint, found=found) is not None:
             return False

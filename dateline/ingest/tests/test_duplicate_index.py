@@ -237,3 +237,43 @@ def test_an_item_edited_by_the_desk_is_still_compared_on_its_text(tmp_path):
     index = DuplicateIndex(now=now)
     assert index.group_of(edited, simhash(edited)) == item.pk
     assert index.group_of(words, simhash(edited)) is None
+
+
+@pytest.mark.django_db
+def test_a_new_item_near_one_of_its_batch_in_bits_only_goes_in_with_a_batch(tmp_path):
+    """An item within CANDIDATE_DISTANCE of one of its batch waits for the batch to be in;
+    then, not a near-duplicate of it, it went in alone (about 25 statements) where it can
+    start the next batch."""
+    import random
+
+    from dateline.ingest import wire
+    from dateline.ingest.models import WireItem, WireSource
+    from dateline.news.tests import factories
+
+    rng = random.Random(3)
+    words = "harbour bridge ferry council vote fares winter port north strike".split()
+    items = "".join(
+        f"<item><guid>near-{n}</guid><title>Story {n}</title><description>&lt;p&gt;"
+        f"{' '.join(rng.choice(words) for _ in range(60))}&lt;/p&gt;</description></item>"
+        for n in range(6)
+    )
+    (tmp_path / "feed.xml").write_text(
+        f"<rss version='2.0'><channel><title>Near</title><link>https://wire.example/</link>"
+        f"{items}</channel></rss>",
+        encoding="utf-8",
+    )
+    source = WireSource.objects.create(
+        name="near",
+        kind="folder",
+        location=str(tmp_path),
+        format="feed",
+        default_section=factories.section("News"),
+    )
+    with (
+        mock.patch.object(wire, "simhash", lambda words, found=None: 0),  # all 0 bits apart
+        mock.patch.object(wire, "wire_item_apply", wraps=wire.wire_item_apply) as alone,
+    ):
+        report = wire.wire_poll(source=source)
+    assert report.summary().startswith("6 created"), report.summary()
+    assert alone.call_count == 0
+    assert not WireItem.objects.filter(duplicate_of__isnull=False).exists()
