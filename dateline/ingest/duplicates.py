@@ -98,8 +98,8 @@ def _near_positions(columns: list[bytes], fingerprint: int) -> list[int]:
     the fingerprints within CANDIDATE_DISTANCE bits of `fingerprint`. Each column's
     per-byte distances become one integer, a byte a fingerprint; the eight add up without
     carrying (at most 64 a byte), so the sum holds each fingerprint's distance in its byte.
-    About 11 ns a fingerprint where a Python loop takes 100 (bench/README.md): the loop over a busy wire's
-    window (100,000 items) was the cost of every new item."""
+    About 11 ns of CPU a fingerprint where a Python loop takes 100 (bench/README.md): the
+    loop over a busy wire's window (100,000 items) was the cost of every new item."""
     size = len(columns[0])
     if not size:
         return []
