@@ -4,9 +4,10 @@ Two stages. Each item gets a 64-bit SimHash (Charikar) of its normalised text (h
 body, lowercased, punctuation dropped) over word 3-shingles: every shingle votes on each of
 the 64 bits with a bit of its own hash, and the fingerprint keeps the majority. Texts that
 share most shingles get fingerprints a few bits apart; unrelated texts differ in about half
-(32). The fingerprints of the last WINDOW are compared in Python, and those within
+(32). The fingerprints of the last WINDOW are compared with it, and those within
 CANDIDATE_DISTANCE bits are confirmed on the texts themselves: the share of the shorter
-text's shingles found in the other (OVERLAP).
+text's shingles found in the other (OVERLAP). A stored item's sketch (`sketch`) rules most
+of those out without their texts (`DuplicateIndex`).
 
 Why not the SimHash alone with a small threshold: 64 bits are a noisy estimate. Measured on
 the test texts (tests/fixtures/wire/duplicates/) and the agency and feed samples, with
@@ -24,6 +25,7 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import re
+import zlib
 
 from dateline.core.text import html_to_text
 
@@ -55,12 +57,14 @@ def overlap(a: set[str], b: set[str]) -> float:
 _HAS_BIT = [bytes((value >> bit) & 1 for value in range(256)) for bit in range(8)]
 
 
-def simhash(words: list[str]) -> int | None:
+def simhash(words: list[str], found: set[str] | None = None) -> int | None:
     """The 64-bit SimHash of `words` (unsigned), or None when the text is too short to
-    compare: bit b is set when more than half of the shingles' hashes have it set."""
+    compare: bit b is set when more than half of the shingles' hashes have it set.
+    `found`: the shingles of `words`, when the caller has them."""
     if len(words) < MIN_WORDS:
         return None
-    found = shingles(words)
+    if found is None:
+        found = shingles(words)
     # The 8-byte hashes end to end: every 8th byte from `position` is one byte of each hash.
     hashes = b"".join(hashlib.blake2b(s.encode(), digest_size=8).digest() for s in found)
     half = len(found) / 2
@@ -83,55 +87,179 @@ def distance(a: int, b: int) -> int:
     return ((a ^ b) & _MASK).bit_count()
 
 
+# For each byte q, the table mapping a byte v to the bits q and v differ in: the distance of
+# one byte of the query to that byte of every fingerprint is one `translate`, in C.
+_DIFFERING_BITS = [bytes((q ^ v).bit_count() for v in range(256)) for q in range(256)]
+_NEAR = bytes(d <= CANDIDATE_DISTANCE for d in range(256))
+
+
+def _near_positions(columns: list[bytes], fingerprint: int) -> list[int]:
+    """The positions in `columns` (byte j of every fingerprint in column j, big-endian) of
+    the fingerprints within CANDIDATE_DISTANCE bits of `fingerprint`. Each column's
+    per-byte distances become one integer, a byte a fingerprint; the eight add up without
+    carrying (at most 64 a byte), so the sum holds each fingerprint's distance in its byte.
+    About 11 ns of CPU a fingerprint where a Python loop takes 100 (bench/README.md): the
+    loop over a busy wire's window (100,000 items) was the cost of every new item."""
+    size = len(columns[0])
+    if not size:
+        return []
+    total = 0
+    for j, column in enumerate(columns):
+        table = _DIFFERING_BITS[(fingerprint >> (56 - 8 * j)) & 0xFF]
+        total += int.from_bytes(column.translate(table), "little")
+    near = total.to_bytes(size, "little").translate(_NEAR)
+    found, at = [], near.find(1)
+    while at != -1:
+        found.append(at)
+        at = near.find(1, at + 1)
+    return found
+
+
+# The sketch of a stored text, to rule a candidate out without reading its text again:
+# the digest of the text it was made from, its number of shingles and the set of buckets
+# they fall in (crc32, stable across processes). A shingle both texts share lies in a
+# bucket of each, so the shingles of mine in the other's buckets bound what they share.
+BUCKETS = 1024
+_DIGEST = 16
+
+
+def _digest(headline: str, body: str) -> bytes:
+    text = f"{len(headline)}:{headline}{body}".encode()
+    return hashlib.blake2b(text, digest_size=_DIGEST).digest()
+
+
+def _bucket(shingle: str) -> int:
+    return zlib.crc32(shingle.encode()) & (BUCKETS - 1)
+
+
+def sketch(headline: str, body: str, found: set[str] | None = None) -> bytes:
+    """The sketch of the text `headline` and `body` (an article's as stored); `found`, its
+    shingles when the caller has them already."""
+    if found is None:
+        found = shingles(normalised_words(headline, body))
+    mask = 0
+    for shingle in found:
+        mask |= 1 << _bucket(shingle)
+    return _digest(headline, body) + len(found).to_bytes(4, "big") + mask.to_bytes(BUCKETS // 8)
+
+
+class _Probe:
+    """A new item's shingles, with their buckets, checked against stored sketches."""
+
+    def __init__(self, found: set[str]):
+        self.shingles = found
+        counts: dict[int, int] = {}
+        for shingle in found:
+            bucket = _bucket(shingle)
+            counts[bucket] = counts.get(bucket, 0) + 1
+        self.mask = 0
+        for bucket in counts:
+            self.mask |= 1 << bucket
+        self.more = [(bucket, n - 1) for bucket, n in counts.items() if n > 1]
+
+    def rules_out(self, headline: str, body: str, stored: bytes | None) -> bool:
+        """True when the sketch proves the overlap with this text under OVERLAP; False when
+        it cannot (no sketch, or made from another text: the article was edited since)."""
+        if stored is None:
+            return False
+        stored = bytes(stored)
+        if stored[:_DIGEST] != _digest(headline, body):
+            return False
+        size = int.from_bytes(stored[_DIGEST : _DIGEST + 4], "big")
+        if not size or not self.shingles:
+            return True  # `overlap` is 0 then
+        mask = int.from_bytes(stored[_DIGEST + 4 :], "big")
+        shared = (self.mask & mask).bit_count()
+        shared += sum(more for bucket, more in self.more if mask >> bucket & 1)
+        return shared / min(len(self.shingles), size) < OVERLAP
+
+
 class DuplicateIndex:
     """The fingerprints of the last WINDOW of wire items, loaded once per poll.
 
-    Distances are computed in Python against every fingerprint in the window: a day's wire
-    is a few thousand items, and XOR plus popcount over a few thousand integers takes about
-    a millisecond, so an index structure (permuted tables, as at web scale) would buy
-    nothing here but complexity. Candidates are confirmed on their articles' text, read in
-    one query.
+    Two filters narrow the window before the texts are compared, each keeping every item
+    the text check would accept, so the groups are those of comparing with each item in
+    turn (tests: test_duplicate_index): the distance, for all the window at once in C
+    (`_near_positions`), with a Python loop over the items changed during the poll; then
+    each candidate's sketch, read with its text. A busy wire's window holds some 100,000
+    items, among which a new item has a few dozen unrelated ones within CANDIDATE_DISTANCE
+    bits: it is their texts, normalised and shingled again, that the sketch spares.
     """
+
+    # Items changed during the poll are compared in a Python loop until there are this
+    # many (or an eighth of the window): then the columns are made again.
+    FOLD_AFTER = 1024
 
     def __init__(self, *, now: dt.datetime):
         from dateline.ingest.models import WireItem
 
-        self.rows: list[tuple[int, int, int | None]] = [
-            (pk, fingerprint & _MASK, head)
+        self.items: dict[int, tuple[int, int | None]] = {
+            pk: (fingerprint & _MASK, head)
             for pk, fingerprint, head in WireItem.objects.filter(
                 received_at__gte=now - WINDOW, fingerprint__isnull=False
-            )
-            .order_by("received_at", "pk")
-            .values_list("pk", "fingerprint", "duplicate_of_id")
+            ).values_list("pk", "fingerprint", "duplicate_of_id")
+        }
+        self._fold()
+
+    def _fold(self) -> None:
+        """Every fingerprint into the columns `_near_positions` reads."""
+        self._pks = list(self.items)
+        fingerprints = b"".join(f.to_bytes(8, "big") for f, _ in self.items.values())
+        self._columns = [fingerprints[j::8] for j in range(8)]
+        self._changed: set[int] = set()
+
+    def near(self, fingerprint: int) -> list[int]:
+        """The items within CANDIDATE_DISTANCE bits of `fingerprint`."""
+        found = [
+            self._pks[at]
+            for at in _near_positions(self._columns, fingerprint)
+            if self._pks[at] not in self._changed
         ]
+        for pk in self._changed:
+            row = self.items.get(pk)
+            if row is not None and distance(fingerprint, row[0]) <= CANDIDATE_DISTANCE:
+                found.append(pk)
+        return found
 
     def group_of(
-        self, words: list[str], fingerprint: int | None, *, exclude: int | None = None
+        self,
+        words: list[str],
+        fingerprint: int | None,
+        *,
+        exclude: int | None = None,
+        found: set[str] | None = None,
     ) -> int | None:
         """The id of the group head (the group's earliest item) whose text `words` nearly
-        duplicates, or None."""
-        from dateline.ingest.models import WireItem
-
+        duplicates, or None. `found`: the shingles of `words`, when the caller has them."""
         if fingerprint is None:
             return None
         fingerprint &= _MASK
-        candidates = {
-            pk: head
-            for pk, other, head in self.rows
-            if pk != exclude and distance(fingerprint, other) <= CANDIDATE_DISTANCE
-        }
+        candidates = {pk: self.items[pk][1] for pk in self.near(fingerprint) if pk != exclude}
         if not candidates:
             return None
-        mine = shingles(words)
-        texts = WireItem.objects.filter(pk__in=candidates, article__isnull=False).values_list(
-            "pk", "article__headline", "article__body"
-        )
-        for pk, headline, body in sorted(texts):  # earliest first
-            if overlap(mine, shingles(normalised_words(headline, body))) >= OVERLAP:
+        mine = _Probe(found if found is not None else shingles(words))
+        for pk, headline, body, stored in sorted(self._texts(candidates)):  # earliest first
+            if mine.rules_out(headline, body, stored):
+                continue
+            if overlap(mine.shingles, shingles(normalised_words(headline, body))) >= OVERLAP:
                 return candidates[pk] or pk
         return None
 
+    @staticmethod
+    def _texts(pks) -> list[tuple[int, str, str, bytes | None]]:
+        from dateline.ingest.models import WireItem
+
+        return list(
+            WireItem.objects.filter(pk__in=pks, article__isnull=False).values_list(
+                "pk", "article__headline", "article__body", "sketch"
+            )
+        )
+
     def add(self, pk: int, fingerprint: int | None, head: int | None) -> None:
-        self.rows = [r for r in self.rows if r[0] != pk]
-        if fingerprint is not None:
-            self.rows.append((pk, fingerprint & _MASK, head))
+        if fingerprint is None:
+            self.items.pop(pk, None)
+        else:
+            self.items[pk] = (fingerprint & _MASK, head)
+        self._changed.add(pk)
+        if len(self._changed) > max(self.FOLD_AFTER, len(self.items) // 8):
+            self._fold()  # the loop over the changed would cost more than the columns

@@ -95,6 +95,9 @@ class WireItem(models.Model):
     headline = models.CharField(max_length=300, blank=True)
     # 64-bit SimHash of the text, stored signed (BigIntegerField is a signed 64-bit integer).
     fingerprint = models.BigIntegerField(null=True, blank=True)
+    # The article's text as made (duplicates.sketch): rules out most near-duplicate
+    # candidates without their text; ignored once the article's text is another.
+    sketch = models.BinaryField(null=True, blank=True, editable=False)
     duplicate_of = models.ForeignKey(
         "self", null=True, blank=True, on_delete=models.SET_NULL, related_name="duplicates"
     )

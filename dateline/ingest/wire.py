@@ -43,7 +43,9 @@ from dateline.ingest.duplicates import (
     DuplicateIndex,
     distance,
     normalised_words,
+    shingles,
     simhash,
+    sketch,
     to_signed,
 )
 from dateline.ingest.fetch import FetchError, fetch, read_location
@@ -185,7 +187,10 @@ def _import_document(
             continue
         if batch.takes(entry):
             continue
+        near_one = batch.near_one
         batch.flush()  # what came before it is in: it may update or duplicate one of them
+        if near_one and batch.takes(entry):
+            continue  # near one of them in bits, not in text: new after all, batched
         try:
             result, item = wire_item_apply(
                 source=source,
@@ -221,24 +226,32 @@ class _Batch:
         )
         self.entries: list[IncomingStory] = []
         self.fingerprints: dict[str, int | None] = {}
+        self.shingles: dict[str, set[str]] = {}
+        # The last item refused was within CANDIDATE_DISTANCE of one of the batch: once the
+        # batch is in, the index compares their texts, and it may be taken after all.
+        self.near_one = False
 
     def takes(self, incoming: IncomingStory) -> bool:
         guid = incoming.source_id
+        self.near_one = False
         if guid in self.known or incoming.want == WITHDRAW or guid in self.fingerprints:
             return False
         words = normalised_words(incoming.headline, incoming.body)
-        fingerprint = simhash(words)
+        found = shingles(words)
+        fingerprint = simhash(words, found)
         if fingerprint is not None and any(
             other is not None and distance(fingerprint, other) <= CANDIDATE_DISTANCE
             for other in self.fingerprints.values()
         ):
+            self.near_one = True
             return False  # it may duplicate one of the batch: they go in first
-        if self.poll.index.group_of(words, fingerprint) is not None:
+        if self.poll.index.group_of(words, fingerprint, found=found) is not None:
             return False
         incoming.section = None  # the source's default section, for a new story
         incoming.credit = incoming.credit or self.source.default_credit[:200]
         self.entries.append(incoming)
         self.fingerprints[guid] = fingerprint
+        self.shingles[guid] = found
         if len(self.entries) >= BATCH:
             self.flush()
         return True
@@ -248,6 +261,7 @@ class _Batch:
             return
         entries, self.entries = self.entries, []
         fingerprints, self.fingerprints = self.fingerprints, {}
+        found, self.shingles = self.shingles, {}
         now = self.poll.now
         items: dict[str, WireItem] = {}
 
@@ -261,7 +275,9 @@ class _Batch:
                 if applied.outcome != UNCHANGED:
                     item.article = applied.article
                     fingerprint = fingerprints[guid]
-                    item.fingerprint = to_signed(fingerprint) if fingerprint is not None else None
+                    if fingerprint is not None:
+                        item.fingerprint = to_signed(fingerprint)
+                        item.sketch = _sketch(applied.article, incoming, found[guid])
                     item.status = {
                         HELD: WireItem.Status.HELD,
                         PROPOSED: WireItem.Status.PROPOSED,
@@ -308,12 +324,13 @@ def wire_item_apply(
     item = known or WireItem(
         source=source, guid=guid, received_at=poll.now, headline=incoming.headline[:300]
     )
-    words = fingerprint = None
+    words = fingerprint = found = None
     if incoming.want != WITHDRAW:
         words = normalised_words(incoming.headline, incoming.body)
-        fingerprint = simhash(words)
+        found = shingles(words)
+        fingerprint = simhash(words, found)
         if known is None:
-            item.duplicate_of_id = poll.index.group_of(words, fingerprint)
+            item.duplicate_of_id = poll.index.group_of(words, fingerprint, found=found)
         if item.duplicate_of_id:
             head = WireItem.objects.select_related("source").get(pk=item.duplicate_of_id)
             incoming.notes.append(f"near-duplicate of {head.guid} from {head.source.name}")
@@ -338,6 +355,9 @@ def wire_item_apply(
             item.article = applied.article
             item.headline = incoming.headline[:300]
             item.fingerprint = to_signed(fingerprint) if fingerprint is not None else None
+            item.sketch = (
+                _sketch(applied.article, incoming, found) if fingerprint is not None else None
+            )
             item.status = {HELD: WireItem.Status.HELD, PROPOSED: WireItem.Status.PROPOSED}.get(
                 applied.received,
                 WireItem.Status.NEW if known is None else WireItem.Status.UPDATED,
@@ -360,6 +380,14 @@ def wire_item_apply(
     if applied.outcome != UNCHANGED:
         applied.outcome = CREATED if known is None else UPDATED
     return applied.result(), item
+
+
+def _sketch(article, incoming: IncomingStory, found: set[str]) -> bytes:
+    """The sketch of the article's text as stored, from the shingles of the item's when
+    they are the same text (the body as filed is the item's unless pictures or links were
+    resolved in it)."""
+    same = article.headline == incoming.headline and article.body == incoming.body
+    return sketch(article.headline, article.body, found if same else None)
 
 
 def _group_has_live_story(head_id: int) -> bool:
