@@ -121,3 +121,13 @@ def rows_insert(model, objs: Sequence) -> None:
     for obj in objs:
         obj._state.adding = False
         obj._state.db = connection.alias
+
+
+def statistics_refresh(tables: Sequence[str]) -> None:
+    """ANALYZE `tables` on PostgreSQL, whose planner reads its statistics (SQLite's plans
+    these lookups by its indexes alone: nothing to do)."""
+    if connection.vendor != "postgresql" or not tables:
+        return
+    quote = connection.ops.quote_name
+    with connection.cursor() as cursor:
+        cursor.execute(f"ANALYZE {', '.join(quote(table) for table in tables)}")
