@@ -323,7 +323,6 @@ def test_posts_linking_to_posts_of_their_batch_are_each_written_once_on_postgres
     assert f'data-article="{stories["1"].pk}"' in stories["2"].body
 
 
-
 @pytest.mark.engine("postgresql")  # SQLite has no sequence: its ids come with the insert
 @pytest.mark.django_db
 def test_stories_with_an_also_read_line_are_each_written_once_on_postgresql(tmp_path):
@@ -347,6 +346,7 @@ def test_stories_with_an_also_read_line_are_each_written_once_on_postgresql(tmp_
             articles={a.pk: a for a in story.related_articles.all()},
         )
     assert stories[1].related_articles.get() == stories[0]
+
 
 def _stored(source: str):
     """What an import left: each story (ids given as source ids, since a second run takes
