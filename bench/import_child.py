@@ -4,6 +4,7 @@ them; `statements N` on stderr at the end."""
 
 from __future__ import annotations
 
+import contextlib
 import os
 import sys
 
@@ -31,11 +32,23 @@ if __name__ == "__main__":
         with connection.cursor() as cursor:
             cursor.execute("SELECT pg_backend_pid()")
             backend = cursor.fetchone()[0]
-    with connection.execute_wrapper(counted):
+    # BENCH_STATEMENT_PROFILE=FILE: the backend's CPU by kind of statement, as the archive
+    # grows (bench/statement_profile.py).
+    profiled = os.environ.get("BENCH_STATEMENT_PROFILE")
+    profile = None
+    with contextlib.ExitStack() as stack:
+        if profiled and backend is not None:
+            from statement_profile import Profile
+
+            profile = Profile(backend, profiled)
+            stack.enter_context(connection.execute_wrapper(profile))
+        stack.enter_context(connection.execute_wrapper(counted))
         try:
             call_command("import", *args)
         except SystemExit as exit_:
             sys.stderr.write(f"exit {exit_.code}\n")
+    if profile is not None:
+        profile.write()
     sys.stderr.write(f"statements {count}\n")
     # This process's own CPU (the writer) and its children's (the reader of core.ahead,
     # forked and waited for by the import): the two sides that run side by side.

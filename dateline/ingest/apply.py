@@ -34,7 +34,7 @@ from django.core.exceptions import ValidationError
 from django.db import DatabaseError, transaction
 from lxml import etree
 
-from dateline.core import clock
+from dateline.core import bulk, clock
 from dateline.ingest import xml
 from dateline.ingest.fetch import FetchError
 from dateline.ingest.incoming import (
@@ -47,7 +47,7 @@ from dateline.ingest.incoming import (
 from dateline.ingest.pipeline import CREATED, SKIPPED, UNCHANGED, UPDATED, ItemResult
 from dateline.news import body as body_format
 from dateline.news import services as news
-from dateline.news.models import Article, Section, Status
+from dateline.news.models import Article, Redirect, Section, Status
 from dateline.newsroom.actions.base import ActionRefused
 from dateline.newsroom.actions.intake import Filed, article_receive, articles_receive_new
 from dateline.pictures.models import Picture
@@ -60,6 +60,28 @@ _MARKERS = ("data-incoming-", "data-picture", "data-article", "also-read")
 _REFERENCE = re.compile(
     r"\sdata-(?:picture|article|incoming-picture|incoming-story)\s*=\s*(?:\"[^\"]*\"|'[^']*'|\S+)"
 )
+
+
+def _by_source_ids(source: str, source_ids: list[str]):
+    """The stories of `source` with these source ids. `source_id <> ''` said outright: it
+    is the unique index's condition, which PostgreSQL cannot read into a list of more than
+    100 ids (a batch has 200), and without it every lookup read the whole table."""
+    return Article.objects.filter(source=source, source_id__in=source_ids).exclude(source_id="")
+
+
+# The tables whose lookups by a batch's keys (its stories' source ids, ids, redirect paths,
+# label links) an import's next batches make. PostgreSQL plans them from the statistics of
+# the last ANALYZE: a table that has none, or that of when it held a tenth of its rows,
+# looks to the planner as if a list of 200 keys matched most of it, and the lookup reads
+# it whole, a cost that grows with the archive (issue 11: at 25,000 posts two thirds of
+# the database's time a story). Autovacuum's pace, where it runs at all, is not a bulk
+# load's; ANALYZE reads a sample (a few hundred pages), so each doubling costs little.
+def _grown_by_imports() -> list[str]:
+    through = [Article.tags.through, Article.authors.through, Article.topics.through]
+    return [model._meta.db_table for model in (Article, *through, Redirect)]
+
+
+STATISTICS_FIRST = 1000
 
 
 class RunCache(dict):
@@ -102,6 +124,8 @@ class Run:
         self._depth = 0
         # Stored stories found ahead for a batch of items (`prefetch`), each taken once.
         self._found: dict[tuple[str, str], Article | None] = {}
+        self._made = 0
+        self._statistics_at = STATISTICS_FIRST
 
     def _caches(self) -> tuple[RunCache, ...]:
         return (self.sections, self.authors, self.tags, self.topics, self.pictures, self.stories)
@@ -127,17 +151,26 @@ class Run:
     def prefetch(self, source: str, source_ids: list[str]) -> None:
         """Find the stored stories of many items in one query (a wire document's), instead
         of one query per item."""
-        found = Article.objects.filter(source=source, source_id__in=source_ids)
+        source_ids = [sid for sid in source_ids if sid]  # (no identity: `stored` asks)
+        found = _by_source_ids(source, source_ids)
         self._found.update({(source, sid): None for sid in source_ids})
         self._found.update({(source, article.source_id): article for article in found})
 
     def prefetch_links(self, source: str, source_ids: set[str]) -> None:
         """Find the stories a batch links to in one query, instead of one per link."""
-        wanted = [sid for sid in source_ids if (source, sid) not in self.stories]
+        wanted = [sid for sid in source_ids if sid and (source, sid) not in self.stories]
         for chunk in _chunks(wanted, 500):
-            found = Article.objects.filter(source=source, source_id__in=chunk)
-            for source_id, pk in found.values_list("source_id", "pk"):
+            found = _by_source_ids(source, chunk).values_list("source_id", "pk")
+            for source_id, pk in found:
                 self.stories[source, source_id] = pk
+
+    def made(self, count: int) -> None:
+        """`count` more stories written: the tables' statistics are brought up to date each
+        time the run has doubled what it wrote (`STATISTICS_FIRST`, twice that, …)."""
+        self._made += count
+        if self._made >= self._statistics_at:
+            bulk.statistics_refresh(_grown_by_imports())
+            self._statistics_at = 2 * self._made
 
     def stored(self, source: str, source_id: str) -> Article | None:
         """The story stored under (source, source_id), if any."""
@@ -316,6 +349,7 @@ def stories_apply(
         else:
             for index, one in zip(fresh, applied, strict=True):
                 outcomes[index] = one
+            run.made(len(fresh))
     for index, existing, known in later:
         outcomes[index] = _one(
             incomings[index], actor, run, default_section, then, errors, existing, known

@@ -313,6 +313,13 @@ def articles_create(*, stories: Sequence[NewStory]) -> list[Article]:
             # Its body is made below, once the batch has ids: nothing to derive yet.
             story.article.body = story.article.teaser_source = ""
             later.append(story)
+    references = None
+    if ids_first:
+        # The words as read (captions, ALSO READ lines) known before the insert too: the
+        # rows go in with them, not followed by an UPDATE of every story whose count they
+        # move (each story of a ninjs export linking to the one before).
+        references = _references_read(articles)
+        _words_as_read_many(articles, references, [])
     bulk.rows_insert(Article, articles)
     through = Article.authors.through, Article.tags.through, Article.topics.through
     for model, name, attr in zip(
@@ -332,7 +339,10 @@ def articles_create(*, stories: Sequence[NewStory]) -> list[Article]:
         story.article.body = story.body_after()
         story.article.derive()
         changed.append(story.article)
-    _sync_references_many(articles, changed)
+    if references is None:
+        references = _references_read(articles)
+        _words_as_read_many(articles, references, changed)
+    _references_insert(references)
     if changed:
         _bodies_write(changed)
     # What `_story_changed` keeps for one story, for the batch: the archive blocks' rows
@@ -376,10 +386,9 @@ def _free_slugs(articles: Sequence[Article]) -> None:
         taken.add(candidate)
 
 
-def _sync_references_many(articles: Sequence[Article], changed: list[Article]) -> None:
-    """`article_sync_references` for a batch of new stories: their body_pictures and
-    related_articles in one insert each, and their words as read; a story whose count moves
-    joins `changed`."""
+def _references_read(articles: Sequence[Article]) -> tuple[dict, dict, dict]:
+    """`article_sync_references` for a batch of new stories, its reading: each story's
+    references (by id), and the pictures and stories they name, in a query each."""
     from dateline.pictures.models import Picture
 
     found = {a.pk: body_format.references(a.body) for a in articles}
@@ -387,11 +396,17 @@ def _sync_references_many(articles: Sequence[Article], changed: list[Article]) -
     article_ids = set().union(*(r for _, r in found.values()))
     pictures = Picture.objects.in_bulk(picture_ids) if picture_ids else {}
     # A link to a story of the same batch (an export's post to the one before) needs no
-    # query: the row is in hand, as it was just written.
+    # query: the row is in hand.
     in_hand = {a.pk: a for a in articles}
     linked = {pk: in_hand[pk] for pk in article_ids if pk in in_hand}
     if article_ids - linked.keys():
         linked |= Article.objects.in_bulk(article_ids - linked.keys())
+    return found, pictures, linked
+
+
+def _references_insert(references: tuple[dict, dict, dict]) -> None:
+    """The batch's body_pictures and related_articles, in one insert each."""
+    found, pictures, linked = references
     bulk.pairs_insert(
         Article.body_pictures.through,
         ("article_id", "picture_id"),
@@ -407,6 +422,13 @@ def _sync_references_many(articles: Sequence[Article], changed: list[Article]) -
             if aid in linked and aid != pk
         ],
     )
+
+
+def _words_as_read_many(
+    articles: Sequence[Article], references: tuple[dict, dict, dict], changed: list[Article]
+) -> None:
+    """Each story's words as read; a story whose count moves joins `changed`."""
+    found, pictures, linked = references
     seen = {a.pk for a in changed}
     for article in articles:
         pids, aids = found[article.pk]

@@ -18,7 +18,7 @@ from dateline.ingest.tests.test_apply import _ninjs_folder, _statements
 from dateline.ingest.tests.wxr_factory import write_export
 from dateline.ingest.wire import wire_poll
 from dateline.news import services
-from dateline.news.models import Article, Revision, Status
+from dateline.news.models import Article, Redirect, Revision, Status
 from dateline.news.tests import factories
 from dateline.newsroom.actions.publication import article_edit
 from dateline.newsroom.models import AuditEntry
@@ -323,6 +323,31 @@ def test_posts_linking_to_posts_of_their_batch_are_each_written_once_on_postgres
     assert f'data-article="{stories["1"].pk}"' in stories["2"].body
 
 
+@pytest.mark.engine("postgresql")  # SQLite has no sequence: its ids come with the insert
+@pytest.mark.django_db
+def test_stories_with_an_also_read_line_are_each_written_once_on_postgresql(tmp_path):
+    """Each ninjs story of the folder has an ALSO READ line to the one before, whose
+    headline counts among its words as read: counted before the insert, the rows go in
+    with it. (They were followed by an UPDATE of every such story, 57 µs of the database's
+    time a story in the 100,000-story benchmark.)"""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    with CaptureQueriesContext(connection) as queries:
+        ninjs.import_paths([_ninjs_folder(tmp_path / "once", 30, prefix="once")])
+    writes = [q["sql"] for q in queries if q["sql"].lstrip().upper().startswith(("UPDATE", "WITH"))]
+    assert not [sql for sql in writes if "news_article" in sql.split(" SET ")[0]], writes
+    stories = Article.objects.filter(source_id__contains=":once:").order_by("pk")
+    assert stories.count() == 30
+    for story in stories[1:]:
+        assert story.body_words == services._words_as_read(
+            story,
+            pictures={},
+            articles={a.pk: a for a in story.related_articles.all()},
+        )
+    assert stories[1].related_articles.get() == stories[0]
+
+
 def _stored(source: str):
     """What an import left: each story (ids given as source ids, since a second run takes
     new ids), its labels, redirects and audit entries, and the result lines."""
@@ -424,3 +449,99 @@ def test_an_import_stopped_while_reading_ahead_is_finished_by_the_next_run(tmp_p
     assert stories.filter(status=Status.PLACEHOLDER).count() == 0
     named = set(AuditEntry.objects.filter(article__in=stories).values_list("article_id", flat=True))
     assert named == set(stories.values_list("pk", flat=True))
+
+
+def _plan(sql: str, params) -> str:
+    from django.db import connection
+
+    with connection.cursor() as cursor:
+        cursor.execute("SET LOCAL enable_seqscan = off")
+        cursor.execute(f"EXPLAIN {sql}", params)
+        plan = "\n".join(row[0] for row in cursor.fetchall())
+        cursor.execute("SET LOCAL enable_seqscan = on")
+    return plan
+
+
+@pytest.mark.engine("postgresql")  # the planner's reading of a partial index
+@pytest.mark.django_db
+def test_a_batch_finds_its_stored_stories_and_links_through_the_unique_index():
+    """A batch looks up its 200 stories (and the stories they link to) by source id. The
+    unique index on (source, source id) holds only rows with a source id, which PostgreSQL
+    cannot read into a list of more than 100: the lookup read the whole table, at 25,000
+    posts of the benchmark's export a third of the database's time a story, and growing.
+    (Seq scans are made dear here, so a plan that may use the index does.)"""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from dateline.ingest.apply import Run
+
+    source_ids = [f"post-{n}" for n in range(BATCH)]
+    with CaptureQueriesContext(connection) as queries:
+        run = Run()
+        run.prefetch("wxr:plan.example", source_ids)
+        run.prefetch_links("wxr:plan.example", set(source_ids))
+    lookups = [q["sql"] for q in queries if "news_article" in q["sql"]]
+    assert len(lookups) == 2
+    for sql in lookups:
+        plan = _plan(sql, None)
+        assert "article_unique_source_id" in plan and "Seq Scan" not in plan, plan
+
+
+@pytest.mark.engine("postgresql")  # SQLite plans these lookups by its indexes alone
+@pytest.mark.django_db
+def test_an_import_brings_the_statistics_up_each_time_it_has_doubled_its_stories(
+    tmp_path, monkeypatch
+):
+    """With the statistics of an empty table (or of a tenth of it) PostgreSQL plans a
+    lookup of a batch's 200 keys as a read of the whole table (label links, redirects,
+    archive blocks), a cost that grows with the archive: a run ANALYZEs the tables its
+    lookups read once it has written STATISTICS_FIRST stories, then at twice that, and so
+    on (a handful of times in a 100,000-post export)."""
+    from dateline.ingest import apply
+    from dateline.ingest.sources import wxr
+
+    monkeypatch.setattr(apply, "STATISTICS_FIRST", 10)
+    monkeypatch.setattr(wxr, "BATCH", 10)
+    analysed = []
+
+    def watch(execute, sql, params, many, context):
+        if sql.startswith("ANALYZE"):
+            analysed.append(sql)
+        return execute(sql, params, many, context)
+
+    from django.db import connection
+
+    with connection.execute_wrapper(watch):
+        import_wxr(_wxr(tmp_path, 50, 7))  # batches of 10: at 10, 20 and 40 stories
+    assert len(analysed) == 3, analysed
+    for table in ("news_article", "news_article_tags", "news_redirect"):
+        assert f'"{table}"' in analysed[0]
+
+
+@pytest.mark.engine("postgresql")  # the planner's choice between a scan and probes
+@pytest.mark.django_db
+def test_a_batch_finds_the_redirects_it_moves_by_probes_of_the_unique_index():
+    """A batch's 400 old addresses are looked up among the redirects there are. Asked as a
+    list, PostgreSQL read the whole table while it held fewer rows than 400 probes look to
+    cost: at 50,000 redirects in the benchmark's import it still did, and the batch's time
+    grew with the archive. A probe a path, whatever the table's size."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    story = factories.article()
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "INSERT INTO news_redirect (old_path, article_id, source) "
+            "SELECT '/old/' || n || '/', %s, '' FROM generate_series(1, 5000) n",
+            [story.pk],
+        )
+        cursor.execute("ANALYZE news_redirect")
+    paths = [f"/old/{n}/" for n in range(4800, 5200)]
+    with CaptureQueriesContext(connection) as queries:
+        services.redirects_point_many(pointed=[(story, paths)])
+    lookup = next(q["sql"] for q in queries if q["sql"].startswith("SELECT"))
+    with connection.cursor() as cursor:
+        cursor.execute(f"EXPLAIN {lookup}")
+        plan = "\n".join(row[0] for row in cursor.fetchall())
+    assert "Index" in plan and "Seq Scan on news_redirect" not in plan, plan
+    assert Redirect.objects.filter(article=story).count() == 5199
