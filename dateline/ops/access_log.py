@@ -23,8 +23,8 @@ import sys
 import threading
 import time
 from asyncio import get_running_loop
-from threading import get_ident
 from json.encoder import encode_basestring  # json.dumps' own quoting of a str, in C
+from threading import get_ident
 from time import perf_counter
 
 _lock = threading.Lock()
