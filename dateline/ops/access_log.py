@@ -24,6 +24,7 @@ import threading
 import time
 from asyncio import get_running_loop
 from json.encoder import encode_basestring  # json.dumps' own quoting of a str, in C
+from threading import get_ident
 from time import perf_counter
 
 _lock = threading.Lock()
@@ -114,14 +115,24 @@ def _emit(text: str) -> None:
 # turn of the loop, where a write each was a third of a hit's CPU. Only the loop's thread
 # touches this list.
 _pending: list[str] = []
+# The loop that last took lines and its thread: asking for the running loop costs a
+# getpid(2) each time (CPython checks that the loop was not inherited through fork), about
+# a microsecond of a hit under granian; a loop that is running on the thread that last
+# used it is still the one running there.
+_loop = None
+_loop_thread = 0
 
 
 def _write_soon(line: str) -> None:
-    try:
-        loop = get_running_loop()
-    except RuntimeError:  # not on a loop (a test, a tool): at once
-        _emit(line)
-        return
+    global _loop, _loop_thread
+    loop = _loop
+    if loop is None or _loop_thread != get_ident() or not loop.is_running():
+        try:
+            loop = get_running_loop()
+        except RuntimeError:  # not on a loop (a test, a tool): at once
+            _emit(line)
+            return
+        _loop, _loop_thread = loop, get_ident()
     _pending.append(line)
     if len(_pending) == 1:
         loop.call_soon(_flush_pending)
@@ -141,6 +152,9 @@ class AccessLog:
 
     def __init__(self, app) -> None:
         self.wrapped = app
+        # Looked up once: through the wrappers' __getattr__ (the beacon's) it cost a failed
+        # attribute lookup and a Python call on every hit.
+        self._answer = getattr(app, "answer", None)
 
     def __getattr__(self, name: str):
         return getattr(self.wrapped, name)
@@ -162,7 +176,7 @@ class AccessLog:
         """The page cache's answer on `dateline serve`'s event loop, before any environ is
         built (config/rsgi.py): logged when it is one; None goes on to __call__."""
         started = perf_counter()
-        result = self.wrapped.answer(method, path, query, scheme, headers)
+        result = self._answer(method, path, query, scheme, headers)
         if result is not None:
             _write_soon(_format(method, path, result[0], result[1], started))
         return result

@@ -184,3 +184,84 @@ def test_hits_answered_in_one_turn_of_the_loop_are_written_with_one_write():
     assert stream.writes == 1
     lines = _access([json.loads(x) for x in stream.getvalue().splitlines()])
     assert [(x["path"], x["status"], x["cache"]) for x in lines] == [(path, 200, "hit")] * 3
+
+
+def _loop_hits(count: int, between_turns: int = 0):
+    """`count` hits answered from granian's scope on one loop, a turn of the loop after each
+    `between_turns` of them (0: all in one turn); the lines written."""
+    import asyncio
+
+    from config import rsgi
+
+    story = factories.article(headline=f"Harbour lights, {count} hits")
+    path = story.get_absolute_url()
+    readers.cached(path)  # kept
+
+    class Scope:
+        method = "GET"
+        scheme = "http"
+        query_string = ""
+
+    Scope.path = path
+    Scope.headers = EnvironHeaders(readers._environ(path))
+
+    async def hits():
+        for n in range(count):
+            assert rsgi.hit(Scope)[0] == 200
+            if between_turns and (n + 1) % between_turns == 0:
+                await asyncio.sleep(0)
+
+    stream, saved = _Writes(), sys.stderr
+    sys.stderr = stream
+    try:
+        loop = asyncio.new_event_loop()
+        try:
+            loop.run_until_complete(hits())
+            loop.run_until_complete(asyncio.sleep(0))
+        finally:
+            loop.close()
+    finally:
+        sys.stderr = saved
+    return _access([json.loads(x) for x in stream.getvalue().splitlines()])
+
+
+@pytest.mark.django_db
+def test_a_hit_on_the_loop_asks_for_the_running_loop_only_when_its_loop_changes(monkeypatch):
+    """asyncio.get_running_loop() costs a getpid(2) each call (CPython's check against a
+    loop inherited through fork): once per loop, not once per hit or per turn."""
+    from dateline.ops import access_log
+
+    calls = []
+    real = access_log.get_running_loop
+
+    def counted():
+        calls.append(1)
+        return real()
+
+    monkeypatch.setattr(access_log, "get_running_loop", counted)
+    lines = _loop_hits(6, between_turns=2)  # three turns of the loop
+    assert len(lines) == 6 and {x["cache"] for x in lines} == {"hit"}
+    assert len(calls) == 1
+    lines = _loop_hits(2)  # another loop on the same thread: asked again, and logged
+    assert len(lines) == 2 and len(calls) == 2
+
+
+@pytest.mark.django_db
+def test_a_hit_on_the_loop_reaches_the_page_cache_without_the_wrappers_getattr(monkeypatch):
+    """The beacon in front of the page cache stands in for it through __getattr__: a failed
+    attribute lookup and a Python call that the log's `answer` paid on every hit."""
+    from config.wsgi import application
+    from dateline.mostread.beacon import Beacon
+
+    looked_up = []
+    real = Beacon.__getattr__
+
+    def counted(self, name):
+        looked_up.append(name)
+        return real(self, name)
+
+    monkeypatch.setattr(Beacon, "__getattr__", counted)
+    application.__init__(application.wrapped)  # as config/wsgi.py builds it, now counted
+    looked_up.clear()
+    lines = _loop_hits(3)
+    assert len(lines) == 3 and looked_up.count("answer") == 0
