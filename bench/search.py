@@ -397,6 +397,11 @@ def main() -> None:
     parser.add_argument(
         "--slowest", type=int, default=0, metavar="N", help="print the N slowest queries"
     )
+    parser.add_argument(
+        "--ids",
+        metavar="FILE",
+        help="write each query's ids, best and newest first, as JSON lines (to compare code)",
+    )
     args = parser.parse_args()
     _setup()
     from django.db import connection
@@ -426,6 +431,23 @@ def main() -> None:
         # Where the tail is: the queries to EXPLAIN (ANALYZE, BUFFERS).
         for ms, q, section, found in r["slowest"][: args.slowest]:
             print(f"  {ms:8.1f} ms  {q!r}  section {section}  {found} hits", flush=True)
+        if args.ids:
+            write_ids(args.ids, size, sections)
+
+
+def write_ids(path: str, size: int, sections: list[int]) -> None:
+    """The ids each of the measured queries finds, best first and newest first: two
+    versions of the search code must give the same lines."""
+    import json
+
+    from dateline.search.selectors import Filters, Sort, search_stories
+
+    with open(path, "w") as out:
+        for q, section in queries(random.Random(size), sections):
+            for sort in (Sort.BEST, Sort.NEWEST):
+                hits = search_stories(q, filters=Filters(section_id=section), sort=sort).hits
+                ids = [h.article.pk for h in hits]
+                print(json.dumps([q, section, sort.value, ids]), file=out)
 
 
 if __name__ == "__main__":

@@ -26,7 +26,7 @@ CANDIDATES = 1000
 PAGE_WINDOW_DAYS = [2, 7, 31, 366]
 HEADED_WINDOW_DAYS = [7, 31, 92, 366]
 _BRANCH = """(SELECT d.article_id, d.recency_at, d.ranked FROM search_searchdocument d
-       WHERE {{where}} AND {window} AND {{match}}
+       WHERE {{where}} AND {window} AND {{match}}{{gate}}
        ORDER BY d.recency_at DESC, d.article_id DESC)"""
 # The newest matches are found window by window, the newest first: PostgreSQL runs the
 # next branch of the UNION only while fewer than the LIMIT have come, so a common word is
@@ -51,8 +51,75 @@ def _windows(days: list[int]) -> str:
     return " UNION ALL ".join(branches)
 
 
+def _all_time(days: list[int]) -> str:
+    """One branch for every match, in the windows' order: the last window's stories
+    (older, or undated) after the rest, each part newest first as its windows give it."""
+    return f"""(SELECT d.article_id, d.recency_at, d.ranked FROM search_searchdocument d
+       WHERE {{where}} AND {{match}}{{gate}}
+       ORDER BY COALESCE(d.recency_at > %(now)s - interval '{days[-1]} days', false) DESC,
+         d.recency_at DESC, d.article_id DESC)"""
+
+
 _PAGE_WINDOWS = _windows(PAGE_WINDOW_DAYS)
 _HEADED_WINDOWS = _windows(HEADED_WINDOW_DAYS)
+_PAGE_ALL_TIME = _all_time(PAGE_WINDOW_DAYS)
+_HEADED_ALL_TIME = _all_time(HEADED_WINDOW_DAYS)
+
+# A word too rare to fill its LIMIT within the last year runs every window, each building
+# the same GIN bitmap again (12 ms each for a word in 20,000 of a million stories), and
+# the last, all-time window reads every older match anyway: one bitmap over all time reads
+# the same rows once. Whether the windows would fill is estimated in the statement, once
+# (an InitPlan: the branches not taken are never run), from the statistics the planner
+# itself reads: the rarest word's share of the column (pg_stats' most common lexemes, or
+# below the rarest of them), the section's share, the last year's share of the dates. No
+# statistics, no estimate: the windows, as before.
+_OF_TABLE = "t.schemaname = current_schema() AND t.tablename = 'search_searchdocument'"
+_WORD_SHARE = f"""(SELECT min(COALESCE(
+    t.most_common_elem_freqs[array_position(t.most_common_elems::text::text[], w.lexeme)],
+    t.most_common_elem_freqs[cardinality(t.most_common_elems::text::text[]) + 1]))
+  FROM unnest(tsvector_to_array(to_tsvector(%(cfg)s::regconfig,
+    public.unaccent('public.unaccent'::regdictionary, %(words)s)))) w(lexeme), pg_stats t
+  WHERE {_OF_TABLE} AND t.attname = '{{column}}')"""
+_YEAR_SHARE = f"""(SELECT avg((b > %(now)s - interval '366 days')::int)
+  FROM pg_stats t, unnest(t.histogram_bounds::text::timestamptz[]) b
+  WHERE {_OF_TABLE} AND t.attname = 'recency_at')"""
+_SECTION_SHARE = f"""COALESCE((SELECT v.share
+  FROM pg_stats t, unnest(t.most_common_vals::text::int[], t.most_common_freqs) v(section, share)
+  WHERE {_OF_TABLE} AND t.attname = 'section_id' AND v.section = %(section)s), 1)"""
+_STORIES = (
+    "(SELECT NULLIF(c.reltuples, -1) FROM pg_class c"
+    " WHERE c.oid = 'search_searchdocument'::regclass)"
+)
+
+
+def _estimate(*, section: bool) -> str:
+    """The `est` row: whether each set's windows are expected to fill its LIMIT."""
+    last_year = f"{_STORIES} * {_YEAR_SHARE}"
+    if section:
+        last_year += f" * {_SECTION_SHARE}"
+    return f"""SELECT {last_year} * {_WORD_SHARE.format(column="document")} >= %(newest)s
+      AS page_windowed,
+    {last_year} * {_WORD_SHARE.format(column="ranked")} >= %(candidates)s AS headed_windowed"""
+
+
+def _gated(windows: str, all_time: str, flag: str, match: str, where: str) -> str:
+    windowed = f" AND (SELECT e.{flag} FROM est e) IS NOT FALSE"
+    return (
+        windows.format(match=match, where=where, gate=windowed)
+        + " UNION ALL "
+        + all_time.format(
+            match=match, where=where, gate=f" AND (SELECT e.{flag} FROM est e) IS FALSE"
+        )
+    )
+
+
+def _estimated_words(query: Query) -> str | None:
+    """The words every match holds all of, or None when the query's matches are not
+    bounded by its rarest word's (an "or", a word being typed)."""
+    if query.prefix or any(t.alternative for t in query.terms):
+        return None
+    return " ".join(t.text for t in query.terms if not t.exclude) or None
+
 
 # ts_rank weights, {D, C, B, A}: body C, standfirst and labels B, headline A.
 # A story matches by any of its words, body too; it ranks by its headline, standfirst and
@@ -140,11 +207,20 @@ def search_sql(query: Query, *, visibility, filters, now, offset: int, limit: in
     in_ranked = f"d.ranked @@ {tsquery}"
     if any(t.exclude for t in query.terms):
         in_ranked += f" AND d.document @@ {tsquery}"
-    newest = _PAGE_WINDOWS.format(match=f"d.document @@ {tsquery}", where=where_sql)
+    words = _estimated_words(query)
+    in_document = f"d.document @@ {tsquery}"
+    if words is None:
+        est = ""
+        newest = _PAGE_WINDOWS.format(match=in_document, where=where_sql, gate="")
+        headed = _HEADED_WINDOWS.format(match=in_ranked, where=where_sql, gate="")
+    else:
+        params["words"] = words
+        est = f"est AS MATERIALIZED ({_estimate(section=filters.section_id is not None)}),"
+        newest = _gated(_PAGE_WINDOWS, _PAGE_ALL_TIME, "page_windowed", in_document, where_sql)
+        headed = _gated(_HEADED_WINDOWS, _HEADED_ALL_TIME, "headed_windowed", in_ranked, where_sql)
     if sort is Sort.NEWEST:
         candidates = f"SELECT * FROM ({newest}) w LIMIT %(newest)s"
     else:
-        headed = _HEADED_WINDOWS.format(match=in_ranked, where=where_sql)
         candidates = f"""
       SELECT * FROM (SELECT * FROM ({headed}) w LIMIT %(candidates)s) h
       UNION ALL
@@ -153,7 +229,7 @@ def search_sql(query: Query, *, visibility, filters, now, offset: int, limit: in
     # Matched, ranked, then the snippets: ts_headline re-parses the text, so only the
     # page's stories pay for it.
     sql = f"""
-    WITH q AS MATERIALIZED (SELECT {tsquery} AS query),
+    WITH q AS MATERIALIZED (SELECT {tsquery} AS query), {est}
     m AS MATERIALIZED ({candidates}),
     top AS (
       SELECT m.article_id AS id, {_SCORE} AS score, {_RANK} AS relevance, m.recency_at AS at
