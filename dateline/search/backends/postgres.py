@@ -97,9 +97,11 @@ def _estimate(*, section: bool) -> str:
     last_year = f"{_STORIES} * {_YEAR_SHARE}"
     if section:
         last_year += f" * {_SECTION_SHARE}"
-    return f"""SELECT {last_year} * {_WORD_SHARE.format(column="document")} >= %(newest)s
+    # OFFSET 0 keeps the last year's stories one value, not copied into both lines.
+    return f"""SELECT y.stories * {_WORD_SHARE.format(column="document")} >= %(newest)s
       AS page_windowed,
-    {last_year} * {_WORD_SHARE.format(column="ranked")} >= %(candidates)s AS headed_windowed"""
+    y.stories * {_WORD_SHARE.format(column="ranked")} >= %(candidates)s AS headed_windowed
+    FROM (SELECT {last_year} AS stories OFFSET 0) y"""
 
 
 def _gated(windows: str, all_time: str, flag: str, match: str, where: str) -> str:
