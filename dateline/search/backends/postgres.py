@@ -62,7 +62,6 @@ def _all_time(days: list[int]) -> str:
 
 _PAGE_WINDOWS = _windows(PAGE_WINDOW_DAYS)
 _HEADED_WINDOWS = _windows(HEADED_WINDOW_DAYS)
-_PAGE_ALL_TIME = _all_time(PAGE_WINDOW_DAYS)
 _HEADED_ALL_TIME = _all_time(HEADED_WINDOW_DAYS)
 
 # A word too rare to fill its LIMIT within the last year runs every window, each building
@@ -93,15 +92,14 @@ _STORIES = (
 
 
 def _estimate(*, section: bool) -> str:
-    """The `est` row: whether each set's windows are expected to fill its LIMIT."""
+    """The `est` row: whether the headline matches' windows are expected to fill their
+    LIMIT. (The newest page needs a few stories: a word drawn from the stories fills it
+    within the windows, and each branch more costs every query its planning.)"""
     last_year = f"{_STORIES} * {_YEAR_SHARE}"
     if section:
         last_year += f" * {_SECTION_SHARE}"
-    # OFFSET 0 keeps the last year's stories one value, not copied into both lines.
-    return f"""SELECT y.stories * {_WORD_SHARE.format(column="document")} >= %(newest)s
-      AS page_windowed,
-    y.stories * {_WORD_SHARE.format(column="ranked")} >= %(candidates)s AS headed_windowed
-    FROM (SELECT {last_year} AS stories OFFSET 0) y"""
+    return f"""SELECT {last_year} * {_WORD_SHARE.format(column="ranked")} >= %(candidates)s
+      AS headed_windowed"""
 
 
 def _gated(windows: str, all_time: str, flag: str, match: str, where: str) -> str:
@@ -210,15 +208,13 @@ def search_sql(query: Query, *, visibility, filters, now, offset: int, limit: in
     if any(t.exclude for t in query.terms):
         in_ranked += f" AND d.document @@ {tsquery}"
     words = _estimated_words(query)
-    in_document = f"d.document @@ {tsquery}"
-    if words is None:
+    newest = _PAGE_WINDOWS.format(match=f"d.document @@ {tsquery}", where=where_sql, gate="")
+    if words is None or sort is Sort.NEWEST:  # the newest page reads no headline matches
         est = ""
-        newest = _PAGE_WINDOWS.format(match=in_document, where=where_sql, gate="")
         headed = _HEADED_WINDOWS.format(match=in_ranked, where=where_sql, gate="")
     else:
         params["words"] = words
         est = f"est AS MATERIALIZED ({_estimate(section=filters.section_id is not None)}),"
-        newest = _gated(_PAGE_WINDOWS, _PAGE_ALL_TIME, "page_windowed", in_document, where_sql)
         headed = _gated(_HEADED_WINDOWS, _HEADED_ALL_TIME, "headed_windowed", in_ranked, where_sql)
     if sort is Sort.NEWEST:
         candidates = f"SELECT * FROM ({newest}) w LIMIT %(newest)s"
