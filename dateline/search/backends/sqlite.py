@@ -127,7 +127,9 @@ def search(query: Query, *, visibility, filters, now, offset: int, limit: int, s
       FROM search_fts JOIN search_searchdocument d ON d.article_id = search_fts.rowid
       WHERE search_fts MATCH %(match)s AND {where_sql} {chosen}"""
     # Matched, ranked, then the snippets: snippet() reads the text, so it is made for the
-    # page's stories only.
+    # page's stories only, each looked up by id (CROSS JOIN keeps `top` the outer loop: with
+    # the query's values as parameters, SQLite chose to scan every match of the word and
+    # look each up in `top`, a million at a million stories).
     sql = f"""
     WITH {before} m AS MATERIALIZED ({matched}),
     top AS MATERIALIZED (
@@ -138,7 +140,7 @@ def search(query: Query, *, visibility, filters, now, offset: int, limit: int, s
     SELECT top.id, top.score,
       snippet(search_fts, 1, char(2), char(3), '…', 24),
       snippet(search_fts, 2, char(2), char(3), '…', 24)
-    FROM search_fts JOIN top ON search_fts.rowid = top.id
+    FROM top CROSS JOIN search_fts ON search_fts.rowid = top.id
     WHERE search_fts MATCH %(match)s
     ORDER BY {_OUTER_ORDER[sort]}, top.id DESC"""
     with connection.cursor() as cursor:
