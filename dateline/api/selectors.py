@@ -105,11 +105,9 @@ def story_list(
         labels.append(("author", "authors", _subject(Author, slug=author)))
     for kind, _, label in labels:
         lists.add(f"stories:{kind}:{label.pk}")
-    if q is not None and connection.vendor == "postgresql":
+    if q is not None:
         page = _Page(upto, after, s.pk if section else None, labels, since, until, limit + 1)
         queryset = queryset.filter(newest_matching(q, page))
-    elif q is not None:
-        queryset = queryset.filter(pk__in=matching)
     # A story in every filtered list is in each of them: a change to the result bumps
     # each list's tag. Without a filter, the site's list.
     deps |= lists or {"stories"}
@@ -168,6 +166,31 @@ _WINDOW_DAYS = [2, 7, 31, 366]
 
 
 def newest_matching(q: str, page: _Page):
+    """A condition on the stories, that they are among the page's matches of `q`, newest
+    first, a page at most, with the page's cursor and every filter on the search document.
+    SQLite reads them as its search page sorted newest does (search/backends/sqlite.py,
+    NEWEST_SQL): given every match (`pk IN (matches)`), it read all of a common word's
+    stories for a page (3.6 s at 200,000 stories)."""
+    if connection.vendor == "postgresql":
+        return _newest_matching_pg(q, page)
+    from django.db.models.expressions import RawSQL
+
+    from dateline.search.selectors import _positional
+
+    where, where_params = _document_conditions(page)
+    adapt = connection.ops.adapt_datetimefield_value
+    named = {}
+    for n, value in enumerate(where_params):
+        named[f"w{n}"] = adapt(value) if isinstance(value, dt.datetime) else value
+    where_sql = " AND ".join(where)
+    for n in range(len(where_params)):
+        where_sql = where_sql.replace("%s", f"%(w{n})s", 1)
+    sql, params = backend().newest_matching_sql(parse(q), where_sql, named, page.size)
+    sql, positional = _positional(f'"{Article._meta.db_table}"."id" IN ({sql})', params)
+    return RawSQL(sql, positional, output_field=BooleanField())
+
+
+def _newest_matching_pg(q: str, page: _Page):
     """PostgreSQL: a condition on the stories, that they are among the page's matches of
     `q` (newest first, a page at most), found window by window on the search documents,
     with the page's cursor and every filter on the document row. Given every match

@@ -24,9 +24,51 @@ _ORDER = {
 # relevance, also the CANDIDATES written last whose headline, standfirst or labels hold
 # the words, so an old story with them in its headline is ranked however many newer
 # stories hold them only in their body (as on PostgreSQL, backends/postgres.py, in every
-# order). Newest-first needs no ranking and sorts every match by time.
+# order). Newest-first needs no ranking: see NEWEST_SQL.
 CANDIDATES = 5000
 _HEADED = "{headline standfirst labels}"
+
+
+# Newest first, a page's matches are found in bounded steps. FTS5 gives its matches in rowid
+# (story id) order, not time order: sorting every match by time read a common word's
+# million matches for a page of 20 (2.2 s at 200,000 stories). So, in one statement:
+# - `few`: up to FEW matches. Fewer than FEW is all of them, read and sorted as before.
+# - `walked`: otherwise the word is common; the stories are walked down the time index,
+#   newest first, each looked up in the FTS index by its id (a seek, `rowid = ? AND
+#   MATCH`), until a page's worth (`need`) match, at most WALK stories.
+# - `m`: the walked matches when there are a page's worth; else (a word common among old
+#   stories only, or a short archive) every match, sorted, as before.
+# Each branch's count is tested once, before its loop (a LIMIT of 0; a one-row or no-row
+# table CROSS JOINed first), so the branch not taken reads nothing: as a plain WHERE term,
+# SQLite tested it against each row of the branch (every match).
+FEW = 5000
+WALK = 20000
+NEWEST_SQL = """
+few AS MATERIALIZED (
+  SELECT rowid AS id FROM search_fts WHERE search_fts MATCH %(match)s LIMIT %(few)s
+),
+walked AS MATERIALIZED (
+  SELECT w.id, w.at FROM (
+    SELECT d.article_id AS id, d.recency_at AS at FROM search_searchdocument d
+    WHERE {where} ORDER BY d.recency_at DESC, d.article_id DESC
+    LIMIT CASE WHEN (SELECT count(*) FROM few) >= %(few)s THEN %(walk)s ELSE 0 END
+  ) w
+  WHERE EXISTS (SELECT 1 FROM search_fts
+                WHERE search_fts MATCH %(match)s AND search_fts.rowid = w.id)
+  LIMIT %(need)s
+),
+newest AS MATERIALIZED (
+  SELECT id, at FROM walked WHERE (SELECT count(*) FROM walked) >= %(need)s
+  UNION ALL
+  SELECT d.article_id, d.recency_at
+  FROM (SELECT 1 WHERE (SELECT count(*) FROM walked) < %(need)s) short
+  CROSS JOIN search_fts JOIN search_searchdocument d ON d.article_id = search_fts.rowid
+  WHERE search_fts MATCH %(match)s AND {where}
+)"""
+
+
+def newest_params(match: str, need: int) -> dict:
+    return {"match": match, "few": FEW, "walk": WALK, "need": need}
 
 
 def register_functions(sender, connection, **kwargs) -> None:
@@ -55,7 +97,10 @@ def search(query: Query, *, visibility, filters, now, offset: int, limit: int, s
         candidates=CANDIDATES,
     )
     where_sql = " AND ".join(where)
+    before = ""
     if sort is Sort.NEWEST:
+        params.update(newest_params(match, offset + limit))
+        before = NEWEST_SQL.format(where=where_sql) + ","
         chosen = ""
     elif sort is Sort.BEST:
         # Recency weighs in, and bm25 ranks a body match too: the newest matches suffice,
@@ -74,15 +119,19 @@ def search(query: Query, *, visibility, filters, now, offset: int, limit: int, s
         chosen = f"""AND +search_fts.rowid IN (
           SELECT id FROM ({newest.format("match", where_sql)})
           UNION SELECT id FROM ({newest.format("headed", where_sql)}))"""
-    relevance = _RELEVANCE if sort is not Sort.NEWEST else "0.0"
-    # Matched, ranked, then the snippets: snippet() reads the text, so it is made for the
-    # page's stories only.
-    sql = f"""
-    WITH m AS MATERIALIZED (
-      SELECT d.article_id AS id, {relevance} AS relevance, d.recency_at AS at
+    if sort is Sort.NEWEST:
+        matched = "SELECT id, 0.0 AS relevance, at FROM newest"
+    else:
+        matched = f"""
+      SELECT d.article_id AS id, {_RELEVANCE} AS relevance, d.recency_at AS at
       FROM search_fts JOIN search_searchdocument d ON d.article_id = search_fts.rowid
-      WHERE search_fts MATCH %(match)s AND {where_sql} {chosen}
-    ),
+      WHERE search_fts MATCH %(match)s AND {where_sql} {chosen}"""
+    # Matched, ranked, then the snippets: snippet() reads the text, so it is made for the
+    # page's stories only, each looked up by id (CROSS JOIN keeps `top` the outer loop: with
+    # the query's values as parameters, SQLite chose to scan every match of the word and
+    # look each up in `top`, a million at a million stories).
+    sql = f"""
+    WITH {before} m AS MATERIALIZED ({matched}),
     top AS MATERIALIZED (
       SELECT m.id, {_SCORE} AS score, m.relevance, m.at FROM m
       ORDER BY {_ORDER[sort]}, m.id DESC
@@ -91,7 +140,7 @@ def search(query: Query, *, visibility, filters, now, offset: int, limit: int, s
     SELECT top.id, top.score,
       snippet(search_fts, 1, char(2), char(3), '…', 24),
       snippet(search_fts, 2, char(2), char(3), '…', 24)
-    FROM search_fts JOIN top ON search_fts.rowid = top.id
+    FROM top CROSS JOIN search_fts ON search_fts.rowid = top.id
     WHERE search_fts MATCH %(match)s
     ORDER BY {_OUTER_ORDER[sort]}, top.id DESC"""
     with connection.cursor() as cursor:
@@ -136,6 +185,13 @@ def search_pictures(query: Query, *, offset: int, limit: int) -> list[int]:
     with connection.cursor() as cursor:
         cursor.execute(sql, {"match": query.fts5(), "limit": limit, "offset": offset})
         return [pk for (pk,) in cursor.fetchall()]
+
+
+def newest_matching_sql(query: Query, where: str, params: dict, need: int) -> tuple[str, dict]:
+    """The ids of the `need` newest stories matching `query` whose document row `d` meets
+    `where`, found as the search page's newest-first read finds them (NEWEST_SQL)."""
+    sql = f"WITH {NEWEST_SQL.format(where=where)} SELECT id FROM newest"
+    return sql, {**params, **newest_params(query.fts5(), need)}
 
 
 def matching_sql(query: Query) -> tuple[str, dict]:
