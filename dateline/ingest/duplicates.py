@@ -157,14 +157,13 @@ class _Probe:
             self.mask |= 1 << bucket
         self.more = [(bucket, n - 1) for bucket, n in counts.items() if n > 1]
 
-    def rules_out(self, headline: str, body: str, stored: bytes | None) -> bool:
-        """True when the sketch proves the overlap with this text under OVERLAP; False when
-        it cannot (no sketch, or made from another text: the article was edited since)."""
+    def rules_out(self, stored: bytes | None) -> bool:
+        """True when the sketch proves the overlap with its text under OVERLAP; False when
+        it cannot (no sketch: none was made, or the story's text changed since and the
+        database cleared it, ingest migration 0004)."""
         if stored is None:
             return False
         stored = bytes(stored)
-        if stored[:_DIGEST] != _digest(headline, body):
-            return False
         size = int.from_bytes(stored[_DIGEST : _DIGEST + 4], "big")
         if not size or not self.shingles:
             return True  # `overlap` is 0 then
@@ -172,6 +171,12 @@ class _Probe:
         shared = (self.mask & mask).bit_count()
         shared += sum(more for bucket, more in self.more if mask >> bucket & 1)
         return shared / min(len(self.shingles), size) < OVERLAP
+
+
+def sketch_is_of(headline: str, body: str, stored: bytes) -> bool:
+    """Whether `stored` was made from this text (sketches kept from before the database
+    cleared them on edits)."""
+    return bytes(stored)[:_DIGEST] == _digest(headline, body)
 
 
 class DuplicateIndex:
@@ -238,20 +243,32 @@ class DuplicateIndex:
         if not candidates:
             return None
         mine = _Probe(found if found is not None else shingles(words))
-        for pk, headline, body, stored in sorted(self._texts(candidates)):  # earliest first
-            if mine.rules_out(headline, body, stored):
-                continue
+        # A stored sketch is of the story's text as it is now (the database clears it on
+        # an edit): only the candidates it cannot rule out have their texts read.
+        kept = sorted(pk for pk, stored in self._sketches(candidates) if not mine.rules_out(stored))
+        if not kept:
+            return None
+        for pk, headline, body in sorted(self._texts(kept)):  # earliest first
             if overlap(mine.shingles, shingles(normalised_words(headline, body))) >= OVERLAP:
                 return candidates[pk] or pk
         return None
 
     @staticmethod
-    def _texts(pks) -> list[tuple[int, str, str, bytes | None]]:
+    def _sketches(pks) -> list[tuple[int, bytes | None]]:
+        """The sketches of those of `pks` that have a story (no text without one)."""
+        from dateline.ingest.models import WireItem
+
+        return list(
+            WireItem.objects.filter(pk__in=pks, article__isnull=False).values_list("pk", "sketch")
+        )
+
+    @staticmethod
+    def _texts(pks) -> list[tuple[int, str, str]]:
         from dateline.ingest.models import WireItem
 
         return list(
             WireItem.objects.filter(pk__in=pks, article__isnull=False).values_list(
-                "pk", "article__headline", "article__body", "sketch"
+                "pk", "article__headline", "article__body"
             )
         )
 
