@@ -186,9 +186,13 @@ class DuplicateIndex:
     the text check would accept, so the groups are those of comparing with each item in
     turn (tests: test_duplicate_index): the distance, for all the window at once in C
     (`_near_positions`), with a Python loop over the items changed during the poll; then
-    each candidate's sketch, read with its text. A busy wire's window holds some 100,000
-    items, among which a new item has a few dozen unrelated ones within CANDIDATE_DISTANCE
-    bits: it is their texts, normalised and shingled again, that the sketch spares.
+    each candidate's sketch, loaded with the fingerprints. A busy wire's window holds some
+    100,000 items, among which a new item has a few dozen unrelated ones within
+    CANDIDATE_DISTANCE bits: their texts (a query per new item, then normalised and shingled
+    again) are what the sketches spare. A stored sketch is of its story's text as it is: the
+    database clears it when the text changes (ingest migration 0004), and the poll's own
+    changes come through `add`. A story edited by someone else during the poll is compared
+    as it was when the poll began, as an edit made just after the comparison would be.
     """
 
     # Items changed during the poll are compared in a Python loop until there are this
@@ -198,12 +202,14 @@ class DuplicateIndex:
     def __init__(self, *, now: dt.datetime):
         from dateline.ingest.models import WireItem
 
-        self.items: dict[int, tuple[int, int | None]] = {
-            pk: (fingerprint & _MASK, head)
-            for pk, fingerprint, head in WireItem.objects.filter(
-                received_at__gte=now - WINDOW, fingerprint__isnull=False
-            ).values_list("pk", "fingerprint", "duplicate_of_id")
-        }
+        self.items: dict[int, tuple[int, int | None]] = {}
+        self.sketches: dict[int, bytes] = {}  # of the items that have one
+        for pk, fingerprint, head, stored in WireItem.objects.filter(
+            received_at__gte=now - WINDOW, fingerprint__isnull=False
+        ).values_list("pk", "fingerprint", "duplicate_of_id", "sketch"):
+            self.items[pk] = (fingerprint & _MASK, head)
+            if stored is not None:
+                self.sketches[pk] = stored
         self._fold()
 
     def _fold(self) -> None:
@@ -243,24 +249,13 @@ class DuplicateIndex:
         if not candidates:
             return None
         mine = _Probe(found if found is not None else shingles(words))
-        # A stored sketch is of the story's text as it is now (the database clears it on
-        # an edit): only the candidates it cannot rule out have their texts read.
-        kept = sorted(pk for pk, stored in self._sketches(candidates) if not mine.rules_out(stored))
+        kept = sorted(pk for pk in candidates if not mine.rules_out(self.sketches.get(pk)))
         if not kept:
             return None
         for pk, headline, body in sorted(self._texts(kept)):  # earliest first
             if overlap(mine.shingles, shingles(normalised_words(headline, body))) >= OVERLAP:
                 return candidates[pk] or pk
         return None
-
-    @staticmethod
-    def _sketches(pks) -> list[tuple[int, bytes | None]]:
-        """The sketches of those of `pks` that have a story (no text without one)."""
-        from dateline.ingest.models import WireItem
-
-        return list(
-            WireItem.objects.filter(pk__in=pks, article__isnull=False).values_list("pk", "sketch")
-        )
 
     @staticmethod
     def _texts(pks) -> list[tuple[int, str, str]]:
@@ -272,11 +267,18 @@ class DuplicateIndex:
             )
         )
 
-    def add(self, pk: int, fingerprint: int | None, head: int | None) -> None:
+    def add(
+        self, pk: int, fingerprint: int | None, head: int | None, stored: bytes | None = None
+    ) -> None:
+        """Item `pk` received or updated during the poll, with its sketch as stored."""
         if fingerprint is None:
             self.items.pop(pk, None)
         else:
             self.items[pk] = (fingerprint & _MASK, head)
+        if stored is None:
+            self.sketches.pop(pk, None)
+        else:
+            self.sketches[pk] = stored
         self._changed.add(pk)
         if len(self._changed) > max(self.FOLD_AFTER, len(self.items) // 8):
             self._fold()  # the loop over the changed would cost more than the columns

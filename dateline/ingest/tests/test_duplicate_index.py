@@ -56,7 +56,7 @@ def index_of(rows, texts, fold_after):
     index.FOLD_AFTER = fold_after
     index.items = {pk: (fingerprint, head) for pk, fingerprint, head in rows}
     index._fold()
-    index._sketches = lambda pks: [(pk, texts[pk][2]) for pk in pks if pk in texts]
+    index.sketches = {pk: text[2] for pk, text in texts.items() if text[2] is not None}
     index._texts = lambda pks: [(pk, *texts[pk][:2]) for pk in pks if pk in texts]
     return index
 
@@ -142,7 +142,7 @@ def _groups_as_the_plain_scan(stored, arriving, fold_after):
             target = made[pk % len(made)][1] if excluded and made else pk
             rows = [r for r in rows if r[0] != target] + [(target, fingerprint, head)]
             texts[target] = (headline, body, stored_sketch)
-            index.add(target, fingerprint, head)
+            index.add(target, fingerprint, head, stored_sketch)
             made.append((words, target))
 
 
@@ -193,8 +193,10 @@ def test_a_sketch_rules_out_an_unrelated_candidate_without_normalising_its_text(
     ) as normalising:
         assert index.group_of(mine, fingerprint) is None
     assert normalising.call_count == 0
-    # Its article edited since: the database cleared the sketch, and the text is read.
+    # Its article edited since: the database cleared the sketch, and the next poll's index
+    # reads the text.
     texts[1] = (headline, body + "<p>More.</p>", None)
+    index = index_of([(1, fingerprint ^ 0b111, None)], texts, 1024)
     with mock.patch.object(
         duplicates, "normalised_words", wraps=duplicates.normalised_words
     ) as normalising:
@@ -278,3 +280,36 @@ def test_a_new_item_near_one_of_its_batch_in_bits_only_goes_in_with_a_batch(tmp_
     assert report.summary().startswith("6 created"), report.summary()
     assert alone.call_count == 0
     assert not WireItem.objects.filter(duplicate_of__isnull=False).exists()
+
+
+@pytest.mark.django_db
+def test_an_unrelated_candidate_is_ruled_out_without_a_query(tmp_path, django_assert_num_queries):
+    """The window's sketches come with its fingerprints (one query a poll): a candidate
+    whose sketch rules it out costs the new item no query (at a busy wire's window, a few
+    dozen a new item: a query each of them, read and digested, before)."""
+    from django.utils import timezone
+
+    from dateline.ingest.models import WireItem, WireSource
+    from dateline.news.tests import factories
+
+    mine = "harbour council approves the second bridge after a vote on fares".split() * 5
+    other = "ferry workers strike over the winter timetable in the north port".split() * 5
+    article = factories.article(headline=" ".join(other[:5]), body=f"<p>{' '.join(other[5:])}</p>")
+    source = WireSource.objects.create(
+        name="agency", kind="folder", location=str(tmp_path), format="feed"
+    )
+    now = timezone.now()
+    WireItem.objects.create(
+        source=source,
+        guid="one",
+        version="1",
+        article=article,
+        fingerprint=duplicates.to_signed(simhash(mine) ^ 0b111),
+        sketch=sketch(article.headline, article.body),
+        received_at=now,
+        updated_at=now,
+    )
+    with django_assert_num_queries(1):
+        index = DuplicateIndex(now=now)
+    with django_assert_num_queries(0):
+        assert index.group_of(mine, simhash(mine)) is None
