@@ -300,7 +300,7 @@ class _Batch:
                 self.report.add(ItemResult(FAILED, guid, detail))
                 continue
             item = items[guid]
-            self.poll.index.add(item.pk, fingerprints[guid], None)
+            self.poll.index.add(item.pk, fingerprints[guid], None, item.sketch)
             self.known[guid] = item
             if outcome.outcome != UNCHANGED:
                 outcome.outcome = CREATED
@@ -344,6 +344,8 @@ def wire_item_apply(
                 incoming.notes.append("kept as a draft: the story is already published")
                 incoming.want = KEEP
 
+    written: list[bytes | None] = []  # the sketch stored with the item, when one was
+
     def record(applied: Applied) -> None:
         item.version = incoming.version[:64]
         item.updated_at = poll.now
@@ -362,7 +364,13 @@ def wire_item_apply(
                 applied.received,
                 WireItem.Status.NEW if known is None else WireItem.Status.UPDATED,
             )
-        item.save()
+            written.append(item.sketch)
+        if known is not None and not written:
+            # The sketch read with the item may have been cleared since by an edit of its
+            # story (ingest migration 0004): it is not written back.
+            item.save(update_fields=_ALL_BUT_SKETCH)
+        else:
+            item.save()
 
     applied = story_apply(
         incoming,
@@ -376,10 +384,13 @@ def wire_item_apply(
             return ItemResult(SKIPPED, guid, "canceled by the agency before we had it"), item
         applied.notes.append("withdrawn by the agency")
     else:
-        poll.index.add(item.pk, fingerprint, item.duplicate_of_id)
+        poll.index.add(item.pk, fingerprint, item.duplicate_of_id, *written)
     if applied.outcome != UNCHANGED:
         applied.outcome = CREATED if known is None else UPDATED
     return applied.result(), item
+
+
+_ALL_BUT_SKETCH = [f.name for f in WireItem._meta.concrete_fields if f.name not in ("id", "sketch")]
 
 
 def _sketch(article, incoming: IncomingStory, found: set[str]) -> bytes:

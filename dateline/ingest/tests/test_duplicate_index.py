@@ -1,7 +1,8 @@
 """The near-duplicate index finds exactly the groups that comparing a new item with every
 item of the window in turn finds (the plain scan it replaced, kept here as the reference):
 the distances taken for the whole window at once, the items changed during the poll, and
-the sketches that rule candidates out before their texts are read, fresh or stale."""
+the sketches that rule candidates out before their texts are read (a story's edit clears its
+item's sketch in the database: tests/test_sketch_cleared.py)."""
 
 from __future__ import annotations
 
@@ -55,20 +56,21 @@ def index_of(rows, texts, fold_after):
     index.FOLD_AFTER = fold_after
     index.items = {pk: (fingerprint, head) for pk, fingerprint, head in rows}
     index._fold()
-    index._texts = lambda pks: [(pk, *texts[pk]) for pk in pks if pk in texts]
+    index.sketches = {pk: text[2] for pk, text in texts.items() if text[2] is not None}
+    index._texts = lambda pks: [(pk, *texts[pk][:2]) for pk in pks if pk in texts]
     return index
 
 
 words_st = st.lists(st.sampled_from(VOCABULARY), min_size=MIN_WORDS, max_size=90)
 # An item: its words, a parent among the earlier ones (its text then that one's, edited),
-# bits flipped in its fingerprint, its sketch (of its text, of another: the article was
-# edited since, none, or no article at all) and a group head.
+# bits flipped in its fingerprint, its sketch (of its text; none: never made, or cleared
+# when its story was edited; or no article at all) and a group head.
 item_st = st.tuples(
     words_st,
     st.one_of(st.none(), st.integers(min_value=0)),
     st.lists(st.tuples(st.integers(min_value=0), st.sampled_from(VOCABULARY)), max_size=30),
     st.lists(st.integers(min_value=0, max_value=63), max_size=6),
-    st.sampled_from(["fresh", "stale", "none", "no article"]),
+    st.sampled_from(["fresh", "none", "no article"]),
     st.booleans(),
 )
 
@@ -114,7 +116,6 @@ def _groups_as_the_plain_scan(stored, arriving, fold_after):
         headline, body = " ".join(words[:5]), f"<p>{' '.join(words[5:])}</p>"
         stored_sketch = {
             "fresh": sketch(headline, body),
-            "stale": sketch(headline, body + "<p>since edited</p>"),
             "none": None,
             "no article": None,
         }[kept]
@@ -141,7 +142,7 @@ def _groups_as_the_plain_scan(stored, arriving, fold_after):
             target = made[pk % len(made)][1] if excluded and made else pk
             rows = [r for r in rows if r[0] != target] + [(target, fingerprint, head)]
             texts[target] = (headline, body, stored_sketch)
-            index.add(target, fingerprint, head)
+            index.add(target, fingerprint, head, stored_sketch)
             made.append((words, target))
 
 
@@ -157,7 +158,7 @@ def test_a_sketch_rules_out_only_texts_under_the_overlap(words, edits, buckets):
     mine, theirs = shingles(words), shingles(normalised_words(headline, body))
     event("overlap" if overlap(mine, theirs) >= OVERLAP else "under")
     with mock.patch.object(duplicates, "BUCKETS", buckets):
-        if _Probe(mine).rules_out(headline, body, sketch(headline, body)):
+        if _Probe(mine).rules_out(sketch(headline, body)):
             assert overlap(mine, theirs) < OVERLAP
 
 
@@ -192,8 +193,10 @@ def test_a_sketch_rules_out_an_unrelated_candidate_without_normalising_its_text(
     ) as normalising:
         assert index.group_of(mine, fingerprint) is None
     assert normalising.call_count == 0
-    # Its article edited since: the sketch is of another text, and the text is read.
-    texts[1] = (headline, body + "<p>More.</p>", texts[1][2])
+    # Its article edited since: the database cleared the sketch, and the next poll's index
+    # reads the text.
+    texts[1] = (headline, body + "<p>More.</p>", None)
+    index = index_of([(1, fingerprint ^ 0b111, None)], texts, 1024)
     with mock.patch.object(
         duplicates, "normalised_words", wraps=duplicates.normalised_words
     ) as normalising:
@@ -204,7 +207,7 @@ def test_a_sketch_rules_out_an_unrelated_candidate_without_normalising_its_text(
 @pytest.mark.django_db
 def test_an_item_edited_by_the_desk_is_still_compared_on_its_text(tmp_path):
     """The sketch is of the text as filed: a near-duplicate of the text as edited since is
-    grouped as before (the sketch no longer matches it, so the text is read)."""
+    grouped as before (the edit, even a bulk UPDATE, cleared the sketch: the text is read)."""
     from django.utils import timezone
 
     from dateline.ingest.models import WireItem, WireSource
@@ -277,3 +280,36 @@ def test_a_new_item_near_one_of_its_batch_in_bits_only_goes_in_with_a_batch(tmp_
     assert report.summary().startswith("6 created"), report.summary()
     assert alone.call_count == 0
     assert not WireItem.objects.filter(duplicate_of__isnull=False).exists()
+
+
+@pytest.mark.django_db
+def test_an_unrelated_candidate_is_ruled_out_without_a_query(tmp_path, django_assert_num_queries):
+    """The window's sketches come with its fingerprints (one query a poll): a candidate
+    whose sketch rules it out costs the new item no query (at a busy wire's window, a few
+    dozen a new item: a query each of them, read and digested, before)."""
+    from django.utils import timezone
+
+    from dateline.ingest.models import WireItem, WireSource
+    from dateline.news.tests import factories
+
+    mine = "harbour council approves the second bridge after a vote on fares".split() * 5
+    other = "ferry workers strike over the winter timetable in the north port".split() * 5
+    article = factories.article(headline=" ".join(other[:5]), body=f"<p>{' '.join(other[5:])}</p>")
+    source = WireSource.objects.create(
+        name="agency", kind="folder", location=str(tmp_path), format="feed"
+    )
+    now = timezone.now()
+    WireItem.objects.create(
+        source=source,
+        guid="one",
+        version="1",
+        article=article,
+        fingerprint=duplicates.to_signed(simhash(mine) ^ 0b111),
+        sketch=sketch(article.headline, article.body),
+        received_at=now,
+        updated_at=now,
+    )
+    with django_assert_num_queries(1):
+        index = DuplicateIndex(now=now)
+    with django_assert_num_queries(0):
+        assert index.group_of(mine, simhash(mine)) is None

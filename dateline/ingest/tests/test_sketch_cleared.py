@@ -1,0 +1,96 @@
+"""A wire item's sketch stands for its story's text without the text being read
+(`DuplicateIndex`): every way a story's text changes clears it, in the database."""
+
+from __future__ import annotations
+
+import pytest
+from django.utils import timezone
+
+from dateline.ingest.duplicates import sketch
+from dateline.ingest.models import WireItem, WireSource
+from dateline.ingest.tests.test_apply import NinjsFile
+from dateline.news.models import Article, Correction
+from dateline.news.tests import factories
+from dateline.newsroom.actions.publication import article_correct, article_edit
+from dateline.newsroom.roles import Role
+from dateline.newsroom.tests.factories import staff
+from dateline.newsroom.tests.test_admin_roles import FORM
+
+EDITED = "<p>The council put the vote on the second bridge back to the spring.</p>"
+
+
+def _filed(article: Article, tmp_path) -> WireItem:
+    source = WireSource.objects.create(
+        name="agency", kind="folder", location=str(tmp_path), format="feed"
+    )
+    now = timezone.now()
+    return WireItem.objects.create(
+        source=source,
+        guid="one",
+        version="1",
+        article=article,
+        fingerprint=1,
+        sketch=sketch(article.headline, article.body),
+        received_at=now,
+        updated_at=now,
+    )
+
+
+def _desk(article, client):
+    article.body = EDITED
+    article_edit(article=article, by=staff(Role.EDITOR))
+
+
+def _correction(article, client):
+    article.body = EDITED
+    article_correct(article=article, by=staff(Role.EDITOR), kind=Correction.Kind.TYPO)
+
+
+def _admin(article, client):
+    client.force_login(staff(Role.EDITOR))
+    form = {
+        **FORM,
+        "headline": article.headline,
+        "slug": article.slug,
+        "body": EDITED,
+        "change_kind": Correction.Kind.TYPO,
+    }
+    response = client.post(
+        f"/admin/news/article/{article.pk}/change/", {**form, "opened_version": article.version}
+    )
+    assert response.status_code == 302, response.context["adminform"].form.errors
+
+
+def _bulk(article, client):
+    Article.objects.filter(pk=article.pk).update(headline="Bridge vote put back")
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("edit", [_desk, _correction, _admin, _bulk])
+def test_an_edit_of_the_story_clears_its_items_sketch(edit, client, tmp_path):
+    article = factories.article(headline="Council votes on the second bridge")
+    item = _filed(article, tmp_path)
+    edit(Article.objects.get(pk=article.pk), client)
+    assert Article.objects.get(pk=article.pk).body == EDITED or edit is _bulk
+    item.refresh_from_db()
+    assert item.sketch is None
+
+
+@pytest.mark.django_db
+def test_an_imports_update_of_the_story_clears_its_items_sketch(tmp_path):
+    ninjs = NinjsFile()
+    ninjs.bring(1)
+    item = _filed(ninjs.story(), tmp_path)
+    assert ninjs.bring(2).outcome == "updated"
+    item.refresh_from_db()
+    assert item.sketch is None
+
+
+@pytest.mark.django_db
+def test_a_save_that_leaves_the_text_alone_keeps_the_sketch(tmp_path):
+    article = factories.article(headline="Council votes on the second bridge")
+    item = _filed(article, tmp_path)
+    article.standfirst = "A standfirst only."
+    article_edit(article=article, by=staff(Role.EDITOR))
+    item.refresh_from_db()
+    assert bytes(item.sketch) == sketch(article.headline, article.body)
