@@ -14,6 +14,7 @@ from django.db import connection
 from dateline.api import cursor as cursors
 from dateline.api import selectors as api
 from dateline.core import clock
+from dateline.core.tests.steps import sqlite_steps as _steps
 from dateline.news import selectors
 from dateline.news.models import Article
 from dateline.news.tests import factories
@@ -24,20 +25,6 @@ pytestmark = pytest.mark.engine("sqlite")
 NEWER = 60
 
 
-def _steps(call) -> int:
-    raw = connection.connection
-    count = [0]
-
-    def step() -> int:
-        count[0] += 1
-        return 0
-
-    raw.set_progress_handler(step, 1)
-    try:
-        call()
-    finally:
-        raw.set_progress_handler(None, 1)
-    return count[0]
 
 
 @pytest.fixture

@@ -13,6 +13,7 @@ from django.db import connection
 
 from dateline.api import selectors as api
 from dateline.core import clock
+from dateline.core.tests.steps import sqlite_steps as _steps
 from dateline.news.tests import factories
 from dateline.search.backends import sqlite
 from dateline.search.selectors import Sort, search_stories
@@ -22,20 +23,6 @@ pytestmark = [pytest.mark.engine("sqlite"), pytest.mark.django_db]
 OLDER = 60
 
 
-def _steps(call) -> int:
-    raw = connection.connection
-    count = [0]
-
-    def step() -> int:
-        count[0] += 1
-        return 0
-
-    raw.set_progress_handler(step, 1)
-    try:
-        call()
-    finally:
-        raw.set_progress_handler(None, 1)
-    return count[0]
 
 
 def _stories(first: int, count: int) -> None:
