@@ -25,8 +25,6 @@ pytestmark = pytest.mark.engine("sqlite")
 NEWER = 60
 
 
-
-
 @pytest.fixture
 def stories():
     desk = factories.section("Harbour")

@@ -23,8 +23,6 @@ pytestmark = [pytest.mark.engine("sqlite"), pytest.mark.django_db]
 OLDER = 60
 
 
-
-
 def _stories(first: int, count: int) -> None:
     now = clock.now()
     for n in range(first, first + count):
