@@ -63,16 +63,11 @@ def test_a_hit_the_front_answers_on_its_loop_is_logged_once(capsys):
     assert [(x["path"], x["cache"]) for x in _access(_lines(capsys))] == [(path, "hit")]
 
 
-@pytest.mark.django_db
-def test_a_hit_answered_from_granians_scope_is_logged_once(capsys):
-    """`dateline serve` asks the page cache before it builds an environ (config/rsgi.py):
-    that answer is a request too."""
-    from config import rsgi
-
-    story = factories.article(headline="Harbour lights again")
+def _kept(headline: str):
+    """A story's page kept by the page cache, and granian's scope of a request for it."""
+    story = factories.article(headline=headline)
     path = story.get_absolute_url()
     readers.cached(path)  # kept
-    capsys.readouterr()
 
     class Scope:
         method = "GET"
@@ -81,6 +76,17 @@ def test_a_hit_answered_from_granians_scope_is_logged_once(capsys):
 
     Scope.path = path
     Scope.headers = EnvironHeaders(readers._environ(path))
+    return path, Scope
+
+
+@pytest.mark.django_db
+def test_a_hit_answered_from_granians_scope_is_logged_once(capsys):
+    """`dateline serve` asks the page cache before it builds an environ (config/rsgi.py):
+    that answer is a request too."""
+    from config import rsgi
+
+    path, Scope = _kept("Harbour lights again")
+    capsys.readouterr()
     answered = rsgi.hit(Scope)
     assert answered is not None and answered[0] == 200
     assert [(x["path"], x["status"], x["cache"]) for x in _access(_lines(capsys))] == [
@@ -152,17 +158,7 @@ def test_hits_answered_in_one_turn_of_the_loop_are_written_with_one_write():
 
     from config import rsgi
 
-    story = factories.article(headline="Harbour lights, batched")
-    path = story.get_absolute_url()
-    readers.cached(path)  # kept
-
-    class Scope:
-        method = "GET"
-        scheme = "http"
-        query_string = ""
-
-    Scope.path = path
-    Scope.headers = EnvironHeaders(readers._environ(path))
+    path, Scope = _kept("Harbour lights, batched")
 
     async def three_hits():
         answers = [rsgi.hit(Scope) for _ in range(3)]
@@ -193,17 +189,7 @@ def _loop_hits(count: int, between_turns: int = 0):
 
     from config import rsgi
 
-    story = factories.article(headline=f"Harbour lights, {count} hits")
-    path = story.get_absolute_url()
-    readers.cached(path)  # kept
-
-    class Scope:
-        method = "GET"
-        scheme = "http"
-        query_string = ""
-
-    Scope.path = path
-    Scope.headers = EnvironHeaders(readers._environ(path))
+    path, Scope = _kept(f"Harbour lights, {count} hits")
 
     async def hits():
         for n in range(count):
