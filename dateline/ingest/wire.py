@@ -41,6 +41,7 @@ from dateline.ingest.apply import (
 from dateline.ingest.duplicates import (
     CANDIDATE_DISTANCE,
     DuplicateIndex,
+    Probe,
     distance,
     normalised_words,
     shingles,
@@ -226,7 +227,7 @@ class _Batch:
         )
         self.entries: list[IncomingStory] = []
         self.fingerprints: dict[str, int | None] = {}
-        self.shingles: dict[str, set[str]] = {}
+        self.probes: dict[str, Probe | None] = {}
         # The last item refused was within CANDIDATE_DISTANCE of one of the batch: once the
         # batch is in, the index compares their texts, and it may be taken after all.
         self.near_one = False
@@ -239,19 +240,20 @@ class _Batch:
         words = normalised_words(incoming.headline, incoming.body)
         found = shingles(words)
         fingerprint = simhash(words, found)
+        probe = Probe(found) if fingerprint is not None else None
         if fingerprint is not None and any(
             other is not None and distance(fingerprint, other) <= CANDIDATE_DISTANCE
             for other in self.fingerprints.values()
         ):
             self.near_one = True
             return False  # it may duplicate one of the batch: they go in first
-        if self.poll.index.group_of(words, fingerprint, found=found) is not None:
+        if self.poll.index.group_of(words, fingerprint, probe=probe) is not None:
             return False
         incoming.section = None  # the source's default section, for a new story
         incoming.credit = incoming.credit or self.source.default_credit[:200]
         self.entries.append(incoming)
         self.fingerprints[guid] = fingerprint
-        self.shingles[guid] = found
+        self.probes[guid] = probe
         if len(self.entries) >= BATCH:
             self.flush()
         return True
@@ -261,7 +263,7 @@ class _Batch:
             return
         entries, self.entries = self.entries, []
         fingerprints, self.fingerprints = self.fingerprints, {}
-        found, self.shingles = self.shingles, {}
+        probes, self.probes = self.probes, {}
         now = self.poll.now
         items: dict[str, WireItem] = {}
 
@@ -277,7 +279,7 @@ class _Batch:
                     fingerprint = fingerprints[guid]
                     if fingerprint is not None:
                         item.fingerprint = to_signed(fingerprint)
-                        item.sketch = _sketch(applied.article, incoming, found[guid])
+                        item.sketch = _sketch(applied.article, incoming, probes[guid])
                     item.status = {
                         HELD: WireItem.Status.HELD,
                         PROPOSED: WireItem.Status.PROPOSED,
@@ -324,13 +326,14 @@ def wire_item_apply(
     item = known or WireItem(
         source=source, guid=guid, received_at=poll.now, headline=incoming.headline[:300]
     )
-    words = fingerprint = found = None
+    words = fingerprint = probe = None
     if incoming.want != WITHDRAW:
         words = normalised_words(incoming.headline, incoming.body)
         found = shingles(words)
         fingerprint = simhash(words, found)
+        probe = Probe(found) if fingerprint is not None else None
         if known is None:
-            item.duplicate_of_id = poll.index.group_of(words, fingerprint, found=found)
+            item.duplicate_of_id = poll.index.group_of(words, fingerprint, probe=probe)
         if item.duplicate_of_id:
             head = WireItem.objects.select_related("source").get(pk=item.duplicate_of_id)
             incoming.notes.append(f"near-duplicate of {head.guid} from {head.source.name}")
@@ -357,9 +360,7 @@ def wire_item_apply(
             item.article = applied.article
             item.headline = incoming.headline[:300]
             item.fingerprint = to_signed(fingerprint) if fingerprint is not None else None
-            item.sketch = (
-                _sketch(applied.article, incoming, found) if fingerprint is not None else None
-            )
+            item.sketch = _sketch(applied.article, incoming, probe) if probe is not None else None
             item.status = {HELD: WireItem.Status.HELD, PROPOSED: WireItem.Status.PROPOSED}.get(
                 applied.received,
                 WireItem.Status.NEW if known is None else WireItem.Status.UPDATED,
@@ -393,12 +394,11 @@ def wire_item_apply(
 _ALL_BUT_SKETCH = [f.name for f in WireItem._meta.concrete_fields if f.name not in ("id", "sketch")]
 
 
-def _sketch(article, incoming: IncomingStory, found: set[str]) -> bytes:
-    """The sketch of the article's text as stored, from the shingles of the item's when
-    they are the same text (the body as filed is the item's unless pictures or links were
-    resolved in it)."""
+def _sketch(article, incoming: IncomingStory, probe: Probe) -> bytes:
+    """The sketch of the article's text as stored, from the item's probe when they are the
+    same text (the body as filed is the item's unless pictures or links were resolved in it)."""
     same = article.headline == incoming.headline and article.body == incoming.body
-    return sketch(article.headline, article.body, found if same else None)
+    return sketch(article.headline, article.body, probe=probe if same else None)
 
 
 def _group_has_live_story(head_id: int) -> bool:

@@ -6,8 +6,11 @@ item's sketch in the database: tests/test_sketch_cleared.py)."""
 
 from __future__ import annotations
 
+import hashlib
+import zlib
 from unittest import mock
 
+import numpy as np
 import pytest
 from hypothesis import HealthCheck, event, given, settings
 from hypothesis import strategies as st
@@ -18,8 +21,8 @@ from dateline.ingest.duplicates import (
     MIN_WORDS,
     OVERLAP,
     DuplicateIndex,
+    Probe,
     _near_positions,
-    _Probe,
     distance,
     normalised_words,
     overlap,
@@ -138,6 +141,9 @@ def _groups_as_the_plain_scan(stored, arriving, fold_after):
         assert index.group_of(words, fingerprint, exclude=exclude, found=shingles(words)) == (
             expected
         )
+        probe = Probe(shingles(words))
+        assert index.group_of(words, fingerprint, exclude=exclude, probe=probe) == expected
+        assert sketch(headline, body, probe=probe) == sketch(headline, body)
         if added:  # as the poll does once the item is in (or updated: a pk already there)
             target = made[pk % len(made)][1] if excluded and made else pk
             rows = [r for r in rows if r[0] != target] + [(target, fingerprint, head)]
@@ -158,8 +164,41 @@ def test_a_sketch_rules_out_only_texts_under_the_overlap(words, edits, buckets):
     mine, theirs = shingles(words), shingles(normalised_words(headline, body))
     event("overlap" if overlap(mine, theirs) >= OVERLAP else "under")
     with mock.patch.object(duplicates, "BUCKETS", buckets):
-        if _Probe(mine).rules_out(sketch(headline, body)):
+        if Probe(mine).rules_out(sketch(headline, body)):
             assert overlap(mine, theirs) < OVERLAP
+
+
+@settings(max_examples=300, deadline=None)
+@given(words=st.lists(st.sampled_from(VOCABULARY), min_size=0, max_size=400))
+def test_a_fingerprint_is_made_as_the_ones_already_stored(words):
+    """Fingerprints stay in the database across versions: the votes counted at once give
+    the bits counted one at a time over the shingles' hashes."""
+    found = shingles(words)
+    if len(words) < MIN_WORDS:
+        assert simhash(words) is None
+        return
+    hashes = [int.from_bytes(hashlib.blake2b(s.encode(), digest_size=8).digest()) for s in found]
+    expected = sum(
+        1 << bit for bit in range(64) if sum(h >> bit & 1 for h in hashes) > len(found) / 2
+    )
+    assert simhash(words) == simhash(words, found) == expected
+
+
+@settings(max_examples=300, deadline=None)
+@given(words=words_st, buckets=st.sampled_from([8, 64, duplicates.BUCKETS]))
+def test_a_sketch_is_made_as_the_ones_already_stored(words, buckets):
+    """Sketches stay in the database across versions: the buckets made at once (and shared
+    with the new item's probe) set the bits a shingle at a time did."""
+    headline, body = " ".join(words[:5]), f"<p>{' '.join(words[5:])}</p>"
+    found = shingles(normalised_words(headline, body))
+    with mock.patch.object(duplicates, "BUCKETS", buckets):
+        mask = 0
+        for shingle in found:
+            mask |= 1 << (zlib.crc32(shingle.encode()) & (buckets - 1))
+        stored = duplicates._digest(headline, body) + len(found).to_bytes(4, "big")
+        stored += mask.to_bytes(buckets // 8)
+        assert sketch(headline, body) == stored
+        assert sketch(headline, body, probe=Probe(found)) == stored
 
 
 @given(
@@ -172,11 +211,29 @@ def test_the_distances_taken_at_once_are_those_taken_one_by_one(fingerprints, qu
     for bit in flips:
         near ^= 1 << bit
     fingerprints = [*fingerprints, near]
-    stored = b"".join(f.to_bytes(8, "big") for f in fingerprints)
-    columns = [stored[j::8] for j in range(8)]
+    window = np.array(fingerprints, dtype=np.uint64)
     for q in (query, near):
         expected = [n for n, f in enumerate(fingerprints) if distance(q, f) <= CANDIDATE_DISTANCE]
-        assert _near_positions(columns, q) == expected
+        assert _near_positions(window, q) == expected
+
+
+@given(
+    st.integers(min_value=0, max_value=2**64 - 1),
+    st.sets(st.integers(min_value=0, max_value=63), min_size=CANDIDATE_DISTANCE - 2),
+)
+def test_a_fingerprint_is_near_up_to_the_distance_and_not_one_bit_further(query, bits):
+    """Every number of differing bits around CANDIDATE_DISTANCE, the sign bit among them
+    (the fingerprints are stored as signed integers and compared as unsigned)."""
+    bits = sorted(bits, key=lambda bit: bit != 63)
+    apart = []
+    for count in range(CANDIDATE_DISTANCE - 2, min(len(bits), CANDIDATE_DISTANCE + 2) + 1):
+        flipped = query
+        for bit in bits[:count]:
+            flipped ^= 1 << bit
+        apart.append((count, flipped))
+    window = np.array([flipped for _, flipped in apart], dtype=np.uint64)
+    expected = [n for n, (count, _) in enumerate(apart) if count <= CANDIDATE_DISTANCE]
+    assert _near_positions(window, query) == expected
 
 
 def test_a_sketch_rules_out_an_unrelated_candidate_without_normalising_its_text():
@@ -313,3 +370,55 @@ def test_an_unrelated_candidate_is_ruled_out_without_a_query(tmp_path, django_as
         index = DuplicateIndex(now=now)
     with django_assert_num_queries(0):
         assert index.group_of(mine, simhash(mine)) is None
+
+
+@pytest.mark.django_db
+def test_a_new_items_buckets_are_made_once_for_its_probe_and_its_sketch(tmp_path):
+    """A new item with candidates in the window is probed against their sketches, then
+    stored with its own: the crc32 buckets of its shingles serve both (made twice, 15 % of
+    the import's CPU at a busy wire's window)."""
+    from django.utils import timezone
+
+    from dateline.ingest import wire
+    from dateline.ingest.models import WireItem, WireSource
+    from dateline.news.tests import factories
+
+    mine = "harbour council approves the second bridge after a vote on fares".split() * 5
+    other = "ferry workers strike over the winter timetable in the north port".split() * 5
+    section = factories.section("News")
+    article = factories.article(headline=" ".join(other[:5]), body=f"<p>{' '.join(other[5:])}</p>")
+    source = WireSource.objects.create(
+        name="agency",
+        kind="folder",
+        location=str(tmp_path),
+        format="feed",
+        default_section=section,
+    )
+    WireItem.objects.create(
+        source=source,
+        guid="one",
+        version="1",
+        article=article,
+        fingerprint=0,
+        sketch=sketch(article.headline, article.body),
+        received_at=timezone.now(),
+        updated_at=timezone.now(),
+    )
+    (tmp_path / "feed.xml").write_text(
+        "<rss version='2.0'><channel><title>Wire</title><link>https://wire.example/</link>"
+        f"<item><guid>two</guid><title>{' '.join(mine[:5])}</title><description>&lt;p&gt;"
+        f"{' '.join(mine[5:])}&lt;/p&gt;</description></item></channel></rss>",
+        encoding="utf-8",
+    )
+    crc32 = mock.Mock(wraps=zlib.crc32)
+    with (
+        mock.patch.object(wire, "simhash", lambda words, found=None: 0),  # the one's candidate
+        mock.patch.object(duplicates, "zlib", mock.Mock(crc32=crc32)),
+    ):
+        report = wire.wire_poll(source=source)
+    assert report.summary().startswith("1 created"), report.summary()
+    item = WireItem.objects.select_related("article").get(guid="two")
+    assert item.duplicate_of_id is None
+    found = shingles(normalised_words(item.article.headline, item.article.body))
+    assert bytes(item.sketch) == sketch(item.article.headline, item.article.body)
+    assert crc32.call_count == len(found)
