@@ -27,6 +27,7 @@ import hashlib
 import re
 import zlib
 from array import array
+from operator import itemgetter
 
 import numpy as np
 
@@ -119,32 +120,32 @@ class Probe:
 
     def __init__(self, found: set[str]):
         self.shingles = found
-        counts = np.bincount(
-            np.fromiter((zlib.crc32(shingle.encode()) for shingle in found), np.uint32, len(found))
-            & (BUCKETS - 1),
-            minlength=BUCKETS,
-        )
-        # Bit b of the mask is bucket b; stored big-endian.
-        packed = np.packbits(counts > 0, bitorder="little").tobytes()
-        self.mask = int.from_bytes(packed, "little")
-        self.stored_mask = packed[::-1]
-        over = np.flatnonzero(counts > 1)
-        self.more = list(zip(over.tolist(), (counts[over] - 1).tolist(), strict=True))
+        crcs = np.fromiter(map(zlib.crc32, map(str.encode, found)), np.uint32, len(found))
+        counts = np.bincount(crcs & (BUCKETS - 1), minlength=BUCKETS)
+        # Bit b of the stored mask is bucket b, big-endian: its first bit is the last bucket.
+        self.stored_mask = np.packbits(counts[::-1] > 0).tobytes()
+        self._counts = counts[::-1]  # in the stored mask's order
 
     def rules_out(self, stored: bytes | None) -> bool:
         """True when the sketch proves the overlap with its text under OVERLAP; False when
         it cannot (no sketch: none was made, or the story's text changed since and the
         database cleared it, ingest migration 0004)."""
-        if stored is None:
-            return False
-        stored = bytes(stored)
-        size = int.from_bytes(stored[_DIGEST : _DIGEST + 4], "big")
-        if not size or not self.shingles:
-            return True  # `overlap` is 0 then
-        mask = int.from_bytes(stored[_DIGEST + 4 :], "big")
-        shared = (self.mask & mask).bit_count()
-        shared += sum(more for bucket, more in self.more if mask >> bucket & 1)
-        return shared / min(len(self.shingles), size) < OVERLAP
+        return stored is not None and bool(self.rule_out([stored])[0])
+
+    def rule_out(self, stored: list[bytes]) -> np.ndarray:
+        """`rules_out` for each of the sketches `stored` at once (a new item has a few dozen
+        candidates at a busy wire's window): the shingles of mine in each one's buckets."""
+        if not stored:
+            return np.zeros(0, dtype=bool)
+        rows = np.frombuffer(b"".join(stored), np.uint8).reshape(len(stored), -1)
+        sizes = rows[:, _DIGEST : _DIGEST + 4].copy().view(">u4").ravel().astype(np.int64)
+        shared = np.unpackbits(rows[:, _DIGEST + 4 :], axis=1) @ self._counts
+        if not self.shingles:
+            return np.ones(len(stored), dtype=bool)  # `overlap` is 0 then
+        smaller = np.minimum(sizes, len(self.shingles))
+        with np.errstate(divide="ignore", invalid="ignore"):
+            under = shared / smaller < OVERLAP
+        return under | (sizes == 0)
 
 
 def sketch_is_of(headline: str, body: str, stored: bytes) -> bool:
@@ -187,11 +188,10 @@ class DuplicateIndex:
         self._fold()
 
     def _fold(self) -> None:
-        """Every fingerprint into the columns `_near_positions` reads."""
+        """Every fingerprint into the array `_near_positions` reads."""
         self._pks = list(self.items)
-        self._window = np.fromiter(
-            (f for f, _ in self.items.values()), dtype=np.uint64, count=len(self.items)
-        )
+        fingerprints = map(itemgetter(0), self.items.values())
+        self._window = np.fromiter(fingerprints, dtype=np.uint64, count=len(self.items))
         self._changed: set[int] = set()
         self._changed_again()
 
@@ -236,12 +236,14 @@ class DuplicateIndex:
             return None
         if probe is None:
             probe = Probe(found if found is not None else shingles(words))
-        mine = probe
-        kept = sorted(pk for pk in candidates if not mine.rules_out(self.sketches.get(pk)))
+        sketched = [pk for pk in candidates if pk in self.sketches]
+        ruled_out = probe.rule_out([self.sketches[pk] for pk in sketched])
+        ruled_out = {pk for pk, out in zip(sketched, ruled_out.tolist(), strict=True) if out}
+        kept = sorted(pk for pk in candidates if pk not in ruled_out)
         if not kept:
             return None
         for pk, headline, body in sorted(self._texts(kept)):  # earliest first
-            if overlap(mine.shingles, shingles(normalised_words(headline, body))) >= OVERLAP:
+            if overlap(probe.shingles, shingles(normalised_words(headline, body))) >= OVERLAP:
                 return candidates[pk] or pk
         return None
 

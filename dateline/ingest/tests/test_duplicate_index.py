@@ -164,8 +164,15 @@ def test_a_sketch_rules_out_only_texts_under_the_overlap(words, edits, buckets):
     mine, theirs = shingles(words), shingles(normalised_words(headline, body))
     event("overlap" if overlap(mine, theirs) >= OVERLAP else "under")
     with mock.patch.object(duplicates, "BUCKETS", buckets):
-        if Probe(mine).rules_out(sketch(headline, body)):
-            assert overlap(mine, theirs) < OVERLAP
+        stored = sketch(headline, body)
+        ruled_out = Probe(mine).rules_out(stored)
+        # The bound, a shingle of mine at a time: those in a bucket of theirs.
+        theirs_in = {zlib.crc32(s.encode()) & (buckets - 1) for s in theirs}
+        bound = sum(zlib.crc32(s.encode()) & (buckets - 1) in theirs_in for s in mine)
+        assert ruled_out == (bound / min(len(mine), len(theirs)) < OVERLAP)
+        assert list(Probe(mine).rule_out([stored, stored])) == [ruled_out, ruled_out]
+    if ruled_out:
+        assert overlap(mine, theirs) < OVERLAP
 
 
 @settings(max_examples=300, deadline=None)
