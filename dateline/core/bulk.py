@@ -170,6 +170,16 @@ def _paths_pointing(model, column: str, paths: list[str]) -> set[tuple[str, int]
         return set(cursor.fetchall())
 
 
+def rows_at_last_statistics(table: str) -> float:
+    """The rows `table` held when PostgreSQL last took its statistics (0 if never; on
+    SQLite, which keeps none for these plans, 0)."""
+    if connection.vendor != "postgresql":
+        return 0
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT reltuples FROM pg_class WHERE oid = %s::regclass", [table])
+        return max(cursor.fetchone()[0], 0)
+
+
 def statistics_refresh(tables: Sequence[str]) -> None:
     """ANALYZE `tables` on PostgreSQL, whose planner reads its statistics (SQLite's plans
     these lookups by its indexes alone: nothing to do)."""
