@@ -28,7 +28,7 @@ from pathlib import Path
 from django.conf import settings
 from django.db.models import Q
 
-from dateline.core import clock
+from dateline.core import bulk, clock
 from dateline.ingest.apply import (
     BATCH,
     ITEM_ERRORS,
@@ -286,7 +286,10 @@ class _Batch:
                     }.get(applied.received, WireItem.Status.NEW)
                 items[guid] = item
                 made.append(item)
-            WireItem.objects.bulk_create(made)
+            # COPY, not an INSERT composed in Python and parsed back (`core.bulk`): with
+            # the ids first, which the index and a later update of the poll need.
+            bulk.ids_take(WireItem, made)
+            bulk.rows_insert(WireItem, made)
 
         outcomes = stories_apply(
             entries,
