@@ -3,7 +3,10 @@
 
 from __future__ import annotations
 
+import importlib
+
 import pytest
+from django.apps import apps
 from django.utils import timezone
 
 from dateline.ingest.duplicates import sketch
@@ -94,3 +97,38 @@ def test_a_save_that_leaves_the_text_alone_keeps_the_sketch(tmp_path):
     article_edit(article=article, by=staff(Role.EDITOR))
     item.refresh_from_db()
     assert bytes(item.sketch) == sketch(article.headline, article.body)
+
+
+@pytest.mark.django_db
+def test_the_migration_clears_the_sketches_kept_from_before_the_trigger(tmp_path):
+    # Ingest 0004's data step, on sketches stored before the trigger: one made from the
+    # story's text as it is stays, one made from a text since edited is cleared, and an
+    # item with no story is left as it is.
+    migration = importlib.import_module("dateline.ingest.migrations.0004_sketch_cleared_on_edit")
+    kept = _filed(factories.article(headline="Council votes on the second bridge"), tmp_path)
+    edited = factories.article(headline="Harbour dredging starts in May")
+    stale = WireItem.objects.create(
+        source=kept.source,
+        guid="two",
+        version="1",
+        article=edited,
+        fingerprint=2,
+        sketch=sketch("Harbour dredging put off", edited.body),
+        received_at=kept.received_at,
+        updated_at=kept.updated_at,
+    )
+    untold = WireItem.objects.create(
+        source=kept.source,
+        guid="three",
+        version="1",
+        fingerprint=3,
+        sketch=sketch("Flash", ""),
+        received_at=kept.received_at,
+        updated_at=kept.updated_at,
+    )
+    migration._stale_cleared(apps, None)
+    for item in (kept, stale, untold):
+        item.refresh_from_db()
+    assert bytes(kept.sketch) == sketch(kept.article.headline, kept.article.body)
+    assert stale.sketch is None
+    assert bytes(untold.sketch) == sketch("Flash", "")
