@@ -4,14 +4,18 @@
 from __future__ import annotations
 
 import importlib
+import shutil
+from pathlib import Path
 
 import pytest
 from django.apps import apps
 from django.utils import timezone
 
+from dateline.ingest import wire
 from dateline.ingest.duplicates import sketch
 from dateline.ingest.models import WireItem, WireSource
 from dateline.ingest.tests.test_apply import NinjsFile
+from dateline.ingest.wire import wire_poll
 from dateline.news.models import Article, Correction
 from dateline.news.tests import factories
 from dateline.newsroom.actions.publication import article_correct, article_edit
@@ -19,6 +23,9 @@ from dateline.newsroom.roles import Role
 from dateline.newsroom.tests.factories import staff
 from dateline.newsroom.tests.test_admin_roles import FORM
 
+BRIDGE_VOTE = (
+    Path(__file__).parent / "fixtures" / "wire" / "duplicates" / "bridge-vote-first-agency.json"
+)
 EDITED = "<p>The council put the vote on the second bridge back to the spring.</p>"
 
 
@@ -132,3 +139,38 @@ def test_the_migration_clears_the_sketches_kept_from_before_the_trigger(tmp_path
     assert bytes(kept.sketch) == sketch(kept.article.headline, kept.article.body)
     assert stale.sketch is None
     assert bytes(untold.sketch) == sketch("Flash", "")
+
+
+@pytest.mark.django_db
+def test_a_wire_update_that_leaves_the_story_alone_keeps_the_sketch_an_edit_cleared(
+    tmp_path, monkeypatch
+):
+    # The poll reads its items, sketches and all, before it applies them: an editor's edit
+    # in between clears the item's sketch in the database, and the update, which leaves
+    # the story alone, must not store the stale one it read.
+    folder = tmp_path / "northwire"
+    folder.mkdir()
+    shutil.copy(BRIDGE_VOTE, folder / "item.json")
+    source = WireSource.objects.create(
+        name="Northwire", kind="folder", location=str(folder), format="ninjs"
+    )
+    wire_poll(source=source)
+    item = WireItem.objects.get(source=source)
+    assert item.sketch is not None
+    # The story has the version already (only the item's version lags): the update leaves
+    # the story alone and moves the item's version.
+    WireItem.objects.filter(pk=item.pk).update(version="0")
+    applied = wire.story_apply
+
+    def edited_in_between(incoming, **kwargs):
+        story = Article.objects.get(pk=item.article_id)
+        story.body = EDITED
+        article_edit(article=story, by=staff(Role.EDITOR))
+        return applied(incoming, **kwargs)
+
+    monkeypatch.setattr(wire, "story_apply", edited_in_between)
+    [result] = wire_poll(source=source).results
+    assert result.outcome == "unchanged"
+    item.refresh_from_db()
+    assert item.version != "0" and item.article.body == EDITED
+    assert item.sketch is None
