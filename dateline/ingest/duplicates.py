@@ -148,12 +148,6 @@ class Probe:
         return under | (sizes == 0)
 
 
-def sketch_is_of(headline: str, body: str, stored: bytes) -> bool:
-    """Whether `stored` was made from this text (sketches kept from before the database
-    cleared them on edits)."""
-    return bytes(stored)[:_DIGEST] == _digest(headline, body)
-
-
 class DuplicateIndex:
     """The fingerprints of the last WINDOW of wire items, loaded once per poll.
 
