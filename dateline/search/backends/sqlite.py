@@ -36,36 +36,43 @@ _HEADED = "{headline standfirst labels}"
 # ranks by the columns that hold the whole query, as on PostgreSQL (its `ranked`): 1 for a
 # match anywhere (the body), and bm25's column weights for the headline (10), the
 # standfirst (4) and the labels (4); equal ranks go by time.
-# The newest matches are found in two bounded reads of BEST_CANDIDATES rows: FTS5's own
-# order (`written`: the highest story ids, the newest stories as written), and, when that
-# is not every match, the newest stories by time (`recent`) checked against the word's
-# matches in their id range (one range read of the doclist; each story looked up by id
-# instead costs 56 µs at a million). The second keeps this week's stories in when older
-# ones were written after them (an imported archive). Each column's matches are read
-# once, in the candidates' id range only.
+# The newest matches are found in bounded reads of BEST_CANDIDATES rows. A word with that
+# many matches (`common`, read from its doclist alone) is looked for among the newest
+# stories by time (`recent`), checked against the word's matches in their id range (one
+# range read of the doclist; each story looked up by id instead costs 56 µs at a
+# million). Short of BEST_CANDIDATES there (a rare word, or one common only long ago), the
+# matches with the highest ids join them (`written`, FTS5's own order: the newest stories
+# as written). Time first keeps this week's stories in when older ones were written after
+# them (an imported archive; the bench's archive is written newest first). Each column's
+# matches are read once, in the candidates' id range only.
 BEST_CANDIDATES = 1000
 _WEIGHTS = {"headline": 10, "standfirst": 4, "labels": 4}
 _IN_RANGE = "rowid BETWEEN (SELECT min(id) FROM {0}) AND (SELECT max(id) FROM {0})"
 _BEST_SQL = f"""
-written AS MATERIALIZED (
-  SELECT d.article_id AS id, d.recency_at AS at
-  FROM search_fts JOIN search_searchdocument d ON d.article_id = search_fts.rowid
-  WHERE search_fts MATCH %(match)s AND {{where}}
-  ORDER BY search_fts.rowid DESC LIMIT %(best_candidates)s
+common AS MATERIALIZED (
+  SELECT count(*) >= %(best_candidates)s AS yes FROM (
+    SELECT rowid FROM search_fts WHERE search_fts MATCH %(match)s LIMIT %(best_candidates)s)
 ),
 recent AS MATERIALIZED (
   SELECT d.article_id AS id, d.recency_at AS at FROM search_searchdocument d
   WHERE {{where}} ORDER BY d.recency_at DESC, d.article_id DESC
-  LIMIT CASE WHEN (SELECT count(*) FROM written) >= %(best_candidates)s
-    THEN %(best_candidates)s ELSE 0 END
+  LIMIT CASE WHEN (SELECT yes FROM common) THEN %(best_candidates)s ELSE 0 END
+),
+recent_matches AS MATERIALIZED (
+  SELECT r.id, r.at FROM recent r WHERE r.id IN (
+    SELECT rowid FROM search_fts WHERE search_fts MATCH %(match)s
+      AND {_IN_RANGE.format("recent")})
+),
+written AS MATERIALIZED (
+  SELECT d.article_id AS id, d.recency_at AS at
+  FROM search_fts JOIN search_searchdocument d ON d.article_id = search_fts.rowid
+  WHERE search_fts MATCH %(match)s AND {{where}}
+  ORDER BY search_fts.rowid DESC
+  LIMIT CASE WHEN (SELECT count(*) FROM recent_matches) >= %(best_candidates)s
+    THEN 0 ELSE %(best_candidates)s END
 ),
 candidates AS MATERIALIZED (
-  SELECT id, at FROM (
-    SELECT id, at FROM written
-    UNION
-    SELECT r.id, r.at FROM recent r WHERE r.id IN (
-      SELECT rowid FROM search_fts WHERE search_fts MATCH %(match)s
-        AND {_IN_RANGE.format("recent")}))
+  SELECT id, at FROM (SELECT id, at FROM recent_matches UNION SELECT id, at FROM written)
   ORDER BY at DESC, id DESC LIMIT %(best_candidates)s
 ),
 edges AS MATERIALIZED (
