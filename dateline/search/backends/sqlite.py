@@ -1,5 +1,6 @@
-"""SQLite FTS5: bm25 over the external-content table search_fts (porter over unicode61,
-diacritics removed), recency from the document row, snippets from FTS5's snippet()."""
+"""SQLite FTS5 over the external-content table search_fts (porter over unicode61,
+diacritics removed): best first by where the words are (headline, standfirst, labels)
+weighed by recency, by relevance with bm25; snippets from FTS5's snippet()."""
 
 from __future__ import annotations
 
@@ -19,14 +20,87 @@ _ORDER = {
     Sort.RELEVANCE: "m.relevance DESC, m.at DESC",
     Sort.NEWEST: "m.at DESC",
 }
-# Ranking computes bm25 for every candidate: a query ranks the CANDIDATES matches written
-# last (FTS5 walks its index by rowid, newest story first, and stops there); sorted by
-# relevance, also the CANDIDATES written last whose headline, standfirst or labels hold
-# the words, so an old story with them in its headline is ranked however many newer
-# stories hold them only in their body (as on PostgreSQL, backends/postgres.py, in every
-# order). Newest-first needs no ranking: see NEWEST_SQL.
+# Sorted by relevance, bm25 ranks the CANDIDATES matches written last (FTS5 walks its
+# index by rowid, newest story first, and stops there) and the CANDIDATES written last
+# whose headline, standfirst or labels hold the words, so an old story with them in its
+# headline is ranked however many newer stories hold them only in their body (as on
+# PostgreSQL, backends/postgres.py). Best first: BEST_CANDIDATES. Newest-first needs no
+# ranking: see NEWEST_SQL.
 CANDIDATES = 5000
 _HEADED = "{headline standfirst labels}"
+
+# Best first ranks the BEST_CANDIDATES newest matches (as many as a 1,000-story archive has
+# of a word in every story), without bm25: bm25 counts every match of each word in the
+# whole index for its IDF, once per statement, before the first row (24 ms for a word in a
+# million stories however few rows are ranked; FTS5's own loop, not VM steps). A story
+# ranks by the columns that hold the whole query, as on PostgreSQL (its `ranked`): 1 for a
+# match anywhere (the body), and bm25's column weights for the headline (10), the
+# standfirst (4) and the labels (4); equal ranks go by time.
+# The newest matches are found in bounded reads of BEST_CANDIDATES rows. A word with that
+# many matches (`common`, read from its doclist alone) is looked for among the newest
+# stories by time (`recent`), checked against the word's matches in their id range (one
+# range read of the doclist; each story looked up by id instead costs 56 µs at a
+# million). Short of BEST_CANDIDATES there (a rare word, or one common only long ago), the
+# matches with the highest ids join them (`written`, FTS5's own order: the newest stories
+# as written). Time first keeps this week's stories in when older ones were written after
+# them (an imported archive; the bench's archive is written newest first). Each column's
+# matches are read once, in the candidates' id range only.
+BEST_CANDIDATES = 1000
+_WEIGHTS = {"headline": 10, "standfirst": 4, "labels": 4}
+_IN_RANGE = "rowid BETWEEN (SELECT min(id) FROM {0}) AND (SELECT max(id) FROM {0})"
+_BEST_SQL = f"""
+common AS MATERIALIZED (
+  SELECT count(*) >= %(best_candidates)s AS yes FROM (
+    SELECT rowid FROM search_fts WHERE search_fts MATCH %(match)s LIMIT %(best_candidates)s)
+),
+recent AS MATERIALIZED (
+  SELECT d.article_id AS id, d.recency_at AS at FROM search_searchdocument d
+  WHERE {{where}} ORDER BY d.recency_at DESC, d.article_id DESC
+  LIMIT CASE WHEN (SELECT yes FROM common) THEN %(best_candidates)s ELSE 0 END
+),
+recent_matches AS MATERIALIZED (
+  SELECT r.id, r.at FROM recent r WHERE r.id IN (
+    SELECT rowid FROM search_fts WHERE search_fts MATCH %(match)s
+      AND {_IN_RANGE.format("recent")})
+),
+written AS MATERIALIZED (
+  SELECT d.article_id AS id, d.recency_at AS at
+  FROM search_fts JOIN search_searchdocument d ON d.article_id = search_fts.rowid
+  WHERE search_fts MATCH %(match)s AND {{where}}
+  ORDER BY search_fts.rowid DESC
+  LIMIT CASE WHEN (SELECT count(*) FROM recent_matches) >= %(best_candidates)s
+    THEN 0 ELSE %(best_candidates)s END
+),
+candidates AS MATERIALIZED (
+  SELECT id, at FROM (SELECT id, at FROM recent_matches UNION SELECT id, at FROM written)
+  ORDER BY at DESC, id DESC LIMIT %(best_candidates)s
+),
+edges AS MATERIALIZED (
+  SELECT min(id) AS lo, max(id) AS hi,
+    (SELECT max(article_id) FROM search_searchdocument) - max(id) <= min(id) AS up
+  FROM candidates
+),"""
+# A column's matches in the candidates' id range. FTS5 checks the range only at a match:
+# looking for the next story with the word in its headline, it reads on past the range's
+# end to the next one or to the doclist's end (23 ms for "kabul", in no headline, at a
+# million). So the range is read from its end nearer the doclist's end: upwards when the
+# candidates have the highest ids (stories written in time order), downwards when they
+# have the lowest (an archive written newest first, as the bench's); past the range it
+# then reads at most the stories beyond that end.
+_IN_COLUMN = """(c.id IN (SELECT rowid FROM search_fts WHERE search_fts MATCH %(in_{0})s
+      AND rowid BETWEEN (SELECT lo FROM edges) AND (SELECT hi FROM edges)
+      ORDER BY rowid {1} LIMIT CASE WHEN (SELECT up FROM edges) = {2} THEN -1 ELSE 0 END))"""
+
+
+def _in_column(col: str) -> str:
+    return f"({_IN_COLUMN.format(col, 'ASC', 1)} OR {_IN_COLUMN.format(col, 'DESC', 0)})"
+
+
+_BEST_MATCHED = (
+    "SELECT c.id, 1 + "
+    + " + ".join(f"{w} * {_in_column(col)}" for col, w in _WEIGHTS.items())
+    + " AS relevance, c.at FROM candidates c"
+)
 
 
 # Newest first, a page's matches are found in bounded steps. FTS5 gives its matches in rowid
@@ -103,9 +177,13 @@ def search(query: Query, *, visibility, filters, now, offset: int, limit: int, s
         before = NEWEST_SQL.format(where=where_sql) + ","
         chosen = ""
     elif sort is Sort.BEST:
-        # Recency weighs in, and bm25 ranks a body match too: the newest matches suffice,
-        # and FTS5 stops once it has them.
-        chosen = "ORDER BY search_fts.rowid DESC LIMIT %(candidates)s"
+        # Recency weighs in, and a body match ranks too: the newest matches suffice, and
+        # FTS5 stops once it has them.
+        params.update(
+            {f"in_{col}": f"{{{col}}} : ({match})" for col in _WEIGHTS},
+            best_candidates=BEST_CANDIDATES,
+        )
+        before = _BEST_SQL.format(where=where_sql)
     else:
         # A headed candidate that the whole query leaves out (a -word in its body) is
         # dropped by the MATCH of `m` itself. The unary + keeps SQLite from looking each
@@ -121,6 +199,8 @@ def search(query: Query, *, visibility, filters, now, offset: int, limit: int, s
           UNION SELECT id FROM ({newest.format("headed", where_sql)}))"""
     if sort is Sort.NEWEST:
         matched = "SELECT id, 0.0 AS relevance, at FROM newest"
+    elif sort is Sort.BEST:
+        matched = _BEST_MATCHED
     else:
         matched = f"""
       SELECT d.article_id AS id, {_RELEVANCE} AS relevance, d.recency_at AS at
