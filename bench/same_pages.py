@@ -38,7 +38,7 @@ def _same_order(name: str, value: str) -> str:
 
 
 def addresses() -> list[str]:
-    from dateline.news.models import Article, Author, Section, Tag, Topic, Status
+    from dateline.news.models import Article, Author, Section, Status, Tag, Topic
     from dateline.pages.models import Page
 
     found = ["/", "/corrections/", "/search/?q=the", "/search/?q=harbour+-ferry"]
