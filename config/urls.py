@@ -14,6 +14,11 @@ from dateline.ops.health import healthz
 from dateline.pictures.views import serve_media, serve_rendition
 
 urlpatterns = [
+    # First: the readers' pages. Django tries routes in order, and an article reached
+    # news' through some thirty routes of the desk, media and feeds (bench/README.md,
+    # "Cheaper misses"). No route below answers an address one of these does: theirs end
+    # in "/" with one segment per converter, and no other route's does the same.
+    path("", include("dateline.news.urls")),
     path("healthz", healthz, name="healthz"),
     # Answered by config/wsgi.py before Django; here for servers that run Django's handler.
     path("b", beacon_view, name="beacon"),
@@ -34,12 +39,10 @@ urlpatterns = [
         name="rendition",
     ),
     re_path(r"^media/(?P<path>.+)$", serve_media, name="media"),
-    # Before news: feeds sit under the listing pages' addresses (/section/<slug>/rss.xml).
     path("", include("dateline.syndication.urls")),
     path("", include("dateline.search.urls")),
     path("", include("dateline.live.urls")),
     path("", include("dateline.newsletters.urls")),
-    path("", include("dateline.news.urls")),
     # Last: a static page's address is one segment, /about/, under no other route.
     path("", include("dateline.pages.urls")),
 ]

@@ -6,6 +6,7 @@ import html
 import math
 import re
 import unicodedata
+from urllib.parse import quote as _quote
 
 from django.utils.text import slugify
 
@@ -13,6 +14,16 @@ _TAG = re.compile(r"<[^>]+>")
 _SPACE = re.compile(r"\s+")
 
 WORDS_PER_MINUTE = 200
+
+# What urllib.parse.quote leaves as it is: its always-safe characters, and its default safe "/".
+_AS_IS = re.compile(r"[A-Za-z0-9_.~/-]*")
+
+
+def quote(value: str) -> str:
+    """`urllib.parse.quote(value)`, which encodes the text and walks its bytes even when
+    nothing needs quoting, as in almost every slug: a page builds a few dozen addresses
+    (sections, teasers, bylines, tags), and quoting them was 1–2 % of an uncached article."""
+    return value if _AS_IS.fullmatch(value) else _quote(value)
 
 
 def html_to_text(fragment: str) -> str:

@@ -219,18 +219,25 @@ class Labels:
     tags: list[Tag]
 
 
+_LABEL_FIELDS = ("id", "name", "slug")
+_TOPIC_FIELDS = ("id", "name", "slug", "kind")
+
+
 def _labels(article_id: int) -> Labels:
     """Authors, topics and tags of one story (one query), sorted by name."""
     labels = Labels([], [], [])
     with connection.cursor() as cursor:
         cursor.execute(_LABELS_SQL, {"id": article_id})
         for kind, pk, name, slug, topic_kind in cursor.fetchall():
+            # Built as rows are (news/rows.py), the rest of each deferred: a page shows
+            # their names and addresses only, and keyword __init__ was 2 % of a render.
             if kind == "a":
-                labels.authors.append(Author(pk=pk, name=name, slug=slug))
+                labels.authors.append(rows.make(Author, _LABEL_FIELDS, (pk, name, slug)))
             elif kind == "t":
-                labels.topics.append(Topic(pk=pk, name=name, slug=slug, kind=topic_kind))
+                topic = rows.make(Topic, _TOPIC_FIELDS, (pk, name, slug, topic_kind))
+                labels.topics.append(topic)
             else:
-                labels.tags.append(Tag(pk=pk, name=name, slug=slug))
+                labels.tags.append(rows.make(Tag, _LABEL_FIELDS, (pk, name, slug)))
     for items in (labels.authors, labels.topics, labels.tags):
         items.sort(key=lambda x: x.name.casefold())
     return labels

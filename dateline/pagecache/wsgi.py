@@ -451,6 +451,21 @@ def _http_date(value: str):
         return None
 
 
+# The last second's HTTP date: every page rendered within one second carries the same.
+_formatted_second: tuple[int, str] = (-1, "")
+
+
+def _formatted(when: float) -> str:
+    """`when` as an HTTP date (RFC 9110 5.6.7), whole seconds, as formatdate writes it."""
+    global _formatted_second
+    second = int(when)
+    known, text = _formatted_second
+    if known != second:
+        text = formatdate(second, usegmt=True)
+        _formatted_second = (second, text)
+    return text
+
+
 class PageCacheApp:
     def __init__(self, app) -> None:
         self.app = app
@@ -644,7 +659,7 @@ class PageCacheApp:
         kept = [(k, v) for k, v in headers if k.lower() not in _OWN_HEADERS]
         if not any(k.lower() == "last-modified" for k, _ in kept):
             # A view that knows when its content changed (a feed) says so itself.
-            kept += [("Last-Modified", formatdate(started, usegmt=True))]
+            kept += [("Last-Modified", _formatted(started))]
         entry = Entry(status, kept + _cdn_tags(deps), body, deps, stamp, expires, etag)
         if stamp is not None:
             entry.checks = versions().prepare(deps)

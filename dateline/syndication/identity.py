@@ -2,15 +2,32 @@
 
 from __future__ import annotations
 
-from urllib.parse import quote, urlsplit
+from urllib.parse import urlsplit
 
 from django.conf import settings
+from django.core.signals import setting_changed
+from django.dispatch import receiver
 
+from dateline.core.text import quote
 from dateline.news.models import Article
+
+# SITE_URL without its trailing slash, read once: an article page builds some twenty
+# absolute addresses (its card, its structured data, its feed links).
+_site_url: str | None = None
+
+
+@receiver(setting_changed)
+def _forget_site_url(*, setting: str, **kwargs) -> None:
+    global _site_url
+    if setting == "SITE_URL":
+        _site_url = None
 
 
 def site_url() -> str:
-    return settings.SITE_URL.rstrip("/")
+    global _site_url
+    if _site_url is None:
+        _site_url = settings.SITE_URL.rstrip("/")
+    return _site_url
 
 
 def absolute(path: str) -> str:
@@ -18,7 +35,7 @@ def absolute(path: str) -> str:
     built on the configured public address, never on the Host header a request sent."""
     if path.startswith(("http://", "https://")):
         return path
-    return site_url() + path
+    return (_site_url or site_url()) + path
 
 
 def story_uri(article: Article) -> str:

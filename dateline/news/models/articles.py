@@ -1,14 +1,13 @@
 from __future__ import annotations
 
 import datetime as dt
-from urllib.parse import quote
 
 from django.conf import settings
 from django.db import models
 
 from dateline.core import clock
 from dateline.core.models import TimestampedModel
-from dateline.core.text import cut_at_word, html_to_text, word_count
+from dateline.core.text import cut_at_word, html_to_text, quote, word_count
 from dateline.news import body as body_format
 
 TEASER_SOURCE_CHARS = 600

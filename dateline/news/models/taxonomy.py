@@ -1,6 +1,6 @@
-from urllib.parse import quote
-
 from django.db import models
+
+from dateline.core.text import quote
 
 
 class Tag(models.Model):

@@ -68,3 +68,40 @@ def test_labels_are_the_stories_authors_topics_and_tags_by_name():
     assert [(x.name, x.kind) for x in labels.topics] == [("Ada Lund", "person"), ("Quay", "place")]
     assert [x.name for x in labels.tags] == ["Ferries"]
     assert labels.topics[0].get_absolute_url() == "/topic/person/ada-lund/"
+
+
+@pytest.mark.django_db
+def test_labels_are_built_as_rows_and_show_names_and_addresses_without_a_query(monkeypatch):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from dateline.news.models import Author, Tag
+
+    a = factories.article()
+    factories.save(
+        a,
+        authors=[services.author_get_or_create(name="Ari Dunn")],
+        topics=[services.topic_get_or_create(kind=Topic.Kind.PLACE, name="Quay")],
+        tags=[services.tag_get_or_create(name="Ferries")],
+    )
+    made = []
+    for model in (Author, Topic, Tag):
+        init = model.__init__
+        monkeypatch.setattr(
+            model,
+            "__init__",
+            lambda self, *a, _init=init, **k: made.append(self) or _init(self, *a, **k),
+        )
+    labels = selectors._labels(a.pk)
+    assert made == []  # no keyword __init__ per label
+    with CaptureQueriesContext(connection) as queries:
+        shown = [
+            (x.name, x.get_absolute_url()) for x in [*labels.authors, *labels.topics, *labels.tags]
+        ]
+    assert shown == [
+        ("Ari Dunn", "/author/ari-dunn/"),
+        ("Quay", "/topic/place/quay/"),
+        ("Ferries", "/tag/ferries/"),
+    ]
+    assert len(queries) == 0
+    assert labels.authors[0] == services.author_get_or_create(name="Ari Dunn")

@@ -410,3 +410,21 @@ def test_a_page_hit_after_other_stories_changed_is_still_refreshed_when_its_own_
     versions().bump([f"article:{world['a'].pk}"])
     assert get(cached, url)[1]["X-Cache"] == "miss"
     assert django.calls == 2
+
+
+@pytest.mark.django_db
+def test_pages_rendered_within_one_second_share_one_formatted_last_modified(
+    app, world, monkeypatch
+):
+    from email.utils import formatdate
+
+    from dateline.pagecache import wsgi
+
+    cached, _ = app
+    made = []
+    monkeypatch.setattr(wsgi, "formatdate", lambda *a, **k: made.append(a) or formatdate(*a, **k))
+    with time_machine.travel(dt.datetime(2026, 12, 1, 3, 4, 5, 250000, tzinfo=dt.UTC), tick=False):
+        _, first, _ = get(cached, world["a"].get_absolute_url())
+        _, second, _ = get(cached, world["b"].get_absolute_url())
+    assert first["Last-Modified"] == second["Last-Modified"] == "Tue, 01 Dec 2026 03:04:05 GMT"
+    assert len(made) <= 1  # none when an earlier test formatted that second already

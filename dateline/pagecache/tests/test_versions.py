@@ -176,3 +176,28 @@ def test_a_check_moves_the_stamp_past_unrelated_bumps_and_a_bump_of_a_tag_still_
     store.bump(["article:12"])
     assert store.checked(deps, checked) is None
     assert store.checked(deps, built) is None
+
+
+def test_a_tags_slot_is_worked_out_once(tmp_path, monkeypatch):
+    from dateline.pagecache import versions as module
+
+    store = FileVersions(str(tmp_path / "versions"))
+    tags = ["article:12", "article:12:link", "section:3", "front", "list:dont-miss"]
+    first = store.prepare(tags)
+    crcs = []
+    crc32 = module.zlib.crc32
+    monkeypatch.setattr(module.zlib, "crc32", lambda data: crcs.append(data) or crc32(data))
+    assert store.prepare(tags) == first
+    assert crcs == []  # known: no hash, no regex
+    assert store.prepare([*tags, "author:9"]) == tuple(
+        sorted({*first, FileVersions(str(tmp_path / "other"))._slot("author:9")})
+    )
+
+
+def test_the_known_slots_are_bounded(tmp_path, monkeypatch):
+    monkeypatch.setattr(FileVersions, "KNOWN_MAX", 10)
+    store = FileVersions(str(tmp_path / "versions"))
+    fresh = FileVersions(str(tmp_path / "other"))
+    for i in range(25):
+        assert store._slot(f"author:{i}") == fresh._work_out(f"author:{i}")
+        assert len(store._known) <= 10
