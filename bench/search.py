@@ -246,7 +246,7 @@ def _grow_postgres_fast(words, sections, start: int, stop: int) -> None:
             "unaccent(search_text(t))) WHERE v IS NULL"
         )
         cursor.execute("DROP INDEX IF EXISTS search_document_gin")
-        cursor.execute("DROP INDEX IF EXISTS search_ranked_gin")
+        cursor.execute("DROP INDEX IF EXISTS search_ranked_section_gin")
         cursor.execute("ALTER TABLE news_article DISABLE TRIGGER search_article_insert")
     try:
         for first in range(start, stop, BATCH):
@@ -272,8 +272,8 @@ def _grow_postgres_fast(words, sections, start: int, stop: int) -> None:
                 "USING gin (document)"
             )
             cursor.execute(
-                "CREATE INDEX IF NOT EXISTS search_ranked_gin ON search_searchdocument "
-                "USING gin (ranked)"
+                "CREATE INDEX IF NOT EXISTS search_ranked_section_gin ON search_searchdocument "
+                "USING gin (section_id, ranked)"
             )
 
 
