@@ -245,8 +245,8 @@ def _grow_postgres_fast(words, sections, start: int, stop: int) -> None:
             "UPDATE bench_passage SET v = to_tsvector(search_config(), "
             "unaccent(search_text(t))) WHERE v IS NULL"
         )
-        cursor.execute("DROP INDEX IF EXISTS search_document_gin")
-        cursor.execute("DROP INDEX IF EXISTS search_ranked_gin")
+        cursor.execute("DROP INDEX IF EXISTS search_document_section_gin")
+        cursor.execute("DROP INDEX IF EXISTS search_ranked_section_gin")
         cursor.execute("ALTER TABLE news_article DISABLE TRIGGER search_article_insert")
     try:
         for first in range(start, stop, BATCH):
@@ -268,12 +268,12 @@ def _grow_postgres_fast(words, sections, start: int, stop: int) -> None:
             cursor.execute("SET maintenance_work_mem = '256MB'")
             print("  building the GIN index", file=sys.stderr, flush=True)
             cursor.execute(
-                "CREATE INDEX IF NOT EXISTS search_document_gin ON search_searchdocument "
-                "USING gin (document)"
+                "CREATE INDEX IF NOT EXISTS search_document_section_gin ON search_searchdocument "
+                "USING gin (section_id, document)"
             )
             cursor.execute(
-                "CREATE INDEX IF NOT EXISTS search_ranked_gin ON search_searchdocument "
-                "USING gin (ranked)"
+                "CREATE INDEX IF NOT EXISTS search_ranked_section_gin ON search_searchdocument "
+                "USING gin (section_id, ranked)"
             )
 
 

@@ -19,7 +19,7 @@ from __future__ import annotations
 from django.db import connection
 
 from dateline.search.backends import RECENCY_DAYS, START, STOP, RawHit, Sort, conditions
-from dateline.search.query import Query
+from dateline.search.query import Query, Term
 from dateline.search.schema import PG_CONFIGS
 
 CANDIDATES = 1000
@@ -35,7 +35,22 @@ _BRANCH = """(SELECT d.article_id, d.recency_at, d.ranked FROM search_searchdocu
 # newest page of all matches needs a few stories, the headline matches a few thousand.
 
 
-def _windows(days: list[int]) -> str:
+# A quoted phrase needs its words' positions, which the GIN index does not hold: each
+# story whose document has the words is read from the heap (its out-of-line document) to
+# check them. Two words that often stand near each other are in tens of thousands of
+# stories together and in a hundred as the phrase, so a window that checked each of its
+# candidates read them all to keep the newest few. Here a window's candidates are found by
+# the words alone (which the index answers without reading a document), put in time order
+# from the row, and the phrase is checked on them in that order: the UNION's LIMIT stops
+# the checks once the page is full. OFFSET 0 keeps the phrase out of the inner scan.
+_PHRASE_BRANCH = """(SELECT c.article_id, c.recency_at, c.ranked FROM (
+       SELECT d.article_id, d.recency_at, d.ranked, d.document FROM search_searchdocument d
+       WHERE {{where}} AND {window} AND {{words}}
+       ORDER BY d.recency_at DESC, d.article_id DESC OFFSET 0) c
+       WHERE {{match}})"""
+
+
+def _windows(days: list[int], branch: str = _BRANCH) -> str:
     branches = []
     newer = None
     for age in [*days, None]:
@@ -46,7 +61,7 @@ def _windows(days: list[int]) -> str:
             bounds.append(f"d.recency_at > %(now)s - interval '{age} days'")
         else:
             bounds = [f"({bounds[0]} OR d.recency_at IS NULL)"]
-        branches.append(_BRANCH.format(window=" AND ".join(bounds)))
+        branches.append(branch.format(window=" AND ".join(bounds)))
         newer = age
     return " UNION ALL ".join(branches)
 
@@ -61,6 +76,7 @@ def _all_time(days: list[int]) -> str:
 
 
 _PAGE_WINDOWS = _windows(PAGE_WINDOW_DAYS)
+_PHRASE_PAGE_WINDOWS = _windows(PAGE_WINDOW_DAYS, _PHRASE_BRANCH)
 _HEADED_WINDOWS = _windows(HEADED_WINDOW_DAYS)
 _HEADED_ALL_TIME = _all_time(HEADED_WINDOW_DAYS)
 
@@ -111,6 +127,16 @@ def _gated(windows: str, all_time: str, flag: str, match: str, where: str) -> st
             match=match, where=where, gate=f" AND (SELECT e.{flag} FROM est e) IS FALSE"
         )
     )
+
+
+def _phrase_words(query: Query) -> Query | None:
+    """For a query with a quoted phrase (to match or to leave out): the words every match
+    holds, phrases taken apart, those left out dropped; None for a query without one, or
+    with an "or"."""
+    if not any(" " in t.text for t in query.terms) or any(t.alternative for t in query.terms):
+        return None
+    terms = tuple(Term(text=w) for t in query.terms if not t.exclude for w in t.text.split())
+    return Query(raw=query.raw, terms=terms, prefix=query.prefix)
 
 
 def _estimated_words(query: Query) -> str | None:
@@ -208,7 +234,16 @@ def search_sql(query: Query, *, visibility, filters, now, offset: int, limit: in
     if any(t.exclude for t in query.terms):
         in_ranked += f" AND d.document @@ {tsquery}"
     words = _estimated_words(query)
-    newest = _PAGE_WINDOWS.format(match=f"d.document @@ {tsquery}", where=where_sql, gate="")
+    phrase_words = _phrase_words(query)
+    if phrase_words is None:
+        newest = _PAGE_WINDOWS.format(match=f"d.document @@ {tsquery}", where=where_sql, gate="")
+    else:
+        params["apart"] = phrase_words.websearch()
+        newest = _PHRASE_PAGE_WINDOWS.format(
+            match=f"c.document @@ {tsquery}",
+            where=where_sql,
+            words="d.document @@ search_tsquery(%(cfg)s, %(apart)s, %(p)s)",
+        )
     if words is None or sort is Sort.NEWEST:  # the newest page reads no headline matches
         est = ""
         headed = _HEADED_WINDOWS.format(match=in_ranked, where=where_sql, gate="")
