@@ -16,7 +16,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from contextlib import nullcontext
-from itertools import repeat
+from operator import attrgetter
 
 from django.db import connection, connections, models
 from django.db.backends.utils import CursorDebugWrapper
@@ -98,25 +98,30 @@ def rows_insert(model, objs: Sequence) -> None:
         for f in meta.concrete_fields
         if (with_ids or f is not meta.pk) and not getattr(f, "generated", False)
     ]
+    plain = [
+        (type(f) in _PLAIN and not f.is_relation)
+        or (f.is_relation and type(f) is ForeignKey and type(f.target_field) in _PLAIN)
+        for f in fields
+    ]
+    # The plain columns first, read in one attrgetter a row; the rest each through its
+    # field's conversion. (COPY names its columns: their order is the statement's own.)
+    converted = [f for f, is_plain in zip(fields, plain, strict=True) if not is_plain]
+    fields = [f for f, is_plain in zip(fields, plain, strict=True) if is_plain] + converted
+    attnames = [f.attname for f in fields[: len(fields) - len(converted)]]
+    read = attrgetter(*attnames) if attnames else (lambda obj: ())
+    if len(attnames) == 1:
+        read = lambda obj, one=read: (one(obj),)  # noqa: E731
     quote = connection.ops.quote_name
     sql = f"COPY {quote(meta.db_table)} ({', '.join(quote(f.column) for f in fields)}) FROM STDIN"
     db = connections[connection.alias]  # not the proxy: one lookup, not one a value
-    plain = [type(f) in _PLAIN and not f.is_relation for f in fields]
-    plain = [
-        is_plain or (f.is_relation and type(f) is ForeignKey and type(f.target_field) in _PLAIN)
-        for f, is_plain in zip(fields, plain, strict=True)
-    ]
-    attnames = [f.attname for f in fields]
-
-    def value(obj, f, is_plain, attname):
-        if is_plain:
-            return getattr(obj, attname)
-        return f.get_db_prep_save(f.pre_save(obj, True), db)
 
     for obj in objs:
         # A related row assigned before it had its id (as bulk_create does).
         obj._prepare_related_fields_for_save(operation_name="rows_insert")
-    rows = [tuple(map(value, repeat(obj), fields, plain, attnames)) for obj in objs]
+    rows = [
+        read(obj) + tuple(f.get_db_prep_save(f.pre_save(obj, True), db) for f in converted)
+        for obj in objs
+    ]
     _copy(sql, rows)
     for obj in objs:
         obj._state.adding = False

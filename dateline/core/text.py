@@ -28,8 +28,9 @@ def quote(value: str) -> str:
 
 def html_to_text(fragment: str) -> str:
     """Visible text of a sanitised fragment, block boundaries turned into spaces."""
-    text = _TAG.sub(" ", fragment or "")
-    return _SPACE.sub(" ", html.unescape(text)).strip()
+    # split() and join() collapse the same whitespace `\s+` does (both are str.isspace) at
+    # a third of the cost: a story's text is made two or three times as it is imported.
+    return " ".join(html.unescape(_TAG.sub(" ", fragment or "")).split())
 
 
 def word_count(text: str) -> int:
@@ -49,7 +50,7 @@ def cut_at_word(text: str, limit: int, ellipsis: str = "…") -> str:
     never ends in ", …".
     """
     # Only the head can survive the cut, so only the head is normalised.
-    text = _SPACE.sub(" ", (text or "")[: limit * 2 + 50]).strip()
+    text = " ".join((text or "")[: limit * 2 + 50].split())
     if len(text) <= limit:
         return text
     cut = text[: limit + 1]

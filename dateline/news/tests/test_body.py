@@ -84,3 +84,19 @@ def test_a_carriage_return_from_an_entity_is_stored_as_sanitising_again_would_le
     once = body_format.sanitize("<p>&#13;OnMouseOver&#13;&#10;x\r\ny</p>")
     assert "\r" not in once
     assert body_format.sanitize(once) == once
+
+
+def test_a_body_already_clean_is_sanitised_in_one_pass_of_nh3(monkeypatch):
+    """Its first pass gives it back: that is the fixed point the second pass would confirm
+    (issue 11: nh3 twice a story was the largest part of deriving a wire story's body)."""
+    clean = "<p>Ferry fares rise.</p><h2>Quay</h2><p>The council <em>said</em> so.</p>"
+    calls = []
+    real = body_format.nh3.clean
+    monkeypatch.setattr(body_format.nh3, "clean", lambda *a, **k: calls.append(1) or real(*a, **k))
+    assert body_format.sanitize(clean) == clean
+    assert len(calls) == 1
+    calls.clear()
+    assert body_format.sanitize("<p>Ferry <b>fares</p> rise") == (
+        "<p>Ferry <b>fares</b></p><b> rise</b>"
+    )
+    assert len(calls) == 2
