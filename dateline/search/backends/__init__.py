@@ -76,11 +76,14 @@ def conditions(
     if filters.status is not None:
         where.append("d.status = %(status)s")
         params["status"] = filters.status
+    # For readers the dates bound the time index's range too (recency is publication
+    # time): a range long ago is read from its own end, not walked down to from now.
+    dated = ("d.published_at", "d.recency_at") if visibility is Visibility.READERS else ()
     if filters.published_from is not None:
-        where.append("d.published_at >= %(since)s")
+        where.extend(f"{c} >= %(since)s" for c in dated or ("d.published_at",))
         params["since"] = adapt(filters.published_from)
     if filters.published_before is not None:
-        where.append("d.published_at < %(until)s")
+        where.extend(f"{c} < %(until)s" for c in dated or ("d.published_at",))
         params["until"] = adapt(filters.published_before)
     return where, params
 
