@@ -99,19 +99,22 @@ def _matched(pool: str) -> str:
     )
 
 
-# Sorted by relevance, the stories ranked are the best-first candidates (the newest
-# matches) and, as on PostgreSQL, the newest BEST_CANDIDATES whose headline, standfirst or
-# labels hold the words (`headed`), however many newer stories hold them only in their
-# body; both ranked by the same columns, without bm25 (its IDF loop, 24 ms at a million).
+# Sorted by relevance, as on PostgreSQL, the stories ranked are the newest page's worth of
+# every match (NEWEST_SQL: a body-only match ranks by its time alone) and the newest
+# BEST_CANDIDATES whose headline, standfirst or labels hold the words (`headed`), however
+# many newer stories hold them only in their body; ranked by the same columns as best
+# first, without bm25 (its IDF loop, 24 ms at a million).
 # The headed matches are read from the doclist in slices of BEST_CANDIDATES ids, the
-# newest slice first, up to HEADED_SLICES of them, until BEST_CANDIDATES match. The newest
-# end is the newest story's (`side`): the highest ids when stories are written in time
-# order, the lowest in an archive written newest first. Each slice is read towards that
-# end, since FTS5 checks a rowid range only at a match (see _IN_COLUMN): past its range a
-# slice reads at most the newer slices' ids. So a word found in every headline reads one
-# slice, and one in few headlines HEADED_SLICES: the doclist's newest HEADED_SLICES x
-# BEST_CANDIDATES ids at most, never the whole of it (a headline match older than that is
-# reached by a date or another word, as on PostgreSQL beyond its 1,000 headline matches).
+# newest slice first, up to HEADED_SLICES of them, until BEST_CANDIDATES match (a UNION
+# ALL under a LIMIT reads no slice past it). The newest end is the newest story's
+# (`side`): the highest ids when stories are written in time order, the lowest in an
+# archive written newest first. Each slice is read towards that end, since FTS5 checks a
+# rowid range only at a match (see _IN_COLUMN): past its range a slice reads at most the
+# newer slices' ids. So a word in every headline reads one slice, and one in few
+# headlines HEADED_SLICES: the doclist's newest HEADED_SLICES x BEST_CANDIDATES ids at
+# most, never the whole of it (a headline match older than that is reached by a date or
+# another word, as on PostgreSQL beyond its 1,000 headline matches). Within the slice
+# where the LIMIT falls, its older matches come first (the read's direction).
 HEADED_SLICES = 20
 _SIDE = """
 side AS MATERIALIZED (
@@ -148,7 +151,7 @@ headed AS MATERIALIZED (
   WHERE {where}
   LIMIT %(best_candidates)s
 ),
-pool AS MATERIALIZED (SELECT id, at FROM candidates UNION SELECT id, at FROM headed),"""
+pool AS MATERIALIZED (SELECT id, at FROM newest UNION SELECT id, at FROM headed),"""
 
 
 # Newest first, a page's matches are found in bounded steps. FTS5 gives its matches in rowid
@@ -223,16 +226,19 @@ def search(query: Query, *, visibility, filters, now, offset: int, limit: int, s
         before = NEWEST_SQL.format(where=where_sql) + ","
         matched = "SELECT id, 0.0 AS relevance, at FROM newest"
     else:
-        # Best first, recency weighs in and a body match ranks too: the newest matches
-        # suffice. By relevance, the newest headline matches join them.
         params.update(
             {f"in_{col}": f"{{{col}}} : ({match})" for col in _WEIGHTS},
             best_candidates=BEST_CANDIDATES,
         )
-        before = _BEST_SQL.format(where=where_sql)
-        pool = "candidates"
-        if sort is Sort.RELEVANCE:
-            before += _SIDE + _headed_sql(where_sql)
+        if sort is Sort.BEST:
+            # Recency weighs in and a body match ranks too: the newest matches suffice.
+            before = _BEST_SQL.format(where=where_sql)
+            pool = "candidates"
+        else:
+            # A body-only match ranks by its time alone: the newest page's worth of every
+            # match, and the newest headline matches.
+            params.update(newest_params(match, offset + limit))
+            before = NEWEST_SQL.format(where=where_sql) + "," + _SIDE + _headed_sql(where_sql)
             pool = "pool"
         before += _EDGES.format(pool)
         matched = _matched(pool)

@@ -57,9 +57,11 @@ def test_a_best_first_page_of_a_common_word_ranks_no_older_match():
     assert far < near + 2 * OLDER, (near, far)
 
 
-def test_a_page_by_relevance_ranks_no_older_headline_match():
-    # Sorted by relevance, the newest headline matches are ranked too (as on PostgreSQL):
+def test_a_page_by_relevance_ranks_no_older_headline_match(monkeypatch):
+    # Sorted by relevance, the newest page of every match (a word in more than FEW stories
+    # is walked for by time) and the newest headline matches are ranked, as on PostgreSQL:
     # every story here holds the word in its headline, so ten of them suffice.
+    monkeypatch.setattr(sqlite, "FEW", 10)
     _stories(0, 12)
     connection.ensure_connection()
     near = _steps(lambda: _page(Sort.RELEVANCE))
