@@ -34,9 +34,11 @@ _HEADED = "{headline standfirst labels}"
 # range read of the doclist; each story looked up by id instead costs 56 µs at a
 # million). Short of BEST_CANDIDATES there (a rare word, or one common only long ago), the
 # matches with the highest ids join them (`written`, FTS5's own order: the newest stories
-# as written). Time first keeps this week's stories in when older ones were written after
-# them (an imported archive; the bench's archive is written newest first). Each column's
-# matches are read once, in the candidates' id range only.
+# as written), unless the read by time saw every story the filters leave (a date range
+# long ago: the matches in it are then all found). Time first keeps this week's stories
+# in when older ones were written after them (an imported archive; the bench's archive is
+# written newest first). Each column's matches are read once, in the candidates' id range
+# only.
 BEST_CANDIDATES = 1000
 _WEIGHTS = {"headline": 10, "standfirst": 4, "labels": 4}
 _IN_RANGE = "rowid BETWEEN (SELECT min(id) FROM {0}) AND (SELECT max(id) FROM {0})"
@@ -61,6 +63,7 @@ written AS MATERIALIZED (
   WHERE search_fts MATCH %(match)s AND {{where}}
   ORDER BY search_fts.rowid DESC
   LIMIT CASE WHEN (SELECT count(*) FROM recent_matches) >= %(best_candidates)s
+      OR (SELECT yes FROM common) AND (SELECT count(*) FROM recent) < %(best_candidates)s
     THEN 0 ELSE %(best_candidates)s END
 ),
 candidates AS MATERIALIZED (
@@ -161,8 +164,9 @@ pool AS MATERIALIZED (SELECT id, at FROM newest UNION SELECT id, at FROM headed)
 # - `walked`: otherwise the word is common; the stories are walked down the time index,
 #   newest first, each looked up in the FTS index by its id (a seek, `rowid = ? AND
 #   MATCH`), until a page's worth (`need`) match, at most WALK stories.
-# - `m`: the walked matches when there are a page's worth; else (a word common among old
-#   stories only, or a short archive) every match, sorted, as before.
+# - `m`: the walked matches when there are a page's worth, or when the walk read every
+#   story the filters leave (fewer than WALK: a date range long ago); else (a word common
+#   among old stories only, or a short archive) every match, sorted, as before.
 # Each branch's count is tested once, before its loop (a LIMIT of 0; a one-row or no-row
 # table CROSS JOINed first), so the branch not taken reads nothing: as a plain WHERE term,
 # SQLite tested it against each row of the branch (every match).
@@ -182,11 +186,17 @@ walked AS MATERIALIZED (
                 WHERE search_fts MATCH %(match)s AND search_fts.rowid = w.id)
   LIMIT %(need)s
 ),
+short AS MATERIALIZED (
+  SELECT CASE WHEN (SELECT count(*) FROM few) < %(few)s THEN 1
+    WHEN (SELECT count(*) FROM walked) >= %(need)s THEN 0
+    ELSE (SELECT count(*) FROM (
+      SELECT 1 FROM search_searchdocument d WHERE {where} LIMIT %(walk)s)) >= %(walk)s END AS yes
+),
 newest AS MATERIALIZED (
-  SELECT id, at FROM walked WHERE (SELECT count(*) FROM walked) >= %(need)s
+  SELECT id, at FROM walked WHERE NOT (SELECT yes FROM short)
   UNION ALL
   SELECT d.article_id, d.recency_at
-  FROM (SELECT 1 WHERE (SELECT count(*) FROM walked) < %(need)s) short
+  FROM (SELECT 1 WHERE (SELECT yes FROM short)) short
   CROSS JOIN search_fts JOIN search_searchdocument d ON d.article_id = search_fts.rowid
   WHERE search_fts MATCH %(match)s AND {where}
 )"""
