@@ -83,9 +83,11 @@ class Query:
             out.append(f"-{text}" if t.exclude else text)
         return " ".join(out)
 
-    def fts5(self) -> str:
+    def fts5(self, columns: str = "") -> str:
         """For SQLite's FTS5 MATCH: every term a quoted string (its own syntax inert),
-        alternatives in OR groups, exclusions with NOT after the rest."""
+        alternatives in OR groups, exclusions with NOT after the rest. With `columns` (an
+        FTS5 column filter), the words are looked for in those columns, the exclusions
+        in every column still."""
         groups: list[list[str]] = []
         excluded = []
         for t in self.terms:
@@ -99,6 +101,8 @@ class Query:
             else:
                 groups.append([quoted])
         expr = " AND ".join(g[0] if len(g) == 1 else "(" + " OR ".join(g) + ")" for g in groups)
+        if columns:
+            expr = f"{columns} : ({expr})"
         for quoted in excluded:
             expr = f"({expr}) NOT {quoted}"
         return expr

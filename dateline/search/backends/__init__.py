@@ -58,8 +58,12 @@ def conditions(
         # A visible story's recency is its publication time, so it is never after now
         # either; said so, the time index's range stops at now, and a window of the last
         # days no longer reads every scheduled story (dated in the coming days) to drop it.
+        # A date range that ends before now bounds that range instead: SQLite takes one
+        # upper bound of a column for an index range, and with two it walked from now.
+        until = filters.published_before
+        upper = "< %(until)s" if until is not None and until <= now else "<= %(now)s"
         where.append(
-            "d.status = 'published' AND d.published_at <= %(now)s AND d.recency_at <= %(now)s"
+            f"d.status = 'published' AND d.published_at <= %(now)s AND d.recency_at {upper}"
         )
     else:
         where.append("d.status <> 'placeholder'")
@@ -78,6 +82,9 @@ def conditions(
         params["status"] = filters.status
     if filters.published_from is not None:
         where.append("d.published_at >= %(since)s")
+        if visibility is Visibility.READERS:
+            # Recency is publication time: the time index's range starts there too.
+            where.append("d.recency_at >= %(since)s")
         params["since"] = adapt(filters.published_from)
     if filters.published_before is not None:
         where.append("d.published_at < %(until)s")

@@ -1,6 +1,7 @@
 """SQLite FTS5 over the external-content table search_fts (porter over unicode61,
 diacritics removed): best first by where the words are (headline, standfirst, labels)
-weighed by recency, by relevance with bm25; snippets from FTS5's snippet()."""
+weighed by recency, or by them alone (sorted by relevance), without bm25; snippets from
+FTS5's snippet()."""
 
 from __future__ import annotations
 
@@ -11,8 +12,6 @@ from django.db import connection
 from dateline.search.backends import RECENCY_DAYS, START, RawHit, Sort, conditions
 from dateline.search.query import Query, index_text
 
-# bm25 column weights: headline, standfirst, body, labels.
-_RELEVANCE = "-bm25(search_fts, 10.0, 4.0, 1.0, 4.0)"
 _AGE = "MAX(julianday(%(now)s) - julianday(m.at), 0)"
 _SCORE = f"m.relevance / (1 + {_AGE} / {RECENCY_DAYS})"
 _ORDER = {
@@ -20,13 +19,6 @@ _ORDER = {
     Sort.RELEVANCE: "m.relevance DESC, m.at DESC",
     Sort.NEWEST: "m.at DESC",
 }
-# Sorted by relevance, bm25 ranks the CANDIDATES matches written last (FTS5 walks its
-# index by rowid, newest story first, and stops there) and the CANDIDATES written last
-# whose headline, standfirst or labels hold the words, so an old story with them in its
-# headline is ranked however many newer stories hold them only in their body (as on
-# PostgreSQL, backends/postgres.py). Best first: BEST_CANDIDATES. Newest-first needs no
-# ranking: see NEWEST_SQL.
-CANDIDATES = 5000
 _HEADED = "{headline standfirst labels}"
 
 # Best first ranks the BEST_CANDIDATES newest matches (as many as a 1,000-story archive has
@@ -42,9 +34,11 @@ _HEADED = "{headline standfirst labels}"
 # range read of the doclist; each story looked up by id instead costs 56 µs at a
 # million). Short of BEST_CANDIDATES there (a rare word, or one common only long ago), the
 # matches with the highest ids join them (`written`, FTS5's own order: the newest stories
-# as written). Time first keeps this week's stories in when older ones were written after
-# them (an imported archive; the bench's archive is written newest first). Each column's
-# matches are read once, in the candidates' id range only.
+# as written), unless the read by time saw every story the filters leave (a date range
+# long ago: the matches in it are then all found). Time first keeps this week's stories
+# in when older ones were written after them (an imported archive; the bench's archive is
+# written newest first). Each column's matches are read once, in the candidates' id range
+# only.
 BEST_CANDIDATES = 1000
 _WEIGHTS = {"headline": 10, "standfirst": 4, "labels": 4}
 _IN_RANGE = "rowid BETWEEN (SELECT min(id) FROM {0}) AND (SELECT max(id) FROM {0})"
@@ -69,16 +63,20 @@ written AS MATERIALIZED (
   WHERE search_fts MATCH %(match)s AND {{where}}
   ORDER BY search_fts.rowid DESC
   LIMIT CASE WHEN (SELECT count(*) FROM recent_matches) >= %(best_candidates)s
+      OR (SELECT yes FROM common) AND (SELECT count(*) FROM recent) < %(best_candidates)s
     THEN 0 ELSE %(best_candidates)s END
 ),
 candidates AS MATERIALIZED (
   SELECT id, at FROM (SELECT id, at FROM recent_matches UNION SELECT id, at FROM written)
   ORDER BY at DESC, id DESC LIMIT %(best_candidates)s
 ),
+"""
+# The id range the stories ranked lie in, and which end of it is nearer the doclist's end.
+_EDGES = """
 edges AS MATERIALIZED (
   SELECT min(id) AS lo, max(id) AS hi,
     (SELECT max(article_id) FROM search_searchdocument) - max(id) <= min(id) AS up
-  FROM candidates
+  FROM {0}
 ),"""
 # A column's matches in the candidates' id range. FTS5 checks the range only at a match:
 # looking for the next story with the word in its headline, it reads on past the range's
@@ -96,11 +94,67 @@ def _in_column(col: str) -> str:
     return f"({_IN_COLUMN.format(col, 'ASC', 1)} OR {_IN_COLUMN.format(col, 'DESC', 0)})"
 
 
-_BEST_MATCHED = (
-    "SELECT c.id, 1 + "
-    + " + ".join(f"{w} * {_in_column(col)}" for col, w in _WEIGHTS.items())
-    + " AS relevance, c.at FROM candidates c"
-)
+def _matched(pool: str) -> str:
+    return (
+        "SELECT c.id, 1 + "
+        + " + ".join(f"{w} * {_in_column(col)}" for col, w in _WEIGHTS.items())
+        + f" AS relevance, c.at FROM {pool} c"
+    )
+
+
+# Sorted by relevance, as on PostgreSQL, the stories ranked are the newest page's worth of
+# every match (NEWEST_SQL: a body-only match ranks by its time alone) and the newest
+# BEST_CANDIDATES whose headline, standfirst or labels hold the words (`headed`), however
+# many newer stories hold them only in their body; ranked by the same columns as best
+# first, without bm25 (its IDF loop, 24 ms at a million).
+# The headed matches are read from the doclist in slices of BEST_CANDIDATES ids, the
+# newest slice first, up to HEADED_SLICES of them, until BEST_CANDIDATES match (a UNION
+# ALL under a LIMIT reads no slice past it). The newest end is the newest story's
+# (`side`): the highest ids when stories are written in time order, the lowest in an
+# archive written newest first. Each slice is read towards that end, since FTS5 checks a
+# rowid range only at a match (see _IN_COLUMN): past its range a slice reads at most the
+# newer slices' ids. So a word in every headline reads one slice, and one in few
+# headlines HEADED_SLICES: the doclist's newest HEADED_SLICES x BEST_CANDIDATES ids at
+# most, never the whole of it (a headline match older than that is reached by a date or
+# another word, as on PostgreSQL beyond its 1,000 headline matches). Within the slice
+# where the LIMIT falls, its older matches come first (the read's direction).
+HEADED_SLICES = 20
+_SIDE = """
+side AS MATERIALIZED (
+  SELECT lo, hi, hi - newest <= newest - lo AS up FROM (SELECT
+    (SELECT min(article_id) FROM search_searchdocument) AS lo,
+    (SELECT max(article_id) FROM search_searchdocument) AS hi,
+    (SELECT article_id FROM search_searchdocument WHERE recency_at <= %(now)s
+      ORDER BY recency_at DESC LIMIT 1) AS newest)
+),"""
+_SLICE = """SELECT * FROM (SELECT rowid AS id FROM search_fts
+    WHERE search_fts MATCH %(headed)s AND rowid BETWEEN {lo} AND {hi}
+    ORDER BY rowid {order} LIMIT CASE WHEN (SELECT up FROM side) THEN {up} ELSE {down} END)"""
+
+
+def _slices() -> str:
+    step = "%(best_candidates)s"
+    arms = []
+    for k in range(HEADED_SLICES):
+        top = f"(SELECT hi FROM side) - {k} * {step}"
+        bottom = f"(SELECT lo FROM side) + {k} * {step}"
+        arms.append(_SLICE.format(lo=f"{top} - {step} + 1", hi=top, order="ASC", up=-1, down=0))
+        arms.append(
+            _SLICE.format(lo=bottom, hi=f"{bottom} + {step} - 1", order="DESC", up=0, down=-1)
+        )
+    return "\n  UNION ALL ".join(arms)
+
+
+def _headed_sql(where: str) -> str:
+    return f"""
+headed AS MATERIALIZED (
+  SELECT d.article_id AS id, d.recency_at AS at FROM (
+  {_slices()}
+  ) h JOIN search_searchdocument d ON d.article_id = h.id
+  WHERE {where}
+  LIMIT %(best_candidates)s
+),
+pool AS MATERIALIZED (SELECT id, at FROM newest UNION SELECT id, at FROM headed),"""
 
 
 # Newest first, a page's matches are found in bounded steps. FTS5 gives its matches in rowid
@@ -110,8 +164,9 @@ _BEST_MATCHED = (
 # - `walked`: otherwise the word is common; the stories are walked down the time index,
 #   newest first, each looked up in the FTS index by its id (a seek, `rowid = ? AND
 #   MATCH`), until a page's worth (`need`) match, at most WALK stories.
-# - `m`: the walked matches when there are a page's worth; else (a word common among old
-#   stories only, or a short archive) every match, sorted, as before.
+# - `m`: the walked matches when there are a page's worth, or when the walk read every
+#   story the filters leave (fewer than WALK: a date range long ago); else (a word common
+#   among old stories only, or a short archive) every match, sorted, as before.
 # Each branch's count is tested once, before its loop (a LIMIT of 0; a one-row or no-row
 # table CROSS JOINed first), so the branch not taken reads nothing: as a plain WHERE term,
 # SQLite tested it against each row of the branch (every match).
@@ -131,11 +186,17 @@ walked AS MATERIALIZED (
                 WHERE search_fts MATCH %(match)s AND search_fts.rowid = w.id)
   LIMIT %(need)s
 ),
+short AS MATERIALIZED (
+  SELECT CASE WHEN (SELECT count(*) FROM few) < %(few)s THEN 1
+    WHEN (SELECT count(*) FROM walked) >= %(need)s THEN 0
+    ELSE (SELECT count(*) FROM (
+      SELECT 1 FROM search_searchdocument d WHERE {where} LIMIT %(walk)s)) >= %(walk)s END AS yes
+),
 newest AS MATERIALIZED (
-  SELECT id, at FROM walked WHERE (SELECT count(*) FROM walked) >= %(need)s
+  SELECT id, at FROM walked WHERE NOT (SELECT yes FROM short)
   UNION ALL
   SELECT d.article_id, d.recency_at
-  FROM (SELECT 1 WHERE (SELECT count(*) FROM walked) < %(need)s) short
+  FROM (SELECT 1 WHERE (SELECT yes FROM short)) short
   CROSS JOIN search_fts JOIN search_searchdocument d ON d.article_id = search_fts.rowid
   WHERE search_fts MATCH %(match)s AND {where}
 )"""
@@ -165,47 +226,32 @@ def search(query: Query, *, visibility, filters, now, offset: int, limit: int, s
     match = query.fts5()
     params.update(
         match=match,
-        headed=f"{_HEADED} : ({match})",
+        headed=query.fts5(_HEADED),
         limit=limit,
         offset=offset,
-        candidates=CANDIDATES,
     )
     where_sql = " AND ".join(where)
-    before = ""
     if sort is Sort.NEWEST:
         params.update(newest_params(match, offset + limit))
         before = NEWEST_SQL.format(where=where_sql) + ","
-        chosen = ""
-    elif sort is Sort.BEST:
-        # Recency weighs in, and a body match ranks too: the newest matches suffice, and
-        # FTS5 stops once it has them.
+        matched = "SELECT id, 0.0 AS relevance, at FROM newest"
+    else:
         params.update(
             {f"in_{col}": f"{{{col}}} : ({match})" for col in _WEIGHTS},
             best_candidates=BEST_CANDIDATES,
         )
-        before = _BEST_SQL.format(where=where_sql)
-    else:
-        # A headed candidate that the whole query leaves out (a -word in its body) is
-        # dropped by the MATCH of `m` itself. The unary + keeps SQLite from looking each
-        # candidate up in the FTS index by rowid (each lookup reads a common word's whole
-        # doclist again: 27 s for the commonest word at 100,000 stories); it walks the
-        # match once and keeps the candidates.
-        newest = """SELECT search_fts.rowid AS id FROM search_fts
-          JOIN search_searchdocument d ON d.article_id = search_fts.rowid
-          WHERE search_fts MATCH %({})s AND {} ORDER BY search_fts.rowid DESC
-          LIMIT %(candidates)s"""
-        chosen = f"""AND +search_fts.rowid IN (
-          SELECT id FROM ({newest.format("match", where_sql)})
-          UNION SELECT id FROM ({newest.format("headed", where_sql)}))"""
-    if sort is Sort.NEWEST:
-        matched = "SELECT id, 0.0 AS relevance, at FROM newest"
-    elif sort is Sort.BEST:
-        matched = _BEST_MATCHED
-    else:
-        matched = f"""
-      SELECT d.article_id AS id, {_RELEVANCE} AS relevance, d.recency_at AS at
-      FROM search_fts JOIN search_searchdocument d ON d.article_id = search_fts.rowid
-      WHERE search_fts MATCH %(match)s AND {where_sql} {chosen}"""
+        if sort is Sort.BEST:
+            # Recency weighs in and a body match ranks too: the newest matches suffice.
+            before = _BEST_SQL.format(where=where_sql)
+            pool = "candidates"
+        else:
+            # A body-only match ranks by its time alone: the newest page's worth of every
+            # match, and the newest headline matches.
+            params.update(newest_params(match, offset + limit))
+            before = NEWEST_SQL.format(where=where_sql) + "," + _SIDE + _headed_sql(where_sql)
+            pool = "pool"
+        before += _EDGES.format(pool)
+        matched = _matched(pool)
     # Matched, ranked, then the snippets: snippet() reads the text, so it is made for the
     # page's stories only, each looked up by id (CROSS JOIN keeps `top` the outer loop: with
     # the query's values as parameters, SQLite chose to scan every match of the word and

@@ -14,7 +14,7 @@ from django.db import connection
 from dateline.core import clock
 from dateline.core.tests.steps import sqlite_steps as _steps
 from dateline.news.tests import factories
-from dateline.search.backends import sqlite
+from dateline.search.backends import Filters, Sort, sqlite
 from dateline.search.selectors import search_stories
 
 pytestmark = [pytest.mark.engine("sqlite"), pytest.mark.django_db]
@@ -39,8 +39,9 @@ def ten_candidates(monkeypatch):
     monkeypatch.setattr(sqlite, "BEST_CANDIDATES", 10, raising=False)
 
 
-def _page() -> list[str]:
-    return [h.article.headline for h in search_stories("lighthouse", limit=2).hits]
+def _page(sort: Sort = Sort.BEST, filters: Filters | None = None) -> list[str]:
+    hits = search_stories("lighthouse", limit=2, sort=sort, filters=filters).hits
+    return [h.article.headline for h in hits]
 
 
 def test_a_best_first_page_of_a_common_word_ranks_no_older_match():
@@ -56,7 +57,43 @@ def test_a_best_first_page_of_a_common_word_ranks_no_older_match():
     assert far < near + 2 * OLDER, (near, far)
 
 
-def test_the_best_first_page_asks_for_no_bm25():
+def test_a_page_by_relevance_ranks_no_older_headline_match(monkeypatch):
+    # Sorted by relevance, the newest page of every match (a word in more than FEW stories
+    # is walked for by time) and the newest headline matches are ranked, as on PostgreSQL:
+    # every story here holds the word in its headline, so ten of them suffice.
+    monkeypatch.setattr(sqlite, "FEW", 10)
+    _stories(0, 12)
+    connection.ensure_connection()
+    near = _steps(lambda: _page(Sort.RELEVANCE))
+    _stories(12, OLDER)
+    assert _page(Sort.RELEVANCE) == ["Lighthouse notes 0", "Lighthouse notes 1"]
+    far = _steps(lambda: _page(Sort.RELEVANCE))
+    assert far < near + 2 * OLDER, (near, far)
+
+
+def test_a_page_of_long_ago_does_not_walk_the_newer_stories():
+    # A date range long ago: its stories are found by the time index from the range's end,
+    # not by walking every newer story down to it.
+    now = clock.now()
+    for n in range(12):
+        factories.article(
+            headline=f"Lighthouse of old {n}",
+            body="<p>The lighthouse keeper wrote.</p>",
+            published_at=now - dt.timedelta(days=3000 + n),
+        )
+    _stories(0, 12)
+    old = Filters(published_before=now - dt.timedelta(days=2000))
+    connection.ensure_connection()
+    near = _steps(lambda: _page(Sort.BEST, old))
+    _stories(12, OLDER)
+    assert _page(Sort.BEST, old) == ["Lighthouse of old 0", "Lighthouse of old 1"]
+    far = _steps(lambda: _page(Sort.BEST, old))
+    # Each newer story walked costs two steps or so.
+    assert far < near + OLDER, (near, far)
+
+
+@pytest.mark.parametrize("sort", [Sort.BEST, Sort.RELEVANCE])
+def test_the_ranked_page_asks_for_no_bm25(sort):
     """bm25() counts every match of each word in the whole index (its IDF) before the first
     row, in FTS5's own loop, which the VM steps above do not see: 24 ms for a word in a
     million stories, however few stories are ranked."""
@@ -68,5 +105,5 @@ def test_the_best_first_page_asks_for_no_bm25():
         return execute(sql, params, many, context)
 
     with connection.execute_wrapper(keep):
-        assert search_stories("lighthouse").hits
+        assert search_stories("lighthouse", sort=sort).hits
     assert not [sql for sql in statements if "bm25(" in sql]

@@ -353,7 +353,7 @@ def test_an_old_headline_match_is_ranked_however_many_newer_body_matches(monkeyp
     from dateline.search.backends import postgres, sqlite
 
     monkeypatch.setattr(postgres, "CANDIDATES", 3)
-    monkeypatch.setattr(sqlite, "CANDIDATES", 3)
+    monkeypatch.setattr(sqlite, "BEST_CANDIDATES", 3)
     now = clock.now()
     story(
         "Lighthouse keeper retires",
