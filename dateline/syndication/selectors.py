@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass, field
+from functools import cached_property
 
 from django.db.models import Prefetch
 
@@ -45,9 +46,11 @@ class Story:
                 seen.append(pk)
         return seen
 
-    @property
+    @cached_property
     def lead(self) -> Picture | None:
-        """The story's picture: the lead, or else the first in the body."""
+        """The story's picture: the lead, or else the first in the body. Worked out once:
+        an article's head asks three times (social card, JSON-LD), and without a lead
+        picture each asking scanned the body."""
         picture = self.pictures.get(self.article.lead_picture_id or 0)
         if picture is None and self.body_picture_ids:
             picture = self.pictures[self.body_picture_ids[0]]
