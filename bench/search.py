@@ -232,6 +232,8 @@ ORDER BY p.g
 def _grow_postgres_fast(words, sections, start: int, stop: int) -> None:
     from django.db import connection, transaction
 
+    from dateline.search.schema import SECTION_GIN, section_index_create
+
     formats = {
         "pool": POOL,
         "nsections": len(sections),
@@ -245,8 +247,8 @@ def _grow_postgres_fast(words, sections, start: int, stop: int) -> None:
             "UPDATE bench_passage SET v = to_tsvector(search_config(), "
             "unaccent(search_text(t))) WHERE v IS NULL"
         )
-        cursor.execute("DROP INDEX IF EXISTS search_document_section_gin")
-        cursor.execute("DROP INDEX IF EXISTS search_ranked_section_gin")
+        for name, _ in SECTION_GIN.values():
+            cursor.execute(f"DROP INDEX IF EXISTS {name}")
         cursor.execute("ALTER TABLE news_article DISABLE TRIGGER search_article_insert")
     try:
         for first in range(start, stop, BATCH):
@@ -267,14 +269,8 @@ def _grow_postgres_fast(words, sections, start: int, stop: int) -> None:
             cursor.execute("ALTER TABLE news_article ENABLE TRIGGER search_article_insert")
             cursor.execute("SET maintenance_work_mem = '256MB'")
             print("  building the GIN index", file=sys.stderr, flush=True)
-            cursor.execute(
-                "CREATE INDEX IF NOT EXISTS search_document_section_gin ON search_searchdocument "
-                "USING gin (section_id, document)"
-            )
-            cursor.execute(
-                "CREATE INDEX IF NOT EXISTS search_ranked_section_gin ON search_searchdocument "
-                "USING gin (section_id, ranked)"
-            )
+            for column in SECTION_GIN:
+                cursor.execute(section_index_create(column))
 
 
 def grow_sqlite(words: list[str], sections: list[int], start: int, stop: int) -> None:

@@ -453,59 +453,52 @@ def uninstall_ranked_index(apps, schema_editor) -> None:
         schema_editor.execute("DROP INDEX IF EXISTS search_ranked_gin", params=None)
 
 
-# A section's headline matches. With a section, the ranked matches were the GIN index's
-# stories ANDed with the section index's: a bitmap of the whole section (125,000 stories
-# of a million, 85 ms) for a word in a few hundred of its headlines. One GIN index over
-# the section and `ranked` (btree_gin gives the section GIN's keys) intersects the word's
-# stories with the section's inside the index, skipping through the section's list by the
-# word's; without a section it serves `ranked` alone as the index it replaces did.
-RANKED_SECTION_INDEX_POSTGRES = [
-    "CREATE EXTENSION IF NOT EXISTS btree_gin",
-    f"CREATE INDEX IF NOT EXISTS search_ranked_section_gin ON {DOCUMENT} "
-    "USING gin (section_id, ranked)",
-    "DROP INDEX IF EXISTS search_ranked_gin",
-]
+# A section's matches. With a section, a word's stories (GIN) were ANDed with a bitmap of
+# the whole section from its btree index: 125,000 stories of a million (85 ms) for a word
+# in a few hundred of its headlines, and past work_mem (4 MB holds about 60,000 heap pages
+# exactly) that AND marked its pages for a recheck, which reads each story's out-of-line
+# document (a phrase's last window in a section read 51,715 of them). One GIN index over
+# the section and the vector (btree_gin gives the section GIN's keys) intersects them
+# inside the index, exactly; without a section it serves the vector alone, as the index it
+# replaces did. Both vectors get one: `ranked` (headline matches) and `document` (every match).
+SECTION_GIN = {
+    "ranked": ("search_ranked_section_gin", "search_ranked_gin"),
+    "document": ("search_document_section_gin", "search_document_gin"),
+}
 
 
-def install_ranked_section_index(apps, schema_editor) -> None:
-    if schema_editor.connection.vendor == "postgresql":
-        for sql in RANKED_SECTION_INDEX_POSTGRES:
-            schema_editor.execute(sql, params=None)
+def section_index_create(column: str) -> str:
+    name, _ = SECTION_GIN[column]
+    return f"CREATE INDEX IF NOT EXISTS {name} ON {DOCUMENT} USING gin (section_id, {column})"
 
 
-def uninstall_ranked_section_index(apps, schema_editor) -> None:
-    if schema_editor.connection.vendor == "postgresql":
-        install_ranked_index(apps, schema_editor)
-        schema_editor.execute("DROP INDEX IF EXISTS search_ranked_section_gin", params=None)
+def _section_index_install(column: str):
+    def install(apps, schema_editor) -> None:
+        if schema_editor.connection.vendor == "postgresql":
+            schema_editor.execute("CREATE EXTENSION IF NOT EXISTS btree_gin", params=None)
+            schema_editor.execute(section_index_create(column), params=None)
+            schema_editor.execute(f"DROP INDEX IF EXISTS {SECTION_GIN[column][1]}", params=None)
+
+    return install
 
 
-# The same for every match: a section's newest page ANDed the word's (or a phrase's
-# words') bitmap of the whole archive with the section index's, and past work_mem (4 MB
-# holds about 60,000 heap pages exactly) that AND marks its pages for a recheck, which reads
-# each story's out-of-line document: a phrase's last window in a section read 51,715 of
-# them to recheck its words. Intersected inside one GIN index, the section's matches come
-# exact.
-DOCUMENT_SECTION_INDEX_POSTGRES = [
-    "CREATE EXTENSION IF NOT EXISTS btree_gin",
-    f"CREATE INDEX IF NOT EXISTS search_document_section_gin ON {DOCUMENT} "
-    "USING gin (section_id, document)",
-    "DROP INDEX IF EXISTS search_document_gin",
-]
+def _section_index_uninstall(column: str):
+    def uninstall(apps, schema_editor) -> None:
+        if schema_editor.connection.vendor == "postgresql":
+            name, replaced = SECTION_GIN[column]
+            schema_editor.execute(
+                f"CREATE INDEX IF NOT EXISTS {replaced} ON {DOCUMENT} USING gin ({column})",
+                params=None,
+            )
+            schema_editor.execute(f"DROP INDEX IF EXISTS {name}", params=None)
+
+    return uninstall
 
 
-def install_document_section_index(apps, schema_editor) -> None:
-    if schema_editor.connection.vendor == "postgresql":
-        for sql in DOCUMENT_SECTION_INDEX_POSTGRES:
-            schema_editor.execute(sql, params=None)
-
-
-def uninstall_document_section_index(apps, schema_editor) -> None:
-    if schema_editor.connection.vendor == "postgresql":
-        schema_editor.execute(
-            f"CREATE INDEX IF NOT EXISTS search_document_gin ON {DOCUMENT} USING gin (document)",
-            params=None,
-        )
-        schema_editor.execute("DROP INDEX IF EXISTS search_document_section_gin", params=None)
+install_ranked_section_index = _section_index_install("ranked")
+uninstall_ranked_section_index = _section_index_uninstall("ranked")
+install_document_section_index = _section_index_install("document")
+uninstall_document_section_index = _section_index_uninstall("document")
 
 
 # Batches. An import writes a batch of stories in several statements (the rows, then each
